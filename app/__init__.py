@@ -1,0 +1,87 @@
+"""Formhook: forms whose webhooks always arrive."""
+
+import logging
+import os
+
+from flask import Flask
+
+from app.config import REPO_ROOT, Config
+from app.version import __version__
+
+__all__ = ["__version__", "create_app"]
+
+
+def create_app(config=None):
+    """Build the application; config (a mapping) overrides settings, as tests do."""
+    app = Flask(
+        __name__,
+        template_folder=str(REPO_ROOT / "templates"),
+        static_folder=str(REPO_ROOT / "static"),
+        instance_path=str(REPO_ROOT / "instance"),
+    )
+    load_config(app, config or {})
+    register_extensions(app)
+    register_blueprints(app)
+    register_cli(app)
+    register_error_handlers(app)
+    register_template_helpers(app)
+    return app
+
+
+def load_config(app, overrides):
+    instance_path = overrides.get("INSTANCE_PATH", app.instance_path)
+    os.makedirs(instance_path, exist_ok=True)
+    app.config.update(Config(instance_path).as_dict())
+    app.config.update(overrides)
+    if not app.config.get("REDIS_URL"):
+        from app.embedded_redis import ensure_server
+
+        app.config["REDIS_URL"] = ensure_server(instance_path)
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def register_extensions(app):
+    from app import queueing
+    from app.database import init_database
+    from app.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    init_database(app)
+    migrate.init_app(app, db, directory=str(REPO_ROOT / "migrations"))
+    csrf.init_app(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"])
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    queueing.init_app(app)
+
+
+def register_blueprints(app):
+    from app.api import bp as api_bp
+    from app.auth import bp as auth_bp
+    from app.dashboard import bp as dashboard_bp
+    from app.public import bp as public_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(dashboard_bp)
+    app.register_blueprint(public_bp)
+    app.register_blueprint(api_bp)
+
+
+def register_cli(app):
+    from app.cli import register_commands
+
+    register_commands(app)
+
+
+def register_error_handlers(app):
+    from app.errors import register
+
+    register(app)
+
+
+def register_template_helpers(app):
+    from app.web import register
+
+    register(app)

@@ -1,0 +1,65 @@
+"""Sign up, log in, log out."""
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.auth import bp
+from app.auth.forms import LoginForm, SignupForm
+from app.auth.workspaces import create_user
+from app.extensions import db
+from app.models import User
+
+
+def _safe_next(target):
+    """Only same-site paths, so ?next= cannot send a user elsewhere."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("dashboard.forms_index")
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup():
+    """Create an account and its first workspace."""
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboard.forms_index"))
+    form = SignupForm()
+    if form.validate_on_submit():
+        email = form.email.data.strip().lower()
+        if db.session.scalar(db.select(User).where(User.email == email)):
+            form.email.errors.append("an account with this email already exists")
+        else:
+            user, workspace = create_user(email, form.password.data, None)
+            workspace.name = form.workspace.data or workspace.name
+            db.session.commit()
+            login_user(user)
+            session["workspace_id"] = workspace.id
+            flash("Welcome to Formhook! Create your first form.", "success")
+            return redirect(url_for("dashboard.forms_index"))
+    return render_template("auth/signup.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Log in with email and password."""
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboard.forms_index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = db.session.scalar(db.select(User).where(User.email == form.email.data.strip().lower()))
+        if user is not None and user.check_password(form.password.data):
+            session.clear()
+            login_user(user)
+            flash("Logged in.", "success")
+            return redirect(_safe_next(request.args.get("next")))
+        form.password.errors.append("email or password is wrong")
+    return render_template("auth/login.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    """Log out and forget the session."""
+    logout_user()
+    session.clear()
+    flash("Logged out.", "info")
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,74 @@
+"""Configuration read from the environment (CONTRACT.md §2)."""
+
+import os
+import secrets
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_RETRY_SCHEDULE = "5,300,1800,7200,18000,36000,50400,72000,86400"
+
+
+def parse_schedule(text):
+    """Turn '5,300,1800' into [5, 300, 1800] seconds."""
+    return [int(part) for part in text.split(",") if part.strip()]
+
+
+def parse_networks(text):
+    """Turn '127.0.0.0/8, ::1/128' into a list of CIDR strings."""
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+def instance_secret_key(instance_path):
+    """Return the instance's secret key, generating and keeping it on first use."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def normalize_database_url(url):
+    """Let plain postgres:// URLs use psycopg 3, the driver we ship."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Config:
+    """Production settings; every value can come from the environment."""
+
+    TESTING = False
+
+    def __init__(self, instance_path=None):
+        env = os.environ
+        instance_path = Path(instance_path or REPO_ROOT / "instance")
+        self.INSTANCE_PATH = str(instance_path)
+        self.SECRET_KEY = env.get("SECRET_KEY") or instance_secret_key(instance_path)
+        self.SQLALCHEMY_DATABASE_URI = normalize_database_url(
+            env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'formhook.db'}"
+        )
+        self.REDIS_URL = env.get("REDIS_URL") or None
+        self.WEBHOOK_ALLOWED_NETWORKS = parse_networks(env.get("WEBHOOK_ALLOWED_NETWORKS", ""))
+        self.WEBHOOK_RETRY_SCHEDULE = parse_schedule(
+            env.get("WEBHOOK_RETRY_SCHEDULE") or DEFAULT_RETRY_SCHEDULE
+        )
+        self.WEBHOOK_TIMEOUT = float(env.get("WEBHOOK_TIMEOUT", "15"))
+        self.WORKER_CONCURRENCY = int(env.get("WORKER_CONCURRENCY", "64"))
+        self.SUBMISSION_MAX_BYTES = int(env.get("SUBMISSION_MAX_BYTES", "1048576"))
+        self.PUBLIC_RATE_LIMIT = env.get("PUBLIC_RATE_LIMIT", "60/minute")
+        self.SWEEP_INTERVAL = float(env.get("SWEEP_INTERVAL", "10"))
+        self.PREFERRED_URL_SCHEME = env.get("PREFERRED_URL_SCHEME", "http")
+        self.SERVER_NAME = env.get("SERVER_NAME") or None
+        self.MAX_CONTENT_LENGTH = self.SUBMISSION_MAX_BYTES
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.WTF_CSRF_TIME_LIMIT = None
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.RATELIMIT_HEADERS_ENABLED = True
+
+    def as_dict(self):
+        """Return the settings as a mapping Flask can load."""
+        return {key: getattr(self, key) for key in dir(self) if key.isupper()}

@@ -1,0 +1,37 @@
+"""WTForms classes for the dashboard's pages."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms.validators import URL, DataRequired, Length, Optional
+
+from app.models import FIELD_TYPES
+
+
+class FormSettingsForm(FlaskForm):
+    name = StringField("Form name", validators=[DataRequired(), Length(max=200)])
+    submit_label = StringField("Submit button label", validators=[DataRequired(), Length(max=100)], default="Submit")
+    thank_you_message = TextAreaField("Thank-you message", validators=[Optional(), Length(max=2000)])
+    redirect_url = StringField(
+        "Redirect URL after submit (optional)",
+        validators=[Optional(), URL(require_tld=False, message="enter a full http(s) URL"), Length(max=2000)],
+    )
+    enabled = BooleanField("Accept submissions", default=True)
+
+
+class FieldForm(FlaskForm):
+    label = StringField("Label", validators=[DataRequired(), Length(max=200)])
+    key = StringField("Key (used in webhooks)", validators=[Optional(), Length(max=64)])
+    type = SelectField("Type", choices=[(kind, kind) for kind in FIELD_TYPES], default="text")
+    required = BooleanField("Required")
+    options = TextAreaField("Options (one per line, for select, radio and checkbox)", validators=[Optional()])
+    default = StringField("Default value", validators=[Optional(), Length(max=2000)])
+    placeholder = StringField("Placeholder", validators=[Optional(), Length(max=200)])
+
+
+class WebhookUrlForm(FlaskForm):
+    url = StringField("Webhook URL", validators=[DataRequired(), Length(max=4000)])
+    enabled = BooleanField("Enabled", default=True)
+
+
+class ConfirmForm(FlaskForm):
+    """A form with only the CSRF token, for buttons that change things."""

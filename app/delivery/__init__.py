@@ -1,0 +1,1 @@
+"""The webhook engine: plain functions, testable without Flask where possible."""

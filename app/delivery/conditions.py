@@ -1,0 +1,76 @@
+"""Webhook conditions: all/any rules on a submission's answers."""
+
+OPERATORS = ("equals", "not_equals", "contains", "not_contains", "empty", "not_empty", "gt", "lt")
+VALUELESS = ("empty", "not_empty")
+
+
+def _text(value):
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return str(value)
+
+
+def _number(value):
+    try:
+        return float(_text(value))
+    except ValueError:
+        return None
+
+
+def _rule_holds(rule, answers):
+    actual = answers.get(rule.get("field"))
+    expected = _text(rule.get("value"))
+    op = rule.get("op")
+    if op == "empty":
+        return _text(actual).strip() == ""
+    if op == "not_empty":
+        return _text(actual).strip() != ""
+    if op in ("equals", "not_equals"):
+        if isinstance(actual, list):
+            same = expected in [str(item) for item in actual]
+        else:
+            same = _text(actual).casefold() == expected.casefold()
+        return same if op == "equals" else not same
+    if op in ("contains", "not_contains"):
+        found = expected.casefold() in _text(actual).casefold()
+        return found if op == "contains" else not found
+    left, right = _number(actual), _number(expected)
+    if left is None or right is None:
+        return False
+    return left > right if op == "gt" else left < right
+
+
+def matches(conditions, answers):
+    """True when the submission's answers satisfy the webhook's conditions (or there are none)."""
+    if not conditions or not conditions.get("rules"):
+        return True
+    results = (_rule_holds(rule, answers) for rule in conditions["rules"])
+    return any(results) if conditions.get("match") == "any" else all(results)
+
+
+def validate(conditions, field_keys):
+    """Return {path: message} problems in a conditions object (empty when valid)."""
+    if conditions is None:
+        return {}
+    if not isinstance(conditions, dict):
+        return {"conditions": "must be an object with 'match' and 'rules'"}
+    problems = {}
+    if conditions.get("match", "all") not in ("all", "any"):
+        problems["conditions.match"] = "must be 'all' or 'any'"
+    rules = conditions.get("rules", [])
+    if not isinstance(rules, list):
+        return {**problems, "conditions.rules": "must be a list"}
+    for index, rule in enumerate(rules):
+        where = f"conditions.rules[{index}]"
+        if not isinstance(rule, dict):
+            problems[where] = "must be an object"
+            continue
+        if rule.get("field") not in field_keys:
+            problems[f"{where}.field"] = "must be one of the form's field keys"
+        if rule.get("op") not in OPERATORS:
+            problems[f"{where}.op"] = f"must be one of {', '.join(OPERATORS)}"
+        elif rule["op"] not in VALUELESS and not isinstance(rule.get("value"), str | int | float):
+            problems[f"{where}.value"] = "is required for this operator"
+    return problems

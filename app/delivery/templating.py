@@ -1,0 +1,127 @@
+"""Sandboxed {{ name }} templates, escaped for where the value lands."""
+
+import json
+from urllib.parse import quote
+from xml.sax.saxutils import escape as xml_escape
+
+from jinja2 import TemplateSyntaxError, meta, nodes
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
+
+CONTEXTS = ("url", "json", "xml", "header", "text")
+KNOWN_ROOTS = {"form", "submission", "meta", "event"}
+META_NAMES = (
+    "referrer", "user_agent", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content",
+)
+
+
+class TemplateError(ValueError):
+    """A template that cannot be saved: bad syntax or an unsafe expression."""
+
+
+def _as_text(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return ", ".join(_as_text(item) for item in value)
+    return str(value)
+
+
+def _escape_json(value):
+    return json.dumps(_as_text(value), ensure_ascii=False)[1:-1]
+
+
+def _escape_header(value):
+    return _as_text(value).replace("\r", "").replace("\n", "")
+
+
+_ESCAPERS = {
+    "url": lambda value: quote(_as_text(value), safe=""),
+    "json": _escape_json,
+    "xml": lambda value: xml_escape(_as_text(value), {'"': "&quot;", "'": "&apos;"}),
+    "header": _escape_header,
+    "text": _as_text,
+}
+
+
+class _StrictSandbox(SandboxedEnvironment):
+    """The sandbox, plus a refusal of every underscore name, not only dunders."""
+
+    def is_safe_attribute(self, obj, attr, value):
+        return not attr.startswith("_") and super().is_safe_attribute(obj, attr, value)
+
+
+def _make_env(context):
+    # finalize runs on every {{ expression }} output, never on the template's literal text.
+    return _StrictSandbox(autoescape=False, finalize=_ESCAPERS[context], keep_trailing_newline=True)
+
+
+_ENVS = {context: _make_env(context) for context in CONTEXTS}
+
+
+def _unsafe_attributes(ast):
+    for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
+        name = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
+        if isinstance(name, str) and name.startswith("_"):
+            yield name
+
+
+def check_template(source, field_keys=()):
+    """Validate a template for saving; return warnings about unknown names.
+
+    Raises TemplateError for a syntax error or any reach into Python internals.
+    """
+    if not source:
+        return []
+    env = _ENVS["text"]
+    try:
+        ast = env.parse(source)
+    except TemplateSyntaxError as exc:
+        raise TemplateError(f"template syntax error on line {exc.lineno}: {exc.message}") from exc
+    unsafe = sorted(set(_unsafe_attributes(ast)))
+    if unsafe:
+        raise TemplateError(f"template may not use private attributes: {', '.join(unsafe)}")
+    known = set(field_keys) | KNOWN_ROOTS
+    unknown = sorted(set(meta.find_undeclared_variables(ast)) - known)
+    try:
+        render(source, sample_context(field_keys), "text")
+    except SecurityError as exc:
+        raise TemplateError(f"template refused by the sandbox: {exc}") from exc
+    except Exception as exc:  # any other runtime error in a user's template is a 422, not a 500
+        raise TemplateError(f"template cannot be rendered: {exc}") from exc
+    return [f"unknown name '{name}' renders as empty" for name in unknown]
+
+
+def render(source, context, where):
+    """Render source with context, escaping every inserted value for `where`."""
+    if not source:
+        return ""
+    return _ENVS[where].from_string(source).render(context)
+
+
+def build_context(*, form, submission, event):
+    """The names a template sees: field keys, form.*, submission.*, meta.*, event."""
+    answers = dict(submission.get("answers") or {})
+    meta_values = {name: "" for name in META_NAMES}
+    meta_values.update(submission.get("meta") or {})
+    context = dict(answers)
+    context.update(
+        form={"id": form["id"], "name": form["name"]},
+        submission={"id": submission.get("id"), "created_at": submission.get("created_at")},
+        meta=meta_values,
+        event=event,
+    )
+    return context
+
+
+def sample_context(field_keys=()):
+    """A context with placeholder values, for checking and previewing templates."""
+    return build_context(
+        form={"id": "frm_sample", "name": "Sample form"},
+        submission={
+            "id": "sub_sample", "created_at": "2026-01-01T00:00:00+00:00",
+            "answers": {key: f"sample {key}" for key in field_keys}, "meta": {},
+        },
+        event="webhook.test",
+    )

@@ -1,0 +1,88 @@
+"""Users, workspaces, memberships and API keys."""
+
+import hashlib
+import secrets
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.extensions import db
+from app.models.base import UTCDateTime, created_at_column, id_column
+
+ROLES = ("owner", "admin", "member")
+
+
+class Workspace(db.Model):
+    __tablename__ = "workspaces"
+
+    id: Mapped[str] = id_column("ws")
+    name: Mapped[str] = mapped_column(String(120))
+    created_at = created_at_column()
+
+    memberships = relationship("Membership", back_populates="workspace", cascade="all, delete-orphan")
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[str] = id_column("usr")
+    email: Mapped[str] = mapped_column(String(254), unique=True, index=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at = created_at_column()
+
+    memberships = relationship("Membership", back_populates="user", cascade="all, delete-orphan")
+
+    def set_password(self, password):
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password):
+        return check_password_hash(self.password_hash, password)
+
+    def membership_in(self, workspace_id):
+        """Return this user's membership of a workspace, or None."""
+        return next((m for m in self.memberships if m.workspace_id == workspace_id), None)
+
+
+class Membership(db.Model):
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("user_id", "workspace_id"),)
+
+    id: Mapped[str] = id_column("mem")
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(16), default="member")
+    created_at = created_at_column()
+
+    user = relationship("User", back_populates="memberships")
+    workspace = relationship("Workspace", back_populates="memberships")
+
+
+def hash_api_key(key):
+    """API keys are long random strings, so a fast unsalted hash is enough."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ApiKey(db.Model):
+    __tablename__ = "api_keys"
+
+    id: Mapped[str] = id_column("key")
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[str | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    name: Mapped[str] = mapped_column(String(120), default="default")
+    prefix: Mapped[str] = mapped_column(String(16))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    created_at = created_at_column()
+    last_used_at = mapped_column(UTCDateTime(), nullable=True)
+    revoked_at = mapped_column(UTCDateTime(), nullable=True)
+
+    @classmethod
+    def generate(cls, workspace_id, user_id=None, name="default"):
+        """Return (api_key_row, plaintext_key); the plaintext is never stored."""
+        plaintext = "fh_" + secrets.token_urlsafe(32)
+        row = cls(
+            workspace_id=workspace_id, user_id=user_id, name=name,
+            prefix=plaintext[:10], key_hash=hash_api_key(plaintext),
+        )
+        return row, plaintext

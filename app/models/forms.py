@@ -1,0 +1,69 @@
+"""The customer's forms and their fields."""
+
+import secrets
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import created_at_column, id_column, json_column
+
+FIELD_TYPES = (
+    "text", "email", "number", "textarea", "select", "radio",
+    "checkbox", "date", "phone", "url", "hidden",
+)
+CHOICE_TYPES = ("select", "radio", "checkbox")
+
+
+def new_public_id():
+    return secrets.token_urlsafe(9)
+
+
+class Form(db.Model):
+    __tablename__ = "forms"
+
+    id: Mapped[str] = id_column("frm")
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), index=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, index=True, default=new_public_id)
+    name: Mapped[str] = mapped_column(String(200))
+    submit_label: Mapped[str] = mapped_column(String(100), default="Submit")
+    thank_you_message: Mapped[str] = mapped_column(Text, default="Thank you! Your answers were received.")
+    redirect_url: Mapped[str | None] = mapped_column(String(2000), nullable=True)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at = created_at_column()
+
+    fields = relationship(
+        "Field", back_populates="form", order_by="Field.position",
+        cascade="all, delete-orphan", lazy="selectin",
+    )
+    webhooks = relationship("Webhook", back_populates="form", cascade="all, delete-orphan")
+
+    def field_keys(self):
+        return [field.key for field in self.fields]
+
+
+class Field(db.Model):
+    __tablename__ = "fields"
+    __table_args__ = (UniqueConstraint("form_id", "key"),)
+
+    id: Mapped[str] = id_column("fld")
+    form_id: Mapped[str] = mapped_column(ForeignKey("forms.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    key: Mapped[str] = mapped_column(String(64))
+    label: Mapped[str] = mapped_column(String(200))
+    type: Mapped[str] = mapped_column(String(16), default="text")
+    required: Mapped[bool] = mapped_column(Boolean, default=False)
+    options = json_column(list)
+    default: Mapped[str | None] = mapped_column(Text, nullable=True)
+    placeholder: Mapped[str | None] = mapped_column(String(200), nullable=True)
+
+    form = relationship("Form", back_populates="fields")
+
+    def to_dict(self):
+        data = {
+            "key": self.key, "label": self.label, "type": self.type,
+            "required": self.required, "default": self.default, "placeholder": self.placeholder,
+        }
+        if self.type in CHOICE_TYPES:
+            data["options"] = list(self.options or [])
+        return data

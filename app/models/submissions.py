@@ -1,0 +1,30 @@
+"""Stored form submissions."""
+
+from sqlalchemy import ForeignKey, Index
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import created_at_column, id_column, json_column
+
+
+class Submission(db.Model):
+    __tablename__ = "submissions"
+    __table_args__ = (Index("ix_submissions_form_id_id", "form_id", "id"),)
+
+    id: Mapped[str] = id_column("sub")
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), index=True)
+    form_id: Mapped[str] = mapped_column(ForeignKey("forms.id", ondelete="CASCADE"))
+    answers = json_column(dict)
+    meta = json_column(dict)
+    created_at = created_at_column()
+
+    form = relationship("Form")
+    deliveries = relationship("Delivery", back_populates="submission", passive_deletes=True)
+
+    def to_dict(self):
+        return {
+            "id": self.id,
+            "created_at": self.created_at.isoformat(),
+            "answers": dict(self.answers or {}),
+            "meta": dict(self.meta or {}),
+        }

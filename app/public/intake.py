@@ -1,0 +1,62 @@
+"""Reading a public submission: body parsing and meta, independent of the answer format."""
+
+import json
+
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import BadRequest
+
+from app.errors import ApiError
+
+UTM_NAMES = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
+HONEYPOT_NAME = "_hp_website"
+MAX_META_VALUE = 500
+
+
+def _as_multidict(data):
+    """JSON answers → the MultiDict WTForms reads (lists become repeated keys)."""
+    pairs = []
+    for key, value in data.items():
+        values = value if isinstance(value, list) else [value]
+        for item in values:
+            if isinstance(item, dict | list):
+                raise ApiError(422, "invalid answers", {key: "must be a string, number or list"})
+            if isinstance(item, bool):
+                item = "y" if item else ""
+            pairs.append((key, "" if item is None else str(item)))
+    return MultiDict(pairs)
+
+
+def read_formdata(request):
+    """The posted answers as a MultiDict, whatever the encoding."""
+    if request.is_json or (request.mimetype or "").endswith("+json"):
+        try:
+            data = json.loads(request.get_data(cache=True) or b"null")
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ApiError(400, "malformed JSON body") from exc
+        if isinstance(data, dict) and isinstance(data.get("answers"), dict):
+            data = data["answers"]
+        if not isinstance(data, dict):
+            raise ApiError(400, "the JSON body must be an object of answers")
+        return _as_multidict(data)
+    try:
+        return request.form
+    except (BadRequest, UnicodeDecodeError) as exc:
+        raise ApiError(400, "the form body could not be read") from exc
+
+
+def submission_meta(request, formdata):
+    """Referrer, user agent and utm_* from the page URL, the embed or the body."""
+    meta = {
+        "referrer": formdata.get("_referrer") or request.referrer or "",
+        "user_agent": request.user_agent.string or "",
+    }
+    for name in UTM_NAMES:
+        value = formdata.get(f"_{name}") or formdata.get(name) or request.args.get(name)
+        if value:
+            meta[name] = value
+    return {key: value[:MAX_META_VALUE] for key, value in meta.items() if value}
+
+
+def hidden_values(form, args):
+    """Hidden fields: their default, overridden by the page's query string."""
+    return {field.key: args.get(field.key, field.default or "") for field in form.fields if field.type == "hidden"}

@@ -1,0 +1,122 @@
+"""The hosted form: GET shows it, POST stores a submission (CONTRACT.md §3)."""
+
+from flask import current_app, jsonify, redirect, render_template, request
+from sqlalchemy.exc import OperationalError
+
+from app.delivery import outbox
+from app.errors import ApiError, wants_json
+from app.extensions import csrf, db, limiter
+from app.models import Form, Submission
+from app.models.ids import new_id
+from app.public import bp
+from app.public.forms import build_submission_form, clean_answers
+from app.public.intake import HONEYPOT_NAME, hidden_values, read_formdata, submission_meta
+
+DB_RETRY_AFTER = "5"
+
+
+def database_unavailable():
+    """A 503 the client can retry: the database refused us, nothing was stored."""
+    return ApiError(503, "the service is briefly unavailable, try again", headers={"Retry-After": DB_RETRY_AFTER})
+
+
+def _load_form(public_id):
+    try:
+        form = db.session.scalar(db.select(Form).where(Form.public_id == public_id))
+    except OperationalError as exc:
+        db.session.rollback()
+        raise database_unavailable() from exc
+    if form is None or not form.enabled:
+        raise ApiError(404, "form not found")
+    return form
+
+
+def _rate_limit_key():
+    return f"{request.view_args.get('public_id')}:{request.remote_addr}"
+
+
+@bp.after_request
+def allow_any_origin(response):
+    """Hosted forms are posted to from any site, and framed by any site."""
+    if request.endpoint in ("public.submit", "public.show", "public.embed_script"):
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept"
+        response.headers["Access-Control-Max-Age"] = "86400"
+    return response
+
+
+@bp.route("/f/<public_id>", methods=["GET"], endpoint="show")
+def show(public_id):
+    """Show the hosted form."""
+    try:
+        form = _load_form(public_id)
+    except ApiError as error:
+        if error.status == 404:
+            return render_template("public/not_found.html"), 404
+        raise
+    wtf_form = build_submission_form(form)(data=hidden_values(form, request.args))
+    return _render_form(form, wtf_form)
+
+
+@bp.route("/f/<public_id>", methods=["OPTIONS"], endpoint="preflight")
+def preflight(public_id):
+    response = current_app.make_default_options_response()
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+    response.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept"
+    return response
+
+
+@bp.route("/f/<public_id>", methods=["POST"], endpoint="submit")
+@csrf.exempt
+@limiter.limit(lambda: current_app.config["PUBLIC_RATE_LIMIT"], key_func=_rate_limit_key)
+def submit(public_id):
+    """Validate and store a submission, then queue its webhooks."""
+    form = _load_form(public_id)
+    json_client = wants_json()
+    formdata = read_formdata(request)
+    for key, value in hidden_values(form, request.args).items():
+        if key not in formdata:
+            formdata = formdata.copy()
+            formdata[key] = value
+    wtf_form = build_submission_form(form)(formdata=formdata)
+    if not wtf_form.validate():
+        fields = {key: "; ".join(errors) for key, errors in wtf_form.errors.items()}
+        if json_client:
+            raise ApiError(422, "some answers are not valid", fields)
+        return _render_form(form, wtf_form), 422
+
+    if formdata.get(HONEYPOT_NAME):
+        # a bot filled the invisible field: answer as if accepted, store and send nothing
+        return _accepted(form, new_id("sub"), json_client)
+
+    submission = Submission(
+        id=new_id("sub"), workspace_id=form.workspace_id, form_id=form.id,
+        answers=clean_answers(form, wtf_form), meta=submission_meta(request, formdata),
+    )
+    try:
+        db.session.add(submission)
+        deliveries = outbox.add_submission_deliveries(form, submission)
+        db.session.commit()
+    except OperationalError as exc:
+        db.session.rollback()
+        raise database_unavailable() from exc
+    outbox.enqueue_pending(deliveries)
+    return _accepted(form, submission.id, json_client)
+
+
+def _is_embedded():
+    return request.args.get("embed") == "1"
+
+
+def _render_form(form, wtf_form):
+    return render_template("public/form.html", form=form, wtf_form=wtf_form, embed=_is_embedded())
+
+
+def _accepted(form, submission_id, json_client):
+    if json_client:
+        return jsonify({"ok": True, "submission_id": submission_id}), 201
+    if form.redirect_url:
+        return redirect(form.redirect_url, code=303)
+    return render_template("public/thanks.html", form=form, embed=_is_embedded())

@@ -1,0 +1,1 @@
+"""Operations shared by the dashboard and the API: validate, then change rows."""

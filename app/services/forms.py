@@ -1,0 +1,99 @@
+"""Validating and applying form and field definitions."""
+
+import re
+import unicodedata
+
+from app.models import CHOICE_TYPES, FIELD_TYPES, Field
+
+FIELD_KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+MAX_FIELDS = 100
+
+
+def key_from_label(label, taken=()):
+    """'Your e-mail' → 'your_e_mail', made unique against taken."""
+    text = unicodedata.normalize("NFKD", label or "").encode("ascii", "ignore").decode().lower()
+    key = re.sub(r"[^a-z0-9]+", "_", text).strip("_")[:50] or "field"
+    if not key[0].isalpha():
+        key = "f_" + key
+    candidate, number = key, 2
+    while candidate in taken:
+        candidate, number = f"{key}_{number}", number + 1
+    return candidate
+
+
+def _clean_options(raw):
+    if isinstance(raw, str):
+        raw = [line for line in re.split(r"[\n,]", raw)]
+    if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
+        return None
+    return [item.strip() for item in raw if item.strip()]
+
+
+def _opt_str(value):
+    return None if value in (None, "") else value
+
+
+def validate_field(item, path, taken):
+    """Return (clean field dict, {path: message})."""
+    errors = {}
+    if not isinstance(item, dict):
+        return None, {path: "must be an object"}
+    label = item.get("label")
+    if not isinstance(label, str) or not label.strip():
+        errors[f"{path}.label"] = "is required"
+        label = ""
+    key = item.get("key") or key_from_label(label, taken)
+    if not isinstance(key, str) or not FIELD_KEY_RE.match(key) or len(key) > 64:
+        errors[f"{path}.key"] = "must start with a letter and use only a-z, 0-9 and _"
+    elif key in taken:
+        errors[f"{path}.key"] = f"'{key}' is used by another field"
+    field_type = item.get("type", "text")
+    if field_type not in FIELD_TYPES:
+        errors[f"{path}.type"] = f"must be one of {', '.join(FIELD_TYPES)}"
+    required = item.get("required", False)
+    if not isinstance(required, bool):
+        errors[f"{path}.required"] = "must be true or false"
+    options = _clean_options(item.get("options", []))
+    if options is None:
+        errors[f"{path}.options"] = "must be a list of strings"
+    elif field_type in CHOICE_TYPES and not options:
+        errors[f"{path}.options"] = "a choice field needs at least one option"
+    for name in ("default", "placeholder"):
+        value = item.get(name)
+        if value is not None and not isinstance(value, str):
+            errors[f"{path}.{name}"] = "must be a string"
+    clean = {
+        "key": key, "label": label.strip(), "type": field_type, "required": bool(required),
+        "options": options if field_type in CHOICE_TYPES else [],
+        "default": _opt_str(item.get("default")), "placeholder": _opt_str(item.get("placeholder")),
+    }
+    return clean, errors
+
+
+def validate_fields(items):
+    """Validate a list of field definitions; return (clean list, {path: message})."""
+    if not isinstance(items, list):
+        return [], {"fields": "must be a list"}
+    if len(items) > MAX_FIELDS:
+        return [], {"fields": f"at most {MAX_FIELDS} fields"}
+    clean, errors, taken = [], {}, set()
+    for index, item in enumerate(items):
+        field, problems = validate_field(item, f"fields[{index}]", taken)
+        errors.update(problems)
+        if field:
+            taken.add(field["key"])
+            clean.append(field)
+    return clean, errors
+
+
+def replace_fields(form, clean_fields):
+    """Make form's fields exactly clean_fields, in order; the caller commits."""
+    existing = {field.key: field for field in form.fields}
+    new_fields = []
+    for position, data in enumerate(clean_fields):
+        field = existing.pop(data["key"], None) or Field(key=data["key"])
+        for name, value in data.items():
+            setattr(field, name, value)
+        field.position = position
+        new_fields.append(field)
+    form.fields = new_fields

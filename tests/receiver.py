@@ -1,0 +1,101 @@
+"""A real HTTP server on 127.0.0.1 that records what webhooks send it."""
+
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+
+@dataclass
+class Received:
+    method: str
+    path: str
+    query: dict
+    headers: dict
+    body: bytes
+
+    @property
+    def text(self):
+        return self.body.decode()
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    headers: dict = field(default_factory=dict)
+    body: bytes = b"ok"
+    delay: float = 0.0
+
+
+class Receiver:
+    """Answers with queued replies (then the default), recording every request."""
+
+    def __init__(self):
+        self.requests = []
+        self.replies = []
+        self.default = Reply()
+        self._lock = threading.Lock()
+        self._arrived = threading.Condition(self._lock)
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def _handle(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                parts = urlsplit(self.path)
+                with receiver._lock:
+                    reply = receiver.replies.pop(0) if receiver.replies else receiver.default
+                if reply.delay:
+                    time.sleep(reply.delay)
+                with receiver._arrived:
+                    receiver.requests.append(Received(
+                        self.command, parts.path, parse_qs(parts.query, keep_blank_values=True),
+                        {k.lower(): v for k, v in self.headers.items()}, body,
+                    ))
+                    receiver._arrived.notify_all()
+                payload = reply.body if isinstance(reply.body, bytes) else reply.body.encode()
+                self.send_response(reply.status)
+                for name, value in reply.headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _handle
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def start(self):
+        self.thread.start()
+        return self
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+    def reply(self, *replies):
+        with self._lock:
+            self.replies.extend(replies)
+
+    def wait_for(self, count, timeout=10.0):
+        """Block until count requests have arrived; return them."""
+        deadline = time.monotonic() + timeout
+        with self._arrived:
+            while len(self.requests) < count:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(f"expected {count} requests, got {len(self.requests)}")
+                self._arrived.wait(remaining)
+            return list(self.requests)
