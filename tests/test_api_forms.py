@@ -53,6 +53,8 @@ def test_field_key_is_made_from_label_and_options_kept(api):
     ({"name": "x", "fields": [{"label": "A", "key": "a"}, {"label": "B", "key": "9bad"}]}, "fields[1].key"),
     ({"name": "x", "fields": [{"label": "A", "key": "a"}, {"label": "B", "key": "a"}]}, "fields[1].key"),
     ({"name": "x", "fields": [{"label": "A", "type": "colour"}]}, "fields[0].type"),
+    ({"name": "x", "fields": [{"label": "A", "key": ["a"]}]}, "fields[0].key"),
+    ({"name": "x", "fields": [{"label": "A", "type": ["text"]}]}, "fields[0].type"),
     ({"name": "x", "fields": [{"label": "A", "type": "select"}]}, "fields[0].options"),
     ({"name": "x", "fields": [{"label": "A", "options": "a,b"}]}, "fields[0].options"),
     ({"name": "x", "fields": [{"key": "a"}]}, "fields[0].label"),

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import re
 from functools import wraps
 
 from flask import g, jsonify, make_response, request
@@ -16,6 +17,7 @@ from app.models.idempotency import IDEMPOTENCY_WINDOW
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
+KEY_PATTERN = r"^[\x21-\x7e]+$"  # visible ASCII: what every HTTP stack passes through unchanged
 
 
 def request_fingerprint():
@@ -32,8 +34,8 @@ def _read_key():
     key = request.headers.get(HEADER)
     if key is None:
         return None
-    if not key.strip() or len(key) > MAX_KEY_LENGTH or not key.isprintable():
-        raise ApiError(400, f"{HEADER} must be 1 to {MAX_KEY_LENGTH} printable characters",
+    if len(key) > MAX_KEY_LENGTH or not re.match(KEY_PATTERN, key):
+        raise ApiError(400, f"{HEADER} must be 1 to {MAX_KEY_LENGTH} visible ASCII characters",
                        {HEADER: "is not a usable key"})
     return key
 

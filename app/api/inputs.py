@@ -6,6 +6,7 @@ import re
 
 from flask import g, request
 
+from app.api import bp
 from app.errors import ApiError
 from app.extensions import db
 from app.tenancy import scoped
@@ -13,6 +14,19 @@ from app.tenancy import scoped
 ID_RE = re.compile(r"^[a-z]{2,5}_[0-9a-z]{26}$")
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 100
+QUERY_PARAMETERS = {
+    "api.list_submissions": {"limit", "cursor"},
+    "api.list_deliveries": {"limit", "cursor", "status"},
+}
+
+
+@bp.before_request
+def refuse_unknown_query_parameters():
+    """A misspelt parameter (?limt=5) is an error, not silently a different answer."""
+    unknown = sorted(set(request.args) - QUERY_PARAMETERS.get(request.endpoint, set()))
+    if unknown:
+        problems = {name: "is not a parameter of this operation" for name in unknown}
+        raise ApiError(422, "unknown query parameters", problems)
 
 
 def _refuse_constant(name):

@@ -1,6 +1,7 @@
 """The OpenAPI 3.1 document of API v1: every operation, schema and error."""
 
-from app.api.inputs import MAX_LIMIT
+from app.api.idempotency import KEY_PATTERN, MAX_KEY_LENGTH
+from app.api.inputs import ID_RE, MAX_LIMIT
 from app.api.openapi_schemas import SCHEMAS, ref
 from app.models.webhooks import DELIVERY_STATUSES
 from app.version import __version__
@@ -42,7 +43,7 @@ def _error(status):
 
 def _path_param(name, what):
     return {"name": name, "in": "path", "required": True, "description": f"the {what}'s id",
-            "schema": {"type": "string", "minLength": 1}}
+            "schema": {"type": "string", "pattern": ID_RE.pattern}}
 
 
 PAGE_PARAMS = [
@@ -55,7 +56,7 @@ IDEMPOTENCY_PARAM = {
     "name": "Idempotency-Key", "in": "header",
     "description": "Repeat a POST safely: the same key and body within 24 h answers the first response "
                    "again and creates nothing; another body with that key is a 409.",
-    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[\\x21-\\x7e]+$"},
+    "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH, "pattern": KEY_PATTERN},
 }
 
 

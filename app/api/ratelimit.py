@@ -22,7 +22,8 @@ def api_rate_limit():
     return current_app.config["API_RATE_LIMIT"]
 
 
-limiter.limit(api_rate_limit, key_func=rate_limit_key)(bp)
+# One shared bucket per key across every operation, not one per route.
+limiter.shared_limit(api_rate_limit, scope="api-v1", key_func=rate_limit_key)(bp)
 
 
 @bp.after_request
