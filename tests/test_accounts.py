@@ -6,7 +6,8 @@ from tests.conftest import TEST_PASSWORD, csrf_token_from, make_form
 
 
 def test_signup_creates_user_workspace_and_owner_membership(app, client):
-    response = client.post("/signup", data={"email": "New@Example.com", "password": "a long password", "workspace": "Acme"})
+    data = {"email": "New@Example.com", "password": "a long password", "workspace": "Acme"}
+    response = client.post("/signup", data=data)
     assert response.status_code == 302
     with app.app_context():
         user = db.session.scalars(db.select(User)).one()
@@ -38,7 +39,8 @@ def test_login_logout(app, client, accounts):
 
 def test_login_next_only_follows_local_paths(app, client, accounts):
     accounts.user()
-    response = client.post("/login?next=https://evil.example/", data={"email": "owner@example.com", "password": TEST_PASSWORD})
+    credentials = {"email": "owner@example.com", "password": TEST_PASSWORD}
+    response = client.post("/login?next=https://evil.example/", data=credentials)
     assert response.headers["Location"] == "/forms"
 
 

@@ -6,10 +6,10 @@ from app.models.accounts import hash_api_key
 
 
 def test_user_create_makes_user_and_workspace_then_joins_existing(app, runner):
-    result = runner.invoke(args=["user", "create", "--email", "a@example.com", "--password", "long enough", "--workspace", "Acme"])
-    assert result.exit_code == 0, result.output
-    result = runner.invoke(args=["user", "create", "--email", "b@example.com", "--password", "long enough", "--workspace", "Acme"])
-    assert result.exit_code == 0, result.output
+    for email in ("a@example.com", "b@example.com"):
+        args = ["user", "create", "--email", email, "--password", "long enough", "--workspace", "Acme"]
+        result = runner.invoke(args=args)
+        assert result.exit_code == 0, result.output
     with app.app_context():
         assert db.session.scalars(db.select(Workspace)).one().name == "Acme"
         roles = {m.user.email: m.role for m in db.session.scalars(db.select(Membership))}
@@ -27,7 +27,8 @@ def test_user_create_refuses_duplicates_and_short_passwords(app, runner):
 
 
 def test_apikey_create_prints_key_last_and_stores_only_its_hash(app, runner, client):
-    runner.invoke(args=["user", "create", "--email", "a@example.com", "--password", "long enough", "--workspace", "Acme"])
+    runner.invoke(args=["user", "create", "--email", "a@example.com", "--password", "long enough",
+                        "--workspace", "Acme"])
     result = runner.invoke(args=["apikey", "create", "--email", "a@example.com", "--workspace", "Acme", "--name", "ci"])
     assert result.exit_code == 0, result.output
     key = result.output.strip().splitlines()[-1]

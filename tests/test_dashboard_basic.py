@@ -83,7 +83,8 @@ def test_webhook_url_to_private_network_or_bad_template_is_refused(app, client, 
     form_id = _create_form(client)
     private = client.post(f"/forms/{form_id}/settings/webhook", data={"url": "http://10.0.0.7/hook", "enabled": "y"})
     assert private.status_code == 422 and "10.0.0.7 is a private address" in private.get_data(as_text=True)
-    unsafe = client.post(f"/forms/{form_id}/settings/webhook", data={"url": "https://93.184.215.14/?x={{ ''.__class__ }}"})
+    hostile = "https://93.184.215.14/?x={{ ''.__class__ }}"
+    unsafe = client.post(f"/forms/{form_id}/settings/webhook", data={"url": hostile})
     assert unsafe.status_code == 422 and "private attributes" in unsafe.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalars(db.select(Webhook)).all() == []
