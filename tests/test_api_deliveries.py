@@ -4,19 +4,9 @@ import pytest
 
 from app.extensions import db
 from app.models import Delivery
-from tests.api_support import add_submissions, api_client, assert_error
+from tests.api_support import add_submissions, assert_error
 from tests.conftest import drain
 from tests.receiver import Reply
-
-
-@pytest.fixture
-def api(app, accounts):
-    return api_client(app, accounts, "owner@example.com")
-
-
-@pytest.fixture
-def stranger(app, accounts):
-    return api_client(app, accounts, "stranger@example.com")
 
 
 def _pages(api, path, limit):
@@ -119,8 +109,8 @@ def test_deliveries_page_newest_first(app, api):
 
 
 @pytest.mark.app_config(WEBHOOK_RETRY_SCHEDULE=[0])
-def test_another_workspaces_delivery_is_404(app, api, stranger, receiver):
-    _, delivery_id = _failed_delivery(app, stranger, receiver)
+def test_another_workspaces_delivery_is_404(app, api, stranger_api, receiver):
+    _, delivery_id = _failed_delivery(app, stranger_api, receiver)
     assert_error(api.get(f"/deliveries/{delivery_id}"), 404)
     assert_error(api.post(f"/deliveries/{delivery_id}/retry"), 404)
     with app.app_context():

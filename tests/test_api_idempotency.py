@@ -11,11 +11,6 @@ from tests.api_support import api_client, assert_error
 BODY = {"name": "Leads", "fields": [{"key": "email", "label": "Email", "type": "email"}]}
 
 
-@pytest.fixture
-def api(app, accounts):
-    return api_client(app, accounts, "owner@example.com")
-
-
 def _count(app, model):
     with app.app_context():
         return db.session.scalar(db.select(db.func.count(model.id)))

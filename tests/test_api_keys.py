@@ -5,7 +5,7 @@ import pytest
 from app.extensions import db
 from app.models import ApiKey
 from app.models.accounts import hash_api_key
-from tests.api_support import ApiClient, api_client, assert_error
+from tests.api_support import ApiClient, assert_error
 from tests.conftest import csrf_token_from
 
 # Every operation of the API, with ids that need not exist: authentication comes first.
@@ -19,11 +19,6 @@ OPERATIONS = [
     ("get", "/webhooks/wh_x/deliveries"),
     ("get", "/deliveries/msg_x"), ("post", "/deliveries/msg_x/retry"),
 ]
-
-
-@pytest.fixture
-def api(app, accounts):
-    return api_client(app, accounts, "owner@example.com")
 
 
 @pytest.mark.parametrize(("method", "path"), OPERATIONS)
