@@ -1,6 +1,7 @@
 """RQ entry points. Jobs take ids, never objects."""
 
 import logging
+import threading
 from datetime import timedelta
 
 from flask import current_app, has_app_context
@@ -11,10 +12,14 @@ from app.delivery import outbox, sender
 from app.extensions import db
 from app.models import Delivery
 from app.models.base import utcnow
+from app.models.webhooks import OPEN_STATUSES
 from app.queueing import job_id_for
 
 log = logging.getLogger(__name__)
 _bound_app = None
+_transport_lock = threading.Lock()
+# jobs still waiting their turn in the queue; anything else behind a due delivery is lost or dead
+WAITING_JOB_STATES = (JobStatus.QUEUED, JobStatus.DEFERRED)
 
 
 def bind_app(app):
@@ -35,16 +40,17 @@ def _app():
 
 def get_transport(app):
     """One pooled, thread-safe HTTP client per process."""
-    transport = app.extensions.get("webhook_transport")
-    if transport is None:
-        from app.delivery.transport import Transport
+    with _transport_lock:
+        transport = app.extensions.get("webhook_transport")
+        if transport is None:
+            from app.delivery.transport import Transport
 
-        transport = Transport(
-            timeout=app.config["WEBHOOK_TIMEOUT"],
-            allowed_networks=app.config["WEBHOOK_ALLOWED_NETWORKS"],
-        )
-        app.extensions["webhook_transport"] = transport
-    return transport
+            transport = Transport(
+                timeout=app.config["WEBHOOK_TIMEOUT"],
+                allowed_networks=app.config["WEBHOOK_ALLOWED_NETWORKS"],
+            )
+            app.extensions["webhook_transport"] = transport
+        return transport
 
 
 def deliver(delivery_id, attempt_number):
@@ -53,7 +59,8 @@ def deliver(delivery_id, attempt_number):
     with app.app_context():
         try:
             retry_at = sender.attempt_delivery(
-                delivery_id, attempt_number, get_transport(app), app.config["WEBHOOK_RETRY_SCHEDULE"]
+                delivery_id, attempt_number, get_transport(app), app.config["WEBHOOK_RETRY_SCHEDULE"],
+                lease_seconds=outbox.lease_seconds(),
             )
         finally:
             db.session.remove()
@@ -61,41 +68,43 @@ def deliver(delivery_id, attempt_number):
             outbox.enqueue(delivery_id, attempt_number + 1, at=retry_at)
 
 
-LIVE_JOB_STATES = (JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.STARTED, JobStatus.DEFERRED)
+def has_waiting_job(connection, delivery):
+    """True when the delivery's next attempt sits in the queue, waiting for a worker.
 
-
-def _has_live_job(connection, delivery):
-    job_id = job_id_for(delivery.id, delivery.attempt_count + 1)
+    Called only for deliveries already past due: a job still "scheduled" then means no
+    scheduler is moving it, and a job still "started" outlived its lease, so its worker died
+    mid-send (SIGKILL, OOM); both are treated as lost.
+    """
     try:
-        job = Job.fetch(job_id, connection=connection)
-    except Exception:  # NoSuchJobError, or a job hash a flush left half-gone
+        job = Job.fetch(job_id_for(delivery.id, delivery.attempt_count + 1), connection=connection)
+        return job.get_status(refresh=False) in WAITING_JOB_STATES
+    except Exception:  # noqa: BLE001 - a missing or unreadable job hash is as good as no job
         return False
-    status = job.get_status(refresh=False)
-    if status == JobStatus.STARTED and job.started_at is not None:
-        # a worker killed mid-send leaves its job "started" forever; past its timeout it is lost
-        started = job.started_at.replace(tzinfo=utcnow().tzinfo)
-        return utcnow() - started < timedelta(seconds=outbox.job_timeout())
-    return status in LIVE_JOB_STATES
+
+
+def due_deliveries(grace_seconds, limit):
+    """Open deliveries whose attempt (or lease) is due for longer than grace_seconds."""
+    cutoff = utcnow() - timedelta(seconds=grace_seconds)
+    return db.session.scalars(
+        select(Delivery)
+        .where(Delivery.status.in_(OPEN_STATUSES), Delivery.next_attempt_at <= cutoff)
+        .order_by(Delivery.next_attempt_at)
+        .limit(limit)
+    ).all()
 
 
 def sweep(grace_seconds=5, limit=1000):
-    """Enqueue every open delivery that is due and has no live job; return how many."""
+    """Enqueue every open delivery that is due and has no job waiting; return how many."""
     app = _app()
     with app.app_context():
-        cutoff = utcnow() - timedelta(seconds=grace_seconds)
-        due = db.session.scalars(
-            select(Delivery)
-            .where(Delivery.status.in_(("pending", "retrying")), Delivery.next_attempt_at <= cutoff)
-            .order_by(Delivery.next_attempt_at)
-            .limit(limit)
-        ).all()
         connection = app.task_queue.connection
         requeued = 0
-        for delivery in due:
-            if not _has_live_job(connection, delivery):
-                outbox.enqueue(delivery.id, delivery.attempt_count + 1, force=True)
-                requeued += 1
-        db.session.remove()
+        try:
+            for delivery in due_deliveries(grace_seconds, limit):
+                if not has_waiting_job(connection, delivery):
+                    requeued += outbox.enqueue(delivery.id, delivery.attempt_count + 1, force=True)
+        finally:
+            db.session.remove()
         if requeued:
             log.info("sweep re-enqueued %d due deliveries", requeued)
         return requeued
