@@ -71,6 +71,7 @@ def test_flushed_redis_and_killed_worker_lose_nothing(
     make_webhook(app, form_id, f"{receiver.url}/hook")
     log_path = tmp_path / "worker.log"
     worker = start_worker(database_url, redis_url, log_path)
+    started = time.monotonic()
     try:
         for number in range(SUBMISSIONS):
             response = client.post(f"/f/{public_id}", json={"name": f"n{number}", "email": f"u{number}@example.com"})
@@ -81,6 +82,7 @@ def test_flushed_redis_and_killed_worker_lose_nothing(
             if number == KILL_AT:
                 kill_mid_send(worker, receiver)
                 worker = start_worker(database_url, redis_url, log_path)
+        posted = time.monotonic() - started
         wait_until_all_delivered(app, receiver)
     finally:
         worker.terminate()
@@ -91,6 +93,7 @@ def test_flushed_redis_and_killed_worker_lose_nothing(
     received_ids = [request.headers["webhook-id"] for request in receiver.requests]
     duplicates = len(received_ids) - len(set(received_ids))
     print(f"\nnothing-lost: submissions={SUBMISSIONS} delivered={len(set(received_ids))} "
-          f"requests={len(received_ids)} duplicates={duplicates}")
+          f"requests={len(received_ids)} duplicates={duplicates} "
+          f"(posted in {posted:.1f} s, all delivered after {time.monotonic() - started:.1f} s)")
     assert len(delivery_ids) == SUBMISSIONS
     assert set(received_ids) == delivery_ids
