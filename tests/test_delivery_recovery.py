@@ -100,3 +100,18 @@ def test_a_duplicate_job_for_the_same_attempt_sends_once(app, client, accounts, 
         jobs.deliver(delivery_id, 3)  # a stale job for an attempt that is not next
     assert len(receiver.requests) == 1
     assert only_delivery(app)["attempt_count"] == 1
+
+
+def test_the_sweep_pages_through_every_due_delivery(app, client, accounts, receiver):
+    _, public_id, _ = form_with_webhook(app, accounts, f"{receiver.url}/hook")
+    for _ in range(5):
+        submit(client, public_id)
+    app.redis.flushdb()
+    with app.app_context():
+        for delivery in db.session.scalars(db.select(Delivery)):
+            delivery.next_attempt_at = utcnow() - timedelta(minutes=1)  # the same due time for all
+        db.session.commit()
+        assert jobs.sweep(page_size=2) == 5
+        assert jobs.sweep(page_size=2) == 0  # now every one has a job waiting
+    work_once(app)
+    assert len({request.headers["webhook-id"] for request in receiver.wait_for(5)}) == 5

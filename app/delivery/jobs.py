@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from flask import current_app, has_app_context
 from rq.job import Job, JobStatus
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from app.delivery import outbox, sender
 from app.extensions import db
@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 _bound_app = None
 _transport_lock = threading.Lock()
 # jobs still waiting their turn in the queue; anything else behind a due delivery is lost or dead
-WAITING_JOB_STATES = (JobStatus.QUEUED, JobStatus.DEFERRED)
+WAITING_JOB_STATES = {JobStatus.QUEUED.value, JobStatus.DEFERRED.value}
 
 
 def bind_app(app):
@@ -68,41 +68,50 @@ def deliver(delivery_id, attempt_number):
             outbox.enqueue(delivery_id, attempt_number + 1, at=retry_at)
 
 
-def has_waiting_job(connection, delivery):
-    """True when the delivery's next attempt sits in the queue, waiting for a worker.
+def waiting_flags(connection, deliveries):
+    """For each delivery, whether its next attempt sits in the queue waiting for a worker.
 
-    Called only for deliveries already past due: a job still "scheduled" then means no
+    Asked only about deliveries already past due: a job still "scheduled" then means no
     scheduler is moving it, and a job still "started" outlived its lease, so its worker died
-    mid-send (SIGKILL, OOM); both are treated as lost.
+    mid-send (SIGKILL, OOM); both count as lost, like a job Redis no longer has.
     """
-    try:
-        job = Job.fetch(job_id_for(delivery.id, delivery.attempt_count + 1), connection=connection)
-        return job.get_status(refresh=False) in WAITING_JOB_STATES
-    except Exception:  # noqa: BLE001 - a missing or unreadable job hash is as good as no job
-        return False
+    with connection.pipeline(transaction=False) as pipe:
+        for delivery in deliveries:
+            pipe.hget(Job.key_for(job_id_for(delivery.id, delivery.attempt_count + 1)), "status")
+        statuses = pipe.execute()
+    return [status is not None and status.decode() in WAITING_JOB_STATES for status in statuses]
 
 
-def due_deliveries(grace_seconds, limit):
-    """Open deliveries whose attempt (or lease) is due for longer than grace_seconds."""
-    cutoff = utcnow() - timedelta(seconds=grace_seconds)
-    return db.session.scalars(
-        select(Delivery)
-        .where(Delivery.status.in_(OPEN_STATUSES), Delivery.next_attempt_at <= cutoff)
-        .order_by(Delivery.next_attempt_at)
-        .limit(limit)
-    ).all()
+def due_deliveries(cutoff, limit, after=None):
+    """One page of open deliveries due before cutoff, in (next_attempt_at, id) order after `after`."""
+    query = select(Delivery).where(Delivery.status.in_(OPEN_STATUSES), Delivery.next_attempt_at <= cutoff)
+    if after is not None:
+        last_due, last_id = after
+        query = query.where(or_(
+            Delivery.next_attempt_at > last_due, and_(Delivery.next_attempt_at == last_due, Delivery.id > last_id),
+        ))
+    return db.session.scalars(query.order_by(Delivery.next_attempt_at, Delivery.id).limit(limit)).all()
 
 
-def sweep(grace_seconds=5, limit=1000):
-    """Enqueue every open delivery that is due and has no job waiting; return how many."""
+def sweep(grace_seconds=5, page_size=500, max_pages=100):
+    """Enqueue every open delivery that is due and has no job waiting; return how many.
+
+    grace_seconds leaves a just-committed delivery to the enqueue that follows its commit.
+    """
     app = _app()
     with app.app_context():
         connection = app.task_queue.connection
-        requeued = 0
+        cutoff = utcnow() - timedelta(seconds=grace_seconds)
+        requeued, after = 0, None
         try:
-            for delivery in due_deliveries(grace_seconds, limit):
-                if not has_waiting_job(connection, delivery):
-                    requeued += outbox.enqueue(delivery.id, delivery.attempt_count + 1, force=True)
+            for _ in range(max_pages):
+                page = due_deliveries(cutoff, page_size, after)
+                if not page:
+                    break
+                for delivery, waiting in zip(page, waiting_flags(connection, page), strict=True):
+                    if not waiting:
+                        requeued += outbox.enqueue(delivery.id, delivery.attempt_count + 1, force=True)
+                after = (page[-1].next_attempt_at, page[-1].id)
         finally:
             db.session.remove()
         if requeued:

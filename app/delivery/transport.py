@@ -225,6 +225,8 @@ class Transport:
                 response.close()
         except AddressRefused as exc:
             outcome.error, outcome.error_class = str(exc), exc.error_class
+        except httpx.InvalidURL as exc:
+            outcome.error, outcome.error_class = f"invalid URL: {exc}", "invalid_url"
         except httpx.HTTPError as exc:
             outcome.error, outcome.error_class = _describe_error(exc, self.timeout)
         outcome.duration_ms = int((time.monotonic() - started) * 1000)
