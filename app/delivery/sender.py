@@ -85,7 +85,7 @@ def prepare_request(webhook, delivery, now=None):
 def _record(delivery_id, prepared, outcome, started_at):
     response = None
     if outcome.status is not None:
-        response = {"status": outcome.status, "headers": outcome.headers, "body": outcome.body}
+        response = {"status": outcome.status, "headers": masked_headers(outcome.headers), "body": outcome.body}
     return Attempt(
         delivery_id=delivery_id, at=started_at,
         request={
