@@ -5,6 +5,8 @@
   var editor = document.getElementById("webhook-editor");
   var csrfInput = document.querySelector("input[name=csrf_token]");
   var csrfToken = csrfInput ? csrfInput.value : "";
+  var previewTimer = null;
+  var previewSequence = 0;  // only the newest preview answer is shown
 
   function $(id) { return document.getElementById(id); }
 
@@ -82,9 +84,6 @@
     field.setSelectionRange(start + text.length, start + text.length);
     field.dispatchEvent(new Event("input", { bubbles: true }));
   }
-
-  var previewTimer = null;
-  var previewSequence = 0;
 
   function schedulePreview() {
     window.clearTimeout(previewTimer);

@@ -151,7 +151,7 @@ PRESETS = {
         ),
         Preset(
             "crm", "CRM (campaign query)",
-            "Send campaign_name, campaign_type and lead_status in the URL query, with the JSON body.",
+            "campaign_name, campaign_type and lead_status in the URL query.",
             (
                 Param("endpoint", "CRM endpoint", r"https?://[^{}\s?#]+",
                       "a full http(s) URL without a query", "The query is added for you.",
