@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from app.auth.workspaces import current_workspace_id
 from app.dashboard import bp
-from app.dashboard.forms import ConfirmForm
+from app.dashboard.forms import ConfirmForm, WebhookUrlForm
 from app.dashboard.webhook_editor import (
     OPERATOR_CHOICES,
     header_row_errors,
@@ -50,18 +50,32 @@ def _last_deliveries(form):
     return latest
 
 
-@bp.route("/forms/<form_id>/settings/webhook")
+@bp.route("/forms/<form_id>/settings/webhook", methods=["GET", "POST"])
 @login_required
 def webhook_settings(form_id):
-    """List the form's webhooks and offer the integration presets."""
+    """List the form's webhooks; a URL pasted at the top becomes a new JSON webhook at once."""
     form = form_or_404(form_id)
+    quick = WebhookUrlForm()
+    if quick.validate_on_submit():
+        clean, errors, warnings = validate_webhook(
+            {"url": quick.url.data}, form.field_keys(), current_app.config["WEBHOOK_ALLOWED_NETWORKS"], partial=True,
+        )
+        if not errors:
+            webhook = Webhook(workspace_id=form.workspace_id, form_id=form.id, url=clean["url"])
+            db.session.add(webhook)
+            db.session.commit()
+            flash("Webhook URL saved. Every submission is now sent there as signed JSON.", "success")
+            for warning in warnings:
+                flash(f"Note: {warning}.", "warning")
+            return redirect(url_for("dashboard.webhook_edit", form_id=form.id, webhook_id=webhook.id))
+        quick.url.errors.append(errors.get("url") or "is not valid")
     webhooks = db.session.scalars(
         select(Webhook).where(Webhook.form_id == form.id).order_by(Webhook.created_at)
     ).all()
     return render_template(
-        "dashboard/webhook_list.html", form=form, webhooks=webhooks, presets=presets.PRESETS,
+        "dashboard/webhook_list.html", form=form, webhooks=webhooks, presets=presets.PRESETS, quick=quick,
         last_deliveries=_last_deliveries(form), confirm=ConfirmForm(),
-    )
+    ), 422 if quick.errors else 200
 
 
 def _render_editor(form, editor, state, webhook=None, errors=None, status=200):
