@@ -68,20 +68,16 @@ def test_whatsapp_cloud_api_text_message(app, client, accounts, receiver):
     assert body["text"]["body"].startswith(EXPECTED_TEXT)
 
 
-def test_slack_incoming_webhook(app, client, accounts, receiver):
-    request = send_through_preset(app, client, accounts, receiver, "slack")
-    assert (request.method, request.path) == ("POST", "/services/T000/B000/XXXX")
+@pytest.mark.parametrize(("name", "path", "text_key"), [
+    ("slack", "/services/T000/B000/XXXX", "text"),
+    ("discord", "/api/webhooks/123/abc-DEF", "content"),
+])
+def test_slack_and_discord_incoming_webhooks(app, client, accounts, receiver, name, path, text_key):
+    request = send_through_preset(app, client, accounts, receiver, name)
+    assert (request.method, request.path) == ("POST", path)
     assert request.headers["content-type"] == "application/json"
     body = json.loads(request.body)
-    assert list(body) == ["text"] and body["text"].startswith(EXPECTED_TEXT)
-
-
-def test_discord_incoming_webhook(app, client, accounts, receiver):
-    request = send_through_preset(app, client, accounts, receiver, "discord")
-    assert (request.method, request.path) == ("POST", "/api/webhooks/123/abc-DEF")
-    assert request.headers["content-type"] == "application/json"
-    body = json.loads(request.body)
-    assert list(body) == ["content"] and body["content"].startswith(EXPECTED_TEXT)
+    assert list(body) == [text_key] and body[text_key].startswith(EXPECTED_TEXT)
 
 
 def test_crm_campaign_query(app, client, accounts, receiver):
