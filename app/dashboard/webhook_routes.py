@@ -102,7 +102,7 @@ def _save(form, webhook, editor):
     """Validate the posted editor; save and redirect, or re-render with field errors (422)."""
     state = read_editor(request.form)
     if not editor.validate_on_submit():
-        return _render_editor(form, editor, state, webhook, status=400 if editor.csrf_token.errors else 422)
+        return _render_editor(form, editor, state, webhook, status=422)
     clean, errors, warnings = validate_webhook(
         state.data, form.field_keys(), current_app.config["WEBHOOK_ALLOWED_NETWORKS"],
     )
