@@ -26,13 +26,6 @@
     return body;
   }
 
-  // Buttons that change something ask first (data-confirm="question").
-  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
-    form.addEventListener("submit", function (event) {
-      if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
-    });
-  });
-
   if (editor) { setUpEditor(); }
   setUpSecret();
   setUpTest();

@@ -193,3 +193,25 @@ def test_switch_needs_a_csrf_token(app, client, accounts):
     assert response.status_code == 302
     with app.app_context():
         assert db.session.scalars(db.select(Form)).all() == []
+
+
+def test_member_of_two_workspaces_can_leave_one(app, client, accounts):
+    _, acme = accounts.user("owner@example.com", "Acme")
+    accounts.user("bo@example.com", "Acme")
+    accounts.login(client, "bo@example.com")
+    assert "Leave" not in client.get("/workspace/members").get_data(as_text=True)  # their only workspace
+    with app.app_context():
+        from app.models import Workspace
+
+        user = db.session.scalar(db.select(User).where(User.email == "bo@example.com"))
+        own = Workspace(name="Bo's")
+        db.session.add(Membership(user=user, workspace=own, role="owner"))
+        db.session.commit()
+    page = client.get("/workspace/members").get_data(as_text=True)
+    assert "Leave" in page and 'data-confirm="Leave this workspace?"' in page
+    left = client.post(f"/workspace/members/{membership_id(app, 'bo@example.com', acme)}/remove",
+                       follow_redirects=True)
+    assert "You left the workspace." in left.get_data(as_text=True)
+    with app.app_context():
+        user = db.session.scalar(db.select(User).where(User.email == "bo@example.com"))
+        assert [m.workspace.name for m in user.memberships] == ["Bo's"]

@@ -30,8 +30,16 @@ def _render_members(invite_form=None, status=200):
         "auth/members.html", membership=membership, members=members,
         pending=[invitation for invitation in pending if invitation.is_open()],
         invite_form=invite_form or (_invite_form(membership, formdata=None) if can_manage(membership) else None),
-        can_manage=can_manage(membership), confirm=ConfirmForm(),
+        can_manage=can_manage(membership), can_leave=_may_remove(membership, membership), confirm=ConfirmForm(),
     ), status
+
+
+def _may_remove(actor, target):
+    try:
+        check_removal(actor, target)
+    except TeamError:
+        return False
+    return True
 
 
 @bp.route("/workspace/members")
