@@ -93,12 +93,19 @@ def test_live_preview_shows_the_seed_url_expanded(app, client, page, live_url):
 
     page.get_by_label("Body template (optional)").fill('{"lead": "{{ email }}"}')
     expect(page.locator("#preview-body")).to_have_text('{"lead": "ana@example.com"}')
+    page.get_by_role("button", name="Add header").click()
+    page.get_by_label("Header name").last.fill("X-Campaign")
+    page.get_by_label("Header value (template)").last.fill("{{ campaign_name }}")
+    expect(page.locator("#preview-headers")).to_contain_text("X-Campaign: Zoë & Co")
     screenshot(page, "webhook-settings.png")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "webhook-settings-mobile.png")
 
     page.get_by_role("button", name="Create webhook").click()
     expect(page.locator(".flash-success")).to_contain_text("Webhook created.")
     with app.app_context():
-        assert db.session.scalars(db.select(Webhook.url)).one() == SEED_URL
+        saved = db.session.scalars(db.select(Webhook)).one()
+        assert (saved.url, saved.headers) == (SEED_URL, {"X-Campaign": "{{ campaign_name }}"})
 
 
 def test_variable_picker_inserts_at_the_cursor(app, page, live_url):
