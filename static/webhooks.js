@@ -177,6 +177,18 @@
       var text = status.status === "succeeded" ? "Delivered" : "Failed";
       show(status.status, text + ": " + describe(status));
       button.disabled = false;
+      refreshRecentDeliveries();
+    }
+
+    function refreshRecentDeliveries() {
+      var section = $("recent-deliveries");
+      if (!section) { return; }
+      fetch(window.location.pathname, { credentials: "same-origin" })
+        .then(function (response) { return response.text(); })
+        .then(function (html) {
+          var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("recent-deliveries");
+          if (fresh) { section.replaceWith(fresh); }
+        });
     }
 
     function describe(status) {

@@ -134,6 +134,7 @@ def test_send_test_event_shows_the_result_inline(app, page, live_url, receiver):
     assert queued.value.status == 202
     drain(app)  # the real RQ worker sends it while the page polls
     expect(page.locator("#test-result")).to_have_text("Delivered: HTTP 200 · 1 attempt")
+    expect(page.locator("#recent-deliveries .status-succeeded")).to_have_text("succeeded")
     assert receiver.wait_for(1)[0].query == {"c": ["spring"]}
 
     secret = page.locator("#signing-secret")

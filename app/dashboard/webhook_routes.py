@@ -23,6 +23,7 @@ from app.services.webhooks import validate_webhook
 from app.tenancy import get_scoped_or_404
 
 EDITOR_SCALARS = ("url", "method", "format", "body_template", "enabled")
+RECENT_DELIVERIES = 10
 
 
 def form_or_404(form_id):
@@ -75,7 +76,7 @@ def webhook_settings(form_id):
     ), 422 if quick.errors else 200
 
 
-def _render_editor(form, editor, state, webhook=None, errors=None, status=200):
+def _render_editor(form, editor, state, webhook=None, errors=None, status=200, recent=()):
     errors = errors or {}
     for name in EDITOR_SCALARS:
         if name in errors:
@@ -83,6 +84,7 @@ def _render_editor(form, editor, state, webhook=None, errors=None, status=200):
     return render_template(
         "dashboard/webhook_edit.html", form=form, webhook=webhook, editor=editor, state=state,
         errors=errors, variables=variable_names(form), operators=OPERATOR_CHOICES, confirm=ConfirmForm(),
+        recent=recent,
     ), status
 
 
@@ -166,7 +168,10 @@ def webhook_edit(form_id, webhook_id):
     if request.method == "POST":
         return _save(form, webhook, WebhookEditorForm())
     state = state_from_settings(settings_of(webhook))
-    return _render_editor(form, _editor_for(state), state, webhook)
+    recent = db.session.scalars(
+        select(Delivery).where(Delivery.webhook_id == webhook.id).order_by(Delivery.id.desc()).limit(RECENT_DELIVERIES)
+    ).all()
+    return _render_editor(form, _editor_for(state), state, webhook, recent=recent)
 
 
 @bp.route("/forms/<form_id>/webhooks/<webhook_id>/delete", methods=["GET", "POST"])
