@@ -8,9 +8,8 @@ from app.dashboard import bp
 from app.dashboard.forms import ConfirmForm
 from app.dashboard.webhook_editor import preview, read_editor
 from app.dashboard.webhook_routes import form_or_404, webhook_or_404
-from app.delivery import outbox
-from app.extensions import db
 from app.models import Delivery
+from app.services import deliveries
 from app.tenancy import get_scoped_or_404
 
 FINISHED = ("succeeded", "failed", "skipped")
@@ -54,8 +53,7 @@ def webhook_rotate_secret(form_id, webhook_id):
     form = form_or_404(form_id)
     webhook = webhook_or_404(form, webhook_id)
     _require_token()
-    webhook.rotate_secret()
-    db.session.commit()
+    deliveries.rotate_secret(webhook)
     flash(
         "New signing secret created. The old one keeps signing alongside it until "
         f"{webhook.previous_secret_expires_at:%Y-%m-%d %H:%M} UTC, so update your receiver before then.",
@@ -71,9 +69,7 @@ def webhook_test(form_id, webhook_id):
     form = form_or_404(form_id)
     webhook = webhook_or_404(form, webhook_id)
     _require_token()
-    delivery = outbox.add_test_delivery(webhook)
-    db.session.commit()
-    outbox.enqueue(delivery.id, 1)
+    delivery = deliveries.send_test_event(webhook)
     status_url = url_for("dashboard.delivery_status", form_id=form.id, delivery_id=delivery.id)
     if request.accept_mimetypes.best == "application/json":
         return jsonify({"delivery_id": delivery.id, "status_url": status_url, **_status_of(delivery)}), 202
