@@ -73,7 +73,9 @@ def test_settings_webhook_url_saves_template_and_shows_secret(app, client, accou
     with app.app_context():
         webhook = db.session.scalars(db.select(Webhook)).one()
         assert webhook.url == SEED_URL and webhook.secret.startswith("whsec_")
-    assert webhook.secret in page
+    assert webhook.secret not in page  # masked until revealed
+    revealed = client.post(f"/forms/{form_id}/webhooks/{webhook.id}/secret").get_json()
+    assert revealed["secret"] == webhook.secret
 
 
 def test_webhook_url_to_private_network_or_bad_template_is_refused(app, client, accounts):
