@@ -2,7 +2,7 @@
 
 from flask import current_app, g, jsonify
 
-from app.api import bp, delivery_actions
+from app.api import bp
 from app.api.idempotency import idempotent
 from app.api.inputs import find_or_404, json_body
 from app.api.representations import webhook_json
@@ -10,6 +10,7 @@ from app.errors import ApiError
 from app.extensions import db
 from app.models import Form, Webhook
 from app.models.webhooks import METHODS
+from app.services import deliveries
 from app.services.webhooks import validate_webhook
 from app.tenancy import scoped
 
@@ -94,7 +95,7 @@ def delete_webhook(webhook_id):
 @idempotent
 def test_webhook(webhook_id):
     """Send a webhook.test event now."""
-    delivery = delivery_actions.send_test_event(find_or_404(Webhook, webhook_id, "webhook"))
+    delivery = deliveries.send_test_event(find_or_404(Webhook, webhook_id, "webhook"))
     return jsonify({"delivery_id": delivery.id}), 202
 
 
@@ -102,5 +103,6 @@ def test_webhook(webhook_id):
 @idempotent
 def rotate_webhook_secret(webhook_id):
     """Give the webhook a new secret; the old one signs alongside for 24 hours."""
-    webhook = delivery_actions.rotate_secret(find_or_404(Webhook, webhook_id, "webhook"))
+    webhook = find_or_404(Webhook, webhook_id, "webhook")
+    deliveries.rotate_secret(webhook)
     return jsonify(webhook_json(webhook))
