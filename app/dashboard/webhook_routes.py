@@ -1,7 +1,7 @@
 """Settings → Webhook URL: the form's webhook and its signing secret."""
 
 from flask import current_app, flash, redirect, render_template, url_for
-from flask_login import login_required
+from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.auth.workspaces import current_workspace_id
@@ -9,6 +9,7 @@ from app.dashboard import bp
 from app.dashboard.forms import WebhookUrlForm
 from app.extensions import db
 from app.models import Form, Webhook
+from app.observability.audit import record_webhook_change, snapshot
 from app.services.webhooks import validate_webhook
 from app.tenancy import get_scoped_or_404
 
@@ -34,6 +35,7 @@ def webhook_settings(form_id):
             for message in errors.values():
                 url_form.url.errors.append(message)
         else:
+            before = snapshot(webhook)
             if webhook is None:
                 webhook = Webhook(workspace_id=form.workspace_id, form_id=form.id)
                 db.session.add(webhook)
@@ -41,6 +43,7 @@ def webhook_settings(form_id):
                 setattr(webhook, name, value)
             if webhook.enabled:
                 webhook.disabled_reason = None
+            record_webhook_change(webhook, current_user, before)
             db.session.commit()
             flash("Webhook URL saved.", "success")
             for warning in warnings:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from app.delivery import payloads, policy, signing, templating
 from app.extensions import db
 from app.models import Attempt, Delivery
+from app.observability import autodisable
 from app.version import __version__
 
 log = logging.getLogger(__name__)
@@ -107,6 +108,7 @@ def attempt_delivery(delivery_id, attempt_number, transport, schedule):
         delivery.webhook.enabled = False
         delivery.webhook.disabled_reason = decision.disable_reason
     db.session.commit()
+    autodisable.after_attempt(delivery)
     log.info(
         "delivery %s attempt %s: %s%s", delivery_id, attempt_number, decision.status,
         f" ({delivery.last_error})" if delivery.last_error else "",
