@@ -15,6 +15,8 @@ def snapshot(webhook):
 
 
 def _diff(before, after):
+    from app.delivery.sender import masked_headers  # the engine imports this module: import at call time
+
     changes = {}
     for name in AUDITED_FIELDS:
         old = before.get(name) if before else None
@@ -24,6 +26,10 @@ def _diff(before, after):
         if name == "secret":
             # never store a secret, only that it changed
             changes[name] = {"from": "••••••" if old else None, "to": "•••••• (new secret)"}
+        elif name == "headers":
+            changes[name] = {"from": masked_headers(old or {}), "to": masked_headers(new or {})}
+            if changes[name]["from"] == changes[name]["to"]:
+                changes[name]["note"] = "a secret header value changed"
         else:
             changes[name] = {"from": old, "to": new}
     return changes

@@ -1,10 +1,10 @@
 """Resend deliveries (same webhook-id), cancel a pending retry, recover a webhook's backlog."""
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from app.delivery import conditions, outbox
 from app.extensions import db
-from app.models import Delivery, Submission
+from app.models import Attempt, Delivery, Submission
 from app.models.base import utcnow
 from app.models.webhooks import OPEN_STATUSES
 
@@ -40,11 +40,15 @@ def cancel_retry(delivery, user_email):
     db.session.commit()
 
 
-def failed_since(webhook, since):
+def failed_since(webhook, since, attempted=False):
+    """Failed deliveries created since then (or, with attempted, also those that failed an attempt since)."""
+    recent = Delivery.created_at >= since
+    if attempted:
+        tried = select(Attempt.id).where(Attempt.delivery_id == Delivery.id, Attempt.at >= since).exists()
+        recent = or_(recent, tried)
     return db.session.scalars(
-        select(Delivery).where(
-            Delivery.webhook_id == webhook.id, Delivery.status == "failed", Delivery.created_at >= since,
-        ).order_by(Delivery.id).limit(BULK_LIMIT)
+        select(Delivery).where(Delivery.webhook_id == webhook.id, Delivery.status == "failed", recent)
+        .order_by(Delivery.id).limit(BULK_LIMIT)
     ).all()
 
 
@@ -78,7 +82,7 @@ def missed_submissions(webhook, since):
 
 
 def backlog_size(webhook, since):
-    return len(failed_since(webhook, since)) + len(missed_submissions(webhook, since))
+    return len(failed_since(webhook, since, attempted=True)) + len(missed_submissions(webhook, since))
 
 
 def resend_backlog(webhook, since):
@@ -94,4 +98,4 @@ def resend_backlog(webhook, since):
         )
         db.session.add(delivery)
         created.append(delivery)
-    return resend_many(failed_since(webhook, since) + created)
+    return resend_many(failed_since(webhook, since, attempted=True) + created)
