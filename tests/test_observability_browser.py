@@ -17,8 +17,8 @@ from tests.receiver import Reply
 pytestmark = pytest.mark.browser
 
 
-def _submit(live_server, public_id, name="Ana"):
-    response = httpx.post(f"{live_server}/f/{public_id}", json={"name": name, "email": "ana@example.com"})
+def _submit(base_url, public_id, name="Ana"):
+    response = httpx.post(f"{base_url}/f/{public_id}", json={"name": name, "email": "ana@example.com"})
     assert response.status_code == 201
 
 

@@ -26,7 +26,9 @@ def _families(client):
 
 
 def _value(family, name, **labels):
-    return next(s.value for s in family.samples if s.name == name and all(s.labels.get(k) == v for k, v in labels.items()))
+    return next(
+        s.value for s in family.samples if s.name == name and all(s.labels.get(k) == v for k, v in labels.items())
+    )
 
 
 @pytest.mark.app_config(WEBHOOK_RETRY_SCHEDULE=[3600])
