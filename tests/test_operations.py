@@ -6,6 +6,7 @@ import logging
 import threading
 
 import pytest
+import redis
 from prometheus_client.parser import text_string_to_metric_families
 
 from app import create_app
@@ -100,8 +101,20 @@ def _wait_until(condition, attempts=200):
     raise AssertionError("condition never became true")
 
 
+def _own_valkey(data_dir, tries=5):
+    """Start a Valkey and make sure the server answering is ours (a busy machine can race for the port)."""
+    for attempt in range(tries):
+        process, url = start_server(data_dir / str(attempt))
+        info = redis.Redis.from_url(url).info("server")
+        if process.poll() is None and info.get("process_id") == process.pid:
+            return process, url
+        process.kill()
+        process.wait(10)
+    raise AssertionError("could not start a Valkey server of our own")
+
+
 def test_healthz_turns_503_when_redis_stops(database_url, schema, tmp_path):
-    process, url = start_server(tmp_path / "throwaway-valkey")
+    process, url = _own_valkey(tmp_path / "throwaway-valkey")
     try:
         app = create_app(_test_config(database_url, url, tmp_path))
         beat(app.redis, "test-worker")
@@ -163,14 +176,16 @@ def test_worker_logs_carry_the_delivery_id(app, client, accounts, receiver):
     handler = logging.StreamHandler(stream)
     handler.setFormatter(JsonLogFormatter())
     logger = logging.getLogger("app.delivery.sender")
-    previous_level = logger.level
+    previous = logger.level, logger.disabled
     logger.addHandler(handler)
+    # Alembic's fileConfig (the migration test) disables existing loggers for the rest of the run
     logger.setLevel(logging.INFO)
+    logger.disabled = False
     try:
         drain(app)
     finally:
         logger.removeHandler(handler)
-        logger.setLevel(previous_level)
+        logger.level, logger.disabled = previous
     with app.app_context():
         delivery_id = db.session.scalars(db.select(Delivery.id)).one()
     (line,) = [json.loads(text) for text in stream.getvalue().splitlines()]
