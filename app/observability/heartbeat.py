@@ -6,6 +6,8 @@ import socket
 import threading
 import time
 
+import redis
+
 log = logging.getLogger(__name__)
 KEY_PREFIX = "formhook:worker-heartbeat:"
 INTERVAL = 10
@@ -19,17 +21,19 @@ def beat(connection, name):
 def start_heartbeat(app, stop_event, interval=INTERVAL):
     """Refresh this process's heartbeat key every interval seconds until stop_event is set."""
     name = f"{socket.gethostname()}:{os.getpid()}"
+    # a client of its own: RQ tunes the worker's connection for its blocking pops
+    connection = redis.Redis.from_url(app.config["REDIS_URL"], socket_timeout=5, socket_connect_timeout=5)
 
     def loop():
         while True:
             try:
-                beat(app.redis, name)
+                beat(connection, name)
             except Exception:  # Redis is away for a moment; /healthz reports it, the next beat retries
                 log.warning("could not write the worker heartbeat")
             if stop_event.wait(interval):
                 break
         try:
-            app.redis.delete(KEY_PREFIX + name)
+            connection.delete(KEY_PREFIX + name)
         except Exception:  # the key expires on its own
             log.debug("heartbeat key left to expire")
 
