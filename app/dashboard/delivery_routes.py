@@ -16,6 +16,7 @@ from app.observability import audit, health, replay
 from app.observability.chart import hourly_chart
 from app.observability.curl import curl_command
 from app.observability.delivery_forms import EnableWebhookForm, ResendFailedForm
+from app.services.deliveries import DeliveryActionRefused, retry_now
 from app.tenancy import get_scoped_or_404, scoped
 
 PAGE_SIZE = 100
@@ -161,9 +162,9 @@ def delivery_resend(delivery_id):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        replay.resend(delivery)
+        retry_now(delivery)
         flash("Resending now with the same webhook-id. This page shows the new attempt when it is made.", "success")
-    except replay.ReplayRefused as exc:
+    except DeliveryActionRefused as exc:
         flash(f"Not resent: {exc}.", "warning")
     return redirect(url_for("dashboard.delivery_detail", delivery_id=delivery.id))
 

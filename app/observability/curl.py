@@ -8,24 +8,30 @@ from app.delivery import sender
 SKIPPED_HEADERS = {"content-length", "host", "accept-encoding"}
 
 
-def real_headers(attempt, webhook, delivery):
-    """The attempt's recorded headers, with masked values replaced by the webhook's real ones."""
+def unmasked_request(attempt, webhook, delivery):
+    """(url, headers) of the attempt, with masked values replaced by the webhook's real ones.
+
+    Only masked values are re-rendered; the recorded webhook-id, timestamp and signature stay,
+    so the signature still matches the recorded body.
+    """
+    url = attempt.request.get("url", "")
     recorded = attempt.request.get("headers") or {}
-    masked = [name for name, value in recorded.items() if value == sender.MASK]
-    if not masked:
-        return dict(recorded)
-    rendered = sender.prepare_request(webhook, delivery).headers
-    lowered = {name.lower(): value for name, value in rendered.items()}
-    return {name: lowered.get(name.lower(), value) if value == sender.MASK else value
-            for name, value in recorded.items()}
+    if sender.MASK not in url and sender.MASK not in recorded.values():
+        return url, dict(recorded)
+    rendered = sender.prepare_request(webhook, delivery)
+    lowered = {name.lower(): value for name, value in rendered.headers.items()}
+    headers = {name: lowered.get(name.lower(), value) if value == sender.MASK else value
+               for name, value in recorded.items()}
+    return (rendered.url if sender.MASK in url else url), headers
 
 
 def curl_command(attempt, webhook, delivery):
     """A shell command (POSIX quoting) that repeats attempt byte for byte."""
     request = attempt.request or {}
     method = request.get("method", "POST")
-    lines = [f"curl --silent --show-error --request {method} {shlex.quote(request.get('url', ''))}"]
-    for name, value in real_headers(attempt, webhook, delivery).items():
+    url, headers = unmasked_request(attempt, webhook, delivery)
+    lines = [f"curl --silent --show-error --request {method} {shlex.quote(url)}"]
+    for name, value in headers.items():
         if name.lower() not in SKIPPED_HEADERS:
             lines.append(f"--header {shlex.quote(f'{name}: {value}')}")
     body = request.get("body") or ""

@@ -1,4 +1,7 @@
-"""Resend deliveries (same webhook-id), cancel a pending retry, recover a webhook's backlog."""
+"""Bulk resends (same webhook-id), cancelling a pending retry, recovering a webhook's backlog.
+
+Resending one delivery is the engine's `app.services.deliveries.retry_now`; this builds on it.
+"""
 
 from sqlalchemy import or_, select
 
@@ -7,27 +10,13 @@ from app.extensions import db
 from app.models import Attempt, Delivery, Submission
 from app.models.base import utcnow
 from app.models.webhooks import OPEN_STATUSES
+from app.services.deliveries import retry_now
 
 BULK_LIMIT = 1000
 
 
 class ReplayRefused(Exception):
-    """A resend that cannot happen, with the reason to show."""
-
-
-def _reopen(delivery):
-    delivery.status = "pending"
-    delivery.next_attempt_at = utcnow()
-    delivery.last_error = None
-
-
-def resend(delivery):
-    """Send delivery again now, as its next attempt; commits and enqueues."""
-    if delivery.webhook is None or not delivery.webhook.enabled:
-        raise ReplayRefused("the webhook is disabled — enable it first")
-    _reopen(delivery)
-    db.session.commit()
-    outbox.enqueue(delivery.id, delivery.attempt_count + 1, force=True)
+    """A resend or cancel that cannot happen, with the reason to show."""
 
 
 def cancel_retry(delivery, user_email):
@@ -53,12 +42,9 @@ def failed_since(webhook, since, attempted=False):
 
 
 def resend_many(deliveries):
-    """Reopen deliveries in one commit, then enqueue each; return how many."""
+    """Retry each delivery now (committed one by one, then queued); return how many."""
     for delivery in deliveries:
-        _reopen(delivery)
-    db.session.commit()
-    for delivery in deliveries:
-        outbox.enqueue(delivery.id, delivery.attempt_count + 1, force=True)
+        retry_now(delivery)
     return len(deliveries)
 
 
@@ -87,6 +73,8 @@ def backlog_size(webhook, since):
 
 def resend_backlog(webhook, since):
     """Resend failed deliveries since then and deliver the submissions missed while disabled."""
+    if not webhook.enabled:
+        raise ReplayRefused("the webhook is disabled — enable it first")
     created = []
     for submission in missed_submissions(webhook, since):
         if not conditions.matches(webhook.conditions, submission.answers or {}):
@@ -98,4 +86,6 @@ def resend_backlog(webhook, since):
         )
         db.session.add(delivery)
         created.append(delivery)
-    return resend_many(failed_since(webhook, since, attempted=True) + created)
+    db.session.commit()
+    outbox.enqueue_pending(created)
+    return resend_many(failed_since(webhook, since, attempted=True)) + len(created)
