@@ -4,7 +4,7 @@ import math
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import case, select
 
 from app.extensions import db
 from app.models import Attempt, Delivery
@@ -36,15 +36,23 @@ def percentile(sorted_values, fraction):
     return sorted_values[rank - 1]
 
 
-def window_stats(webhook_id, label, since):
+def window_stats(webhook_id, now):
+    """WindowStats for each of WINDOWS, from one query over the longest window."""
+    longest = max(span for _, span in WINDOWS)
+    in_window = [case((Attempt.at >= now - span, 1), else_=0) for _, span in WINDOWS]
     rows = db.session.execute(
-        select(Attempt.duration_ms, Attempt.response["status"].as_integer())
+        select(Attempt.duration_ms, Attempt.response["status"].as_integer(), *in_window)
         .join(Delivery, Attempt.delivery_id == Delivery.id)
-        .where(Delivery.webhook_id == webhook_id, Attempt.at >= since)
+        .where(Delivery.webhook_id == webhook_id, Attempt.at >= now - longest)
     ).all()
-    durations = sorted(duration for duration, _ in rows)
-    successes = sum(1 for _, status in rows if status is not None and 200 <= status < 300)
-    return WindowStats(label, len(rows), successes, percentile(durations, 0.5), percentile(durations, 0.95))
+    stats = []
+    for index, (label, _) in enumerate(WINDOWS):
+        chosen = [(duration, status) for duration, status, *flags in rows if flags[index]]
+        durations = sorted(duration for duration, _ in chosen)
+        successes = sum(1 for _, status in chosen if status is not None and 200 <= status < 300)
+        stats.append(WindowStats(label, len(chosen), successes, percentile(durations, 0.5),
+                                 percentile(durations, 0.95)))
+    return stats
 
 
 def hourly_deliveries(webhook_id, now=None, hours=24):
@@ -79,7 +87,7 @@ def endpoint_health(webhook_id, now=None):
     now = now or utcnow()
     first_failure, failures = streaks.failure_streak(webhook_id)
     return EndpointHealth(
-        windows=[window_stats(webhook_id, label, now - span) for label, span in WINDOWS],
+        windows=window_stats(webhook_id, now),
         hourly=hourly_deliveries(webhook_id, now),
         consecutive_failures=failures,
         failing_since=first_failure,
