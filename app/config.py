@@ -84,6 +84,7 @@ class Config:
         self.OPERATOR_EMAILS = [e.strip().lower() for e in env.get("OPERATOR_EMAILS", "").split(",") if e.strip()]
         self.METRICS_TOKEN = env.get("METRICS_TOKEN") or None
         self.INSPECTOR_MAX_BODY = int(env.get("INSPECTOR_MAX_BODY", "65536"))
+        self.INSPECTOR_KEEP_REQUESTS = int(env.get("INSPECTOR_KEEP_REQUESTS", "100"))
 
     def as_dict(self):
         """Return the settings as a mapping Flask can load."""

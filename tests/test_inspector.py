@@ -40,21 +40,26 @@ def test_capture_records_method_path_query_headers_and_body(app, client, account
     assert f"/in/{token}" in page and "X-Trace" in page
 
 
-@pytest.mark.app_config(INSPECTOR_MAX_BODY=10)
-def test_keeps_the_newest_100_and_caps_the_body(app, client, accounts):
+def test_keeps_the_newest_100_by_default():
+    from app.config import Config
+
+    assert Config().INSPECTOR_KEEP_REQUESTS == 100
+
+
+@pytest.mark.app_config(INSPECTOR_MAX_BODY=10, INSPECTOR_KEEP_REQUESTS=5)
+def test_keeps_the_newest_requests_and_caps_the_body(app, client, accounts):
     accounts.user()
     accounts.login(client)
     bin_id = _new_bin(client)
     token = _token(app, bin_id)
-    for number in range(103):
+    for number in range(8):
         client.post(f"/in/{token}", data=f"request number {number}")
     with app.app_context():
         kept = db.session.scalars(
             db.select(CapturedRequest).where(CapturedRequest.bin_id == bin_id).order_by(CapturedRequest.id)
         ).all()
-    assert len(kept) == 100
-    assert kept[0].body == "request nu" and kept[0].truncated and kept[0].size == len("request number 3")
-    assert kept[-1].size == len("request number 102")
+    assert [row.size for row in kept] == [len(f"request number {n}") for n in range(3, 8)]
+    assert kept[0].body == "request nu" and kept[0].truncated
 
 
 def test_expired_capture_urls_stop_recording_and_are_purged(app, client, accounts):

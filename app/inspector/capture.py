@@ -24,7 +24,7 @@ def capture(token, rest):
     stored = store.record(
         capture_bin, request.method, request.path, request.query_string.decode("latin-1"),
         list(request.headers.items()), request.get_data(cache=False), request.remote_addr,
-        current_app.config["INSPECTOR_MAX_BODY"],
+        current_app.config["INSPECTOR_MAX_BODY"], current_app.config["INSPECTOR_KEEP_REQUESTS"],
     )
     db.session.commit()
     return jsonify({"ok": True, "captured": stored.id})

@@ -8,7 +8,6 @@ from app.extensions import db
 from app.models import CaptureBin, CapturedRequest
 from app.models.base import utcnow
 
-KEEP_REQUESTS = 100
 LIFETIME = timedelta(days=7)
 MAX_HEADER_VALUE = 4096
 
@@ -31,8 +30,8 @@ def live_bin_by_token(token):
     return db.session.scalar(select(CaptureBin).where(CaptureBin.token == token, CaptureBin.expires_at >= utcnow()))
 
 
-def record(capture_bin, method, path, query, headers, body, remote_addr, max_body):
-    """Store one incoming request, its body capped at max_body bytes; drop all but the newest 100."""
+def record(capture_bin, method, path, query, headers, body, remote_addr, max_body, keep):
+    """Store one incoming request, its body capped at max_body bytes; drop all but the newest keep."""
     stored = CapturedRequest(
         bin_id=capture_bin.id, method=method, path=path, query=query, remote_addr=remote_addr,
         headers={name: value[:MAX_HEADER_VALUE] for name, value in headers},
@@ -40,17 +39,17 @@ def record(capture_bin, method, path, query, headers, body, remote_addr, max_bod
     )
     db.session.add(stored)
     db.session.flush()
-    keep = select(CapturedRequest.id).where(CapturedRequest.bin_id == capture_bin.id).order_by(
-        CapturedRequest.id.desc()).limit(KEEP_REQUESTS)
+    newest = select(CapturedRequest.id).where(CapturedRequest.bin_id == capture_bin.id).order_by(
+        CapturedRequest.id.desc()).limit(keep)
     db.session.execute(
-        delete(CapturedRequest).where(CapturedRequest.bin_id == capture_bin.id, CapturedRequest.id.not_in(keep))
+        delete(CapturedRequest).where(CapturedRequest.bin_id == capture_bin.id, CapturedRequest.id.not_in(newest))
     )
     return stored
 
 
-def requests_after(capture_bin, after_id=None):
+def requests_after(capture_bin, after_id=None, limit=100):
     """The bin's requests newer than after_id (all kept ones without it), newest first."""
     query = select(CapturedRequest).where(CapturedRequest.bin_id == capture_bin.id)
     if after_id:
         query = query.where(CapturedRequest.id > after_id)
-    return db.session.scalars(query.order_by(CapturedRequest.id.desc()).limit(KEEP_REQUESTS)).all()
+    return db.session.scalars(query.order_by(CapturedRequest.id.desc()).limit(limit)).all()
