@@ -218,3 +218,33 @@ def test_replay_buttons_need_a_csrf_token(app, client, accounts, receiver):
     assert client.post(f"/deliveries/{delivery_id}/resend", data={"csrf_token": token}).status_code == 302
     drain(app)
     assert len(receiver.wait_for(2)) == 2
+
+
+@pytest.mark.app_config(WEBHOOK_RETRY_SCHEDULE=[])
+def test_filter_by_status_and_time(app, client, accounts, receiver):
+    _, public_id, webhook_id = _setup(app, client, accounts, receiver.url)
+    receiver.reply(Reply(status=500))
+    _submit(client, public_id, "fails")
+    _submit(client, public_id, "works")
+    drain(app)
+    with app.app_context():
+        failed = db.session.scalars(db.select(Delivery).where(Delivery.status == "failed")).one()
+        succeeded = db.session.scalars(db.select(Delivery).where(Delivery.status == "succeeded")).one()
+        failed.created_at = datetime(2026, 1, 10, 9, 0, tzinfo=UTC)
+        db.session.commit()
+        failed_id, succeeded_id = failed.id, succeeded.id
+    log = f"/webhooks/{webhook_id}/deliveries"
+
+    def shown(query):
+        page = client.get(f"{log}?{query}").get_data(as_text=True)
+        return {delivery_id for delivery_id in (failed_id, succeeded_id) if delivery_id in page}
+
+    assert shown("") == {failed_id, succeeded_id}
+    assert shown("status=failed") == {failed_id}
+    assert shown("status=succeeded") == {succeeded_id}
+    assert shown("since=2026-01-10T08:00&until=2026-01-10T10:00") == {failed_id}
+    assert shown("since=2026-01-11T00:00") == {succeeded_id}
+    bad_date = client.get(f"{log}?since=not-a-date")
+    assert bad_date.status_code == 400 and "since: not a date" in bad_date.get_data(as_text=True)
+    bad_status = client.get(f"{log}?status=bogus")
+    assert bad_status.status_code == 400 and "status: must be one of" in bad_status.get_data(as_text=True)

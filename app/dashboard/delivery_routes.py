@@ -33,11 +33,20 @@ def _parse_time(value):
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
+def _time_arg(args, name):
+    value = _parse_time(args.get(name))
+    if args.get(name) and value is None:
+        abort(400, description=f"{name}: not a date and time; use YYYY-MM-DDTHH:MM (UTC)")
+    return value
+
+
 def _filtered(query, args):
     status = args.get("status", "")
-    if status in DELIVERY_STATUSES:
+    if status and status not in DELIVERY_STATUSES:
+        abort(400, description=f"status: must be one of {', '.join(DELIVERY_STATUSES)}")
+    if status:
         query = query.where(Delivery.status == status)
-    since, until = _parse_time(args.get("since")), _parse_time(args.get("until"))
+    since, until = _time_arg(args, "since"), _time_arg(args, "until")
     if since:
         query = query.where(Delivery.created_at >= since)
     if until:
