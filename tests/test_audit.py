@@ -45,3 +45,23 @@ def test_secret_and_header_changes_are_recorded_without_the_secret(app, accounts
         assert old_secret not in str(event.changes) and webhook.secret not in str(event.changes)
         assert event.changes["headers"]["to"] == {"Authorization": "••••••"}
         assert "Bearer x" not in str(event.changes)
+
+
+def test_api_changes_are_recorded_with_the_api_key(app, client, accounts):
+    _, workspace_id = accounts.user()
+    form_id, _ = make_form(app, workspace_id)
+    key = accounts.api_key(workspace_id)
+    auth = {"Authorization": f"Bearer {key}"}
+    created = client.post(f"/api/v1/forms/{form_id}/webhooks", json={"url": "https://crm.example/a"}, headers=auth)
+    assert created.status_code == 201
+    webhook_id = created.get_json()["id"]
+    assert client.patch(f"/api/v1/webhooks/{webhook_id}", json={"url": "https://crm.example/b"},
+                        headers=auth).status_code == 200
+    assert client.post(f"/api/v1/webhooks/{webhook_id}/rotate-secret", headers=auth).status_code == 200
+    with app.app_context():
+        events = db.session.scalars(db.select(AuditEvent).order_by(AuditEvent.at, AuditEvent.id)).all()
+    assert [e.action for e in events] == ["created", "updated", "updated"]
+    assert events[1].changes == {"url": {"from": "https://crm.example/a", "to": "https://crm.example/b"}}
+    assert set(events[2].changes) == {"secret"}
+    assert all(e.actor.startswith("API key “default” (fh_") for e in events)
+    assert key not in str([e.actor for e in events])

@@ -3,6 +3,7 @@
 from app.models.accounts import ApiKey, Membership, User, Workspace
 from app.models.audit import AuditEvent
 from app.models.forms import CHOICE_TYPES, FIELD_TYPES, Field, Form
+from app.models.idempotency import IdempotencyKey
 from app.models.inspector import CaptureBin, CapturedRequest
 from app.models.submissions import Submission
 from app.models.webhooks import Attempt, Delivery, Webhook
@@ -10,5 +11,5 @@ from app.models.webhooks import Attempt, Delivery, Webhook
 __all__ = [
     "ApiKey", "Attempt", "AuditEvent", "CaptureBin", "CapturedRequest",
     "CHOICE_TYPES", "Delivery", "FIELD_TYPES", "Field", "Form",
-    "Membership", "Submission", "User", "Webhook", "Workspace",
+    "IdempotencyKey", "Membership", "Submission", "User", "Webhook", "Workspace",
 ]

@@ -35,10 +35,16 @@ def _diff(before, after):
     return changes
 
 
-def record_webhook_change(webhook, user=None, before=None, action=None, changes=None):
+def api_key_actor(api_key):
+    """How an API key appears in the trail: its name and visible prefix, never the key."""
+    return f"API key “{api_key.name}” ({api_key.prefix}…)"
+
+
+def record_webhook_change(webhook, user=None, before=None, action=None, changes=None, actor=None):
     """Add an AuditEvent for what changed on webhook since the snapshot before; the caller commits.
 
-    Returns the event, or None when nothing audited changed.
+    user is the signed-in User (or None for Formhook itself); actor overrides the name shown,
+    e.g. api_key_actor(key). Returns the event, or None when nothing audited changed.
     """
     if changes is None:
         changes = _diff(before, snapshot(webhook))
@@ -46,7 +52,7 @@ def record_webhook_change(webhook, user=None, before=None, action=None, changes=
         return None
     if action is None:
         action = "created" if before is None else "updated"
-    actor = getattr(user, "email", None) or SYSTEM_ACTOR
+    actor = actor or getattr(user, "email", None) or SYSTEM_ACTOR
     if webhook.id is None:
         db.session.flush()  # a new webhook needs its id before the event can point at it
     event = AuditEvent(

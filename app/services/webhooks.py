@@ -25,7 +25,11 @@ def _check_url(url, field_keys, allowed_networks, errors, warnings):
     if len(url) > 4000:
         errors["url"] = "is too long (4000 characters at most)"
         return
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        errors["url"] = "is not a valid URL"
+        return
     if parts.scheme not in ("http", "https"):
         errors["url"] = "must start with http:// or https://"
         return
