@@ -55,6 +55,8 @@ def configure_json_logging(level=logging.INFO, stream=None):
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # one line per plugin on every start says nothing an operator needs
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 
 def init_request_ids(app):
