@@ -22,6 +22,7 @@ def create_app(config=None):
     load_config(app, config or {})
     register_extensions(app)
     register_blueprints(app)
+    register_observability(app)
     register_cli(app)
     register_error_handlers(app)
     register_template_helpers(app)
@@ -38,7 +39,9 @@ def load_config(app, overrides):
 
         app.config["REDIS_URL"] = ensure_server(instance_path)
     if not app.debug and not app.testing:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        from app.observability.logs import configure_json_logging
+
+        configure_json_logging(logging.INFO)
 
 
 def register_extensions(app):
@@ -69,6 +72,12 @@ def register_blueprints(app):
     app.register_blueprint(public_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(api_docs_bp)
+
+
+def register_observability(app):
+    from app.observability import init_app
+
+    init_app(app)
 
 
 def register_cli(app):

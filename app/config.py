@@ -28,6 +28,15 @@ def instance_secret_key(instance_path):
     return path.read_text().strip()
 
 
+def parse_duration(text):
+    """Turn '5d', '12h', '30m' or plain seconds into seconds."""
+    text = str(text).strip().lower()
+    units = {"d": 86400, "h": 3600, "m": 60, "s": 1}
+    if text and text[-1] in units:
+        return float(text[:-1]) * units[text[-1]]
+    return float(text)
+
+
 def normalize_database_url(url):
     """Let plain postgres:// URLs use psycopg 3, the driver we ship."""
     for prefix in ("postgres://", "postgresql://"):
@@ -69,6 +78,14 @@ class Config:
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.REMEMBER_COOKIE_HTTPONLY = True
         self.RATELIMIT_HEADERS_ENABLED = True
+        self.BASE_URL = (env.get("BASE_URL") or f"http://127.0.0.1:{env.get('PORT', '5000')}").rstrip("/")
+        self.MAIL_URL = env.get("MAIL_URL", "console://")
+        self.MAIL_FROM = env.get("MAIL_FROM", "Formhook <noreply@formhook.local>")
+        self.WEBHOOK_DISABLE_AFTER = parse_duration(env.get("WEBHOOK_DISABLE_AFTER", "5d"))
+        self.OPERATOR_EMAILS = [e.strip().lower() for e in env.get("OPERATOR_EMAILS", "").split(",") if e.strip()]
+        self.METRICS_TOKEN = env.get("METRICS_TOKEN") or None
+        self.INSPECTOR_MAX_BODY = int(env.get("INSPECTOR_MAX_BODY", "65536"))
+        self.INSPECTOR_KEEP_REQUESTS = int(env.get("INSPECTOR_KEEP_REQUESTS", "100"))
 
     def as_dict(self):
         """Return the settings as a mapping Flask can load."""
