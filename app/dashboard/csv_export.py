@@ -8,15 +8,16 @@ BOM = "\ufeff"
 META_COLUMNS = (
     "referrer", "page_referrer", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "user_agent",
 )
-# a cell starting like a formula runs in Excel/Sheets; phone numbers (+33 …) and negatives stay as they are
-FORMULA_START = re.compile(r"^[=@\t\r]|^[+-](?![0-9 .(])")
+# a cell starting like a formula runs in Excel/Sheets; plain numbers and phone numbers (+33 …) stay as they are
+FORMULA_START = re.compile(r"^[=+\-@\t\r]")
+PLAIN_NUMBER = re.compile(r"^[+-]?[0-9][0-9 .()]*$")
 
 
 def _cell(value):
     if isinstance(value, list):
         value = "; ".join(str(item) for item in value)
     text = "" if value is None else str(value)
-    return "'" + text if FORMULA_START.match(text) else text
+    return "'" + text if FORMULA_START.match(text) and not PLAIN_NUMBER.match(text) else text
 
 
 def csv_lines(field_keys, submissions):

@@ -5,7 +5,7 @@ import math
 
 from flask import Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_login import login_required
-from sqlalchemy import String, cast, func, or_
+from sqlalchemy import String, and_, cast, func, or_
 
 from app.auth.workspaces import current_workspace_id
 from app.dashboard import bp
@@ -18,6 +18,7 @@ from app.tenancy import get_scoped_or_404, scoped
 PER_PAGE = 25
 EXPORT_BATCH = 500
 LIKE_ESCAPE = "!"
+NEWEST_FIRST = (Submission.created_at.desc(), Submission.id.desc())
 
 
 def _like(term):
@@ -54,7 +55,7 @@ def submissions_index(form_id):
     pages = max(math.ceil(total / PER_PAGE), 1)
     page = min(_page_number(), pages)
     rows = db.session.scalars(
-        query.order_by(Submission.id.desc()).offset((page - 1) * PER_PAGE).limit(PER_PAGE)
+        query.order_by(*NEWEST_FIRST).offset((page - 1) * PER_PAGE).limit(PER_PAGE)
     ).all()
     columns = [field for field in form.fields if field.type != "hidden"][:4]
     return render_template(
@@ -100,16 +101,19 @@ def submission_delete(form_id, submission_id):
 
 def _batches(form):
     """Every submission of form, newest first, fetched in keyset batches while the response streams."""
-    last_id = None
+    last = None
     while True:
-        query = _form_submissions(form).order_by(Submission.id.desc()).limit(EXPORT_BATCH)
-        if last_id:
-            query = query.where(Submission.id < last_id)
+        query = _form_submissions(form).order_by(*NEWEST_FIRST).limit(EXPORT_BATCH)
+        if last is not None:
+            query = query.where(or_(
+                Submission.created_at < last.created_at,
+                and_(Submission.created_at == last.created_at, Submission.id < last.id),
+            ))
         batch = db.session.scalars(query).all()
         yield from batch
         if len(batch) < EXPORT_BATCH:
             return
-        last_id = batch[-1].id
+        last = batch[-1]
         db.session.expunge_all()
 
 
