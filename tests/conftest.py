@@ -23,6 +23,8 @@ from app.models import ApiKey, Delivery, Field, Form, Webhook
 from tests.receiver import Receiver
 
 TEST_PASSWORD = "correct horse battery"
+# live_server, browser and page fixtures for the browser tests
+pytest_plugins = ["tests.browser_support"]
 
 
 @pytest.fixture(scope="session")
