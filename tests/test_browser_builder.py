@@ -86,9 +86,10 @@ def test_build_every_field_type_reorder_by_drag_and_keyboard_and_preview(app, li
     page.get_by_text("Field order saved.").wait_for()
     expected = ["Message", "Full name", "Work email", "Team size"]
     assert field_labels(page)[:4] == expected
+    # the preview reloads after the drop; while it loads its document may be blank
     page.wait_for_function(
         "() => document.querySelector('#preview-frame').contentDocument"
-        ".querySelector('form.hosted-form label').textContent.trim() === 'Message'"
+        "?.querySelector('form.hosted-form label')?.textContent.trim() === 'Message'"
     )
     page.reload()
     assert field_labels(page)[:4] == expected
