@@ -4,9 +4,7 @@ conftest.py loads this module as a plugin, so any test can ask for `live_server`
 """
 
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from werkzeug.serving import make_server
@@ -38,6 +36,12 @@ class ServerThread:
         self.server.shutdown()
         self.server.server_close()
         self.thread.join(10)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
 
 
 @pytest.fixture
@@ -76,36 +80,13 @@ def screenshot(page, name, **options):
     return path
 
 
-class StaticSite:
-    """Another origin on 127.0.0.1 serving fixed pages, e.g. a customer's site that embeds a form."""
+def static_site(pages):
+    """Another origin on 127.0.0.1 serving fixed HTML pages by path, e.g. a customer's site that embeds a form."""
 
-    def __init__(self, pages):
-        site = self
+    def serve(environ, start_response):
+        body = pages.get(environ["PATH_INFO"])
+        status = "200 OK" if body is not None else "404 Not Found"
+        start_response(status, [("Content-Type", "text/html; charset=utf-8")])
+        return [(body or "not found").encode()]
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def do_GET(self):
-                body = site.pages.get(urlsplit(self.path).path)
-                self.send_response(200 if body is not None else 404)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.end_headers()
-                self.wfile.write((body or "not found").encode())
-
-        self.pages = dict(pages)
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def url(self):
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+    return ServerThread(serve)

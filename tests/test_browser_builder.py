@@ -8,7 +8,7 @@ import pytest
 
 from app.extensions import db
 from app.models import Form
-from tests.browser_support import StaticSite, screenshot
+from tests.browser_support import screenshot, static_site
 from tests.conftest import TEST_PASSWORD, drain, make_form, make_webhook
 
 pytestmark = pytest.mark.browser
@@ -130,7 +130,7 @@ def test_script_embed_on_another_origin_resizes_and_sends_utm_to_the_webhook(
         "<h1>Acme — book a demo</h1><p>Tell us about your team.</p>"
         f"{snippet}<footer><p>© Acme</p></footer></body></html>"
     )
-    with StaticSite({"/landing.html": landing}) as site:
+    with static_site({"/landing.html": landing}) as site:
         assert site.url != live_server
         landing_url = f"{site.url}/landing.html?utm_source=newsletter&utm_campaign=launch&campaign_name=autumn"
         page.goto(landing_url)
@@ -167,6 +167,7 @@ def test_script_embed_on_another_origin_resizes_and_sends_utm_to_the_webhook(
 
 
 def test_csv_export_downloads_and_opens_with_accents_intact(app, live_server, page, accounts, tmp_path):
+    app.config["WTF_CSRF_ENABLED"] = True
     workspace_id = log_in(page, live_server, accounts)
     form_id, public_id = make_form(app, workspace_id, EMBED_FIELDS[:4], name="Leads")
     client = app.test_client()
@@ -188,3 +189,11 @@ def test_csv_export_downloads_and_opens_with_accents_intact(app, live_server, pa
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     assert [row["name"] for row in rows] == ["Bob", "Renée O'Brien", "Zoë Martin"]
     assert rows[2]["topics"] == "News; Offers"
+
+    page.get_by_role("link", name="View").click()
+    page.get_by_role("heading", name="Answers").wait_for()
+    screenshot(page, "submission-detail")
+    page.get_by_role("link", name="Delete submission…").click()
+    page.get_by_role("button", name="Delete submission").click()
+    page.get_by_text("Submission deleted.").wait_for()
+    page.get_by_text("2 submissions").wait_for()
