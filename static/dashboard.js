@@ -16,8 +16,23 @@
   // forms that destroy something ask first
   document.addEventListener("submit", function (event) {
     var question = event.target.getAttribute && event.target.getAttribute("data-confirm");
-    if (question && !window.confirm(question)) { event.preventDefault(); }
+    if (question && !window.confirm(question)) { event.preventDefault(); return; }
+    // a ↑ ↓ button reloads the page: give its focus back afterwards, so Enter can move the field again
+    var button = event.submitter;
+    if (button && button.hasAttribute("data-keep-focus")) {
+      window.sessionStorage.setItem("formhook-focus", button.getAttribute("aria-label"));
+    }
   });
+  var refocus = window.sessionStorage.getItem("formhook-focus");
+  window.sessionStorage.removeItem("formhook-focus");
+  if (refocus) {
+    // after load: going to the #field-… fragment would otherwise blur it again
+    window.addEventListener("load", function () {
+      document.querySelectorAll("[data-keep-focus]").forEach(function (button) {
+        if (button.getAttribute("aria-label") === refocus && !button.disabled) { button.focus(); }
+      });
+    });
+  }
 
   // copy buttons: copy the snippet next to them
   document.addEventListener("click", function (event) {

@@ -99,6 +99,14 @@ def test_build_every_field_type_reorder_by_drag_and_keyboard_and_preview(app, li
     page.keyboard.press("Enter")
     page.get_by_text("Field “Message” moved down.").wait_for()
     assert field_labels(page)[:3] == ["Full name", "Message", "Work email"]
+    # focus comes back to the same button, so Enter moves it again
+    page.wait_for_function("() => document.activeElement.getAttribute('aria-label') === 'Move “Message” down'")
+    page.keyboard.press("Enter")
+    page.get_by_text("Field “Message” moved down.").wait_for()
+    assert field_labels(page)[:3] == ["Full name", "Work email", "Message"]
+    page.get_by_role("button", name="Move “Message” up").focus()
+    page.keyboard.press("Enter")
+    page.get_by_text("Field “Message” moved up.").wait_for()
     assert preview_labels(page)[:2] == ["Full name *", "Message"]
 
     page.get_by_role("heading", name="Fields").scroll_into_view_if_needed()
