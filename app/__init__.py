@@ -26,6 +26,7 @@ def create_app(config=None):
     register_cli(app)
     register_error_handlers(app)
     register_template_helpers(app)
+    register_security_headers(app)
     return app
 
 
@@ -94,5 +95,11 @@ def register_error_handlers(app):
 
 def register_template_helpers(app):
     from app.web import register
+
+    register(app)
+
+
+def register_security_headers(app):
+    from app.framing import register
 
     register(app)

@@ -61,7 +61,7 @@ def main():
         subprocess.run([os.path.join(bin_dir, "flask"), "db", "upgrade"], env=env, cwd=REPO_ROOT, check=True)
         web = subprocess.Popen(
             [os.path.join(bin_dir, "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "2",
-             "--threads", "8", "--access-logfile", "-", "wsgi:app"],
+             "--threads", "8", "--graceful-timeout", "5", "--access-logfile", "-", "wsgi:app"],
             env=env, cwd=REPO_ROOT,
         )
         children.append(("web", web))

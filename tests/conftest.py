@@ -24,6 +24,8 @@ from tests.api_support import api_client
 from tests.receiver import Receiver
 
 TEST_PASSWORD = "correct horse battery"
+# live_server, browser and page fixtures for the browser tests
+pytest_plugins = ["tests.browser_support"]
 
 
 @pytest.fixture(scope="session")

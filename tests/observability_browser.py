@@ -1,20 +1,14 @@
-"""A live server and a real Chromium page for the observability browser tests.
+"""A CSRF-enforcing live server and a clipboard-enabled page for the observability browser tests.
 
-A minimal stand-in until the shared tests/browser_support.py lands in main.
+The Chromium itself is the session-wide `browser` of tests/browser_support.py.
 """
 
 import threading
 
 import pytest
-from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
 from tests.conftest import TEST_PASSWORD
-
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
 
 
 @pytest.fixture
@@ -27,14 +21,6 @@ def live_server(app):
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(10)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -1,37 +1,18 @@
 """In a real Chromium: sign up, build a form, set the webhook URL, submit the hosted page."""
 
-import threading
-
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 from standardwebhooks.webhooks import Webhook as Verifier
-from werkzeug.serving import make_server
 
 from app.extensions import db
 from app.models import Webhook
 from tests.conftest import drain
 
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
-
 
 @pytest.fixture
-def live_url(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-
-
-@pytest.fixture
-def page():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser.new_page()
-        browser.close()
+def live_url(live_server):
+    # the shared fixtures (tests/browser_support.py) own the server thread and the browser
+    return live_server
 
 
 def _add_field(page, label, kind="text", key="", default="", required=False):

@@ -11,7 +11,7 @@ from standardwebhooks.webhooks import Webhook as Verifier
 from app.extensions import db
 from app.models import Delivery, Webhook
 from tests.conftest import drain, make_form, make_webhook
-from tests.observability_browser import browser, live_server, log_in, page  # noqa: F401
+from tests.observability_browser import live_server, log_in, page  # noqa: F401
 from tests.receiver import Reply
 
 pytestmark = pytest.mark.browser

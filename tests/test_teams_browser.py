@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import TEST_PASSWORD, make_form
-from tests.test_webhooks_browser import browser, live_url, screenshot  # noqa: F401  (shared fixtures)
+from tests.test_webhooks_browser import live_url, screenshot  # noqa: F401  (shared fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.app_config(WTF_CSRF_ENABLED=True)]
 

@@ -4,7 +4,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from app.extensions import db
@@ -12,10 +12,6 @@ from app.models import Webhook
 from tests.conftest import TEST_PASSWORD, drain, make_form, make_webhook
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
 SEED_URL = (
     "https://crm.example/webhook?campaign_name={{ campaign_name }}"
     "&campaign_type={{ campaign_type }}&lead_status={{ lead_status }}"
@@ -28,14 +24,6 @@ FIELDS = [
     {"key": "lead_status", "label": "Lead status", "type": "hidden", "default": "new"},
 ]
 pytestmark = [pytest.mark.browser, pytest.mark.app_config(WTF_CSRF_ENABLED=True)]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -1,14 +1,16 @@
-"""The dashboard: forms and their fields, scoped to the current workspace."""
+"""The dashboard: a workspace's forms, their settings, sharing and copies."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
+from sqlalchemy import func
 
 from app.auth.workspaces import current_workspace_id
 from app.dashboard import bp
 from app.dashboard.forms import ConfirmForm, FieldForm, FormSettingsForm
 from app.extensions import db
-from app.models import Field, Form
-from app.services.forms import validate_field
+from app.models import Form, Submission
+from app.public.snippets import embed_snippets
+from app.services.forms import copy_form
 from app.tenancy import get_scoped_or_404, scoped
 
 
@@ -19,12 +21,30 @@ def home():
     return redirect(url_for("auth.login"))
 
 
+def submission_counts(workspace_id):
+    """{form_id: number of submissions} for a workspace."""
+    rows = db.session.execute(
+        db.select(Submission.form_id, func.count()).where(Submission.workspace_id == workspace_id)
+        .group_by(Submission.form_id)
+    )
+    return dict(rows.all())
+
+
 @bp.route("/forms")
 @login_required
 def forms_index():
     """List the workspace's forms, newest first."""
-    forms = db.session.scalars(scoped(Form, current_workspace_id()).order_by(Form.created_at.desc())).all()
-    return render_template("dashboard/forms_index.html", forms=forms, confirm=ConfirmForm())
+    workspace_id = current_workspace_id()
+    forms = db.session.scalars(scoped(Form, workspace_id).order_by(Form.created_at.desc())).all()
+    return render_template(
+        "dashboard/forms_index.html", forms=forms, counts=submission_counts(workspace_id), confirm=ConfirmForm(),
+    )
+
+
+def _apply_settings(settings, form):
+    settings.populate_obj(form)
+    form.redirect_url = form.redirect_url or None
+    form.thank_you_message = form.thank_you_message or Form.thank_you_message.default.arg
 
 
 @bp.route("/forms/new", methods=["GET", "POST"])
@@ -34,9 +54,7 @@ def form_new():
     settings = FormSettingsForm()
     if settings.validate_on_submit():
         form = Form(workspace_id=current_workspace_id())
-        settings.populate_obj(form)
-        form.redirect_url = form.redirect_url or None
-        form.thank_you_message = form.thank_you_message or Form.thank_you_message.default.arg
+        _apply_settings(settings, form)
         db.session.add(form)
         db.session.commit()
         flash(f"Form “{form.name}” created. Now add its fields.", "success")
@@ -44,31 +62,22 @@ def form_new():
     return render_template("dashboard/form_new.html", settings=settings), 422 if settings.errors else 200
 
 
-def _field_data(field_form):
-    return {
-        "label": field_form.label.data, "key": (field_form.key.data or "").strip() or None,
-        "type": field_form.type.data, "required": bool(field_form.required.data),
-        "options": field_form.options.data or "", "default": field_form.default.data,
-        "placeholder": field_form.placeholder.data,
-    }
-
-
 @bp.route("/forms/<form_id>", methods=["GET", "POST"])
 @login_required
 def form_edit(form_id):
-    """Edit a form's settings and list its fields."""
+    """The builder: fields, settings and a live preview."""
     form = get_scoped_or_404(Form, form_id, current_workspace_id())
     settings = FormSettingsForm(obj=form)
     if settings.validate_on_submit():
-        settings.populate_obj(form)
-        form.redirect_url = form.redirect_url or None
+        _apply_settings(settings, form)
         db.session.commit()
         flash("Form settings saved.", "success")
-        return redirect(url_for("dashboard.form_edit", form_id=form.id))
-    return _render_form_edit(form, settings=settings, field_form=FieldForm(formdata=None))
+        return redirect(url_for("dashboard.form_edit", form_id=form.id) + "#settings")
+    return render_form_edit(form, settings=settings, status=422 if settings.errors else 200)
 
 
-def _render_form_edit(form, settings=None, field_form=None, status=200):
+def render_form_edit(form, settings=None, field_form=None, status=200):
+    """The builder page, with the settings or add-field form showing their errors."""
     return render_template(
         "dashboard/form_edit.html", form=form,
         settings=settings or FormSettingsForm(obj=form, formdata=None),
@@ -76,69 +85,45 @@ def _render_form_edit(form, settings=None, field_form=None, status=200):
     ), status
 
 
-@bp.route("/forms/<form_id>/fields", methods=["POST"])
+@bp.route("/forms/<form_id>/share")
 @login_required
-def field_add(form_id):
-    """Add a field at the end of the form."""
+def form_share(form_id):
+    """Show the hosted link and the embed snippets, ready to copy."""
     form = get_scoped_or_404(Form, form_id, current_workspace_id())
-    field_form = FieldForm()
-    if field_form.validate_on_submit():
-        clean, errors = validate_field(_field_data(field_form), "field", set(form.field_keys()))
-        if not errors:
-            form.fields.append(Field(position=len(form.fields), **clean))
-            db.session.commit()
-            flash(f"Field “{clean['label']}” added as {{{{ {clean['key']} }}}}.", "success")
-            return redirect(url_for("dashboard.form_edit", form_id=form.id) + "#fields")
-        for path, message in errors.items():
-            getattr(field_form, path.split(".")[-1], field_form.label).errors.append(message)
-    return _render_form_edit(form, field_form=field_form, status=422)
+    return render_template("dashboard/form_share.html", form=form, snippets=embed_snippets(form))
 
 
-@bp.route("/forms/<form_id>/fields/<field_id>", methods=["GET", "POST"])
+@bp.route("/forms/<form_id>/duplicate", methods=["POST"])
 @login_required
-def field_edit(form_id, field_id):
-    """Edit one field."""
+def form_duplicate(form_id):
+    """Copy a form with its fields and settings."""
     form = get_scoped_or_404(Form, form_id, current_workspace_id())
-    field = next((f for f in form.fields if f.id == field_id), None)
-    if field is None:
-        abort(404)
-    field_form = FieldForm(obj=field, options="\n".join(field.options or []))
-    if request.method == "GET":
-        field_form.options.data = "\n".join(field.options or [])
-    if field_form.validate_on_submit():
-        taken = set(form.field_keys()) - {field.key}
-        clean, errors = validate_field(_field_data(field_form), "field", taken)
-        if not errors:
-            for name, value in clean.items():
-                setattr(field, name, value)
-            db.session.commit()
-            flash("Field saved.", "success")
-            return redirect(url_for("dashboard.form_edit", form_id=form.id) + "#fields")
-        for path, message in errors.items():
-            getattr(field_form, path.split(".")[-1], field_form.label).errors.append(message)
-    status = 422 if field_form.errors else 200
-    return render_template("dashboard/field_edit.html", form=form, field=field, field_form=field_form), status
-
-
-@bp.route("/forms/<form_id>/fields/<field_id>/<action>", methods=["POST"])
-@login_required
-def field_action(form_id, field_id, action):
-    """Move a field up or down, or delete it."""
-    form = get_scoped_or_404(Form, form_id, current_workspace_id())
-    fields = list(form.fields)
-    index = next((i for i, f in enumerate(fields) if f.id == field_id), None)
-    if index is None or action not in ("up", "down", "delete") or not ConfirmForm().validate_on_submit():
-        abort(404)
-    if action == "delete":
-        removed = fields.pop(index)
-        db.session.delete(removed)
-        flash(f"Field “{removed.label}” deleted.", "info")
-    else:
-        other = index - 1 if action == "up" else index + 1
-        if 0 <= other < len(fields):
-            fields[index], fields[other] = fields[other], fields[index]
-        flash("Field moved.", "info")
-    for position, field in enumerate(fields):
-        field.position = position
+    if not ConfirmForm().validate_on_submit():
+        flash("The page expired; try again.", "danger")
+        return redirect(url_for("dashboard.form_edit", form_id=form.id))
+    copy = copy_form(form, f"{form.name} (copy)"[:200])
+    db.session.add(copy)
     db.session.commit()
-    return redirect(url_for("dashboard.form_edit", form_id=form.id) + "#fields")
+    flash(f"Form duplicated as “{copy.name}”. It has its own link; webhooks were not copied.", "success")
+    return redirect(url_for("dashboard.form_edit", form_id=copy.id))
+
+
+@bp.route("/forms/<form_id>/delete", methods=["GET", "POST"])
+@login_required
+def form_delete(form_id):
+    """Ask, then delete a form with its fields, submissions and webhooks."""
+    workspace_id = current_workspace_id()
+    form = get_scoped_or_404(Form, form_id, workspace_id)
+    confirm = ConfirmForm()
+    if confirm.validate_on_submit():
+        name = form.name
+        db.session.execute(db.delete(Submission).where(Submission.form_id == form.id))
+        db.session.delete(form)
+        db.session.commit()
+        flash(f"Form “{name}” deleted.", "info")
+        return redirect(url_for("dashboard.forms_index"))
+    count = submission_counts(workspace_id).get(form.id, 0)
+    return render_template("dashboard/form_delete.html", form=form, confirm=confirm, submission_count=count)
+
+
+from app.dashboard import field_routes, submission_routes  # noqa: E402,F401

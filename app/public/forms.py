@@ -1,7 +1,8 @@
 """A WTForms class built for each customer form, fresh per request."""
 
 import re
-from decimal import Decimal
+from datetime import date
+from decimal import Decimal, InvalidOperation
 
 from wtforms import (
     DateField,
@@ -10,6 +11,7 @@ from wtforms import (
     Form,
     HiddenField,
     RadioField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -56,7 +58,7 @@ def _wtf_field(field):
     validators = _presence(field)
     kind = field.type
     options = list(field.options or [])
-    choices = [(option, option) for option in options]
+    choices = [SelectChoice(option) for option in options]
     if kind == "email":
         email = Email(message="enter a valid email address", check_deliverability=False)
         return EmailField(label, validators + [email, Length(max=254)])
@@ -65,7 +67,7 @@ def _wtf_field(field):
     if kind == "textarea":
         return TextAreaField(label, validators + [Length(max=MAX_TEXT)])
     if kind == "select":
-        blank = [] if field.required else [("", "—")]
+        blank = [] if field.required else [SelectChoice("", "—")]
         return SelectField(label, validators + [_one_of(options)], choices=blank + choices, validate_choice=False)
     if kind == "radio":
         return RadioField(label, validators + [_one_of(options)], choices=choices, validate_choice=False)
@@ -82,6 +84,21 @@ def _wtf_field(field):
     return StringField(label, validators + [Length(max=MAX_TEXT)])
 
 
+def _initial(field):
+    """The field's default as the value its WTForms field expects (None when it cannot be one)."""
+    text = field.default.strip()
+    try:
+        if field.type == "number":
+            return Decimal(text)
+        if field.type == "date":
+            return date.fromisoformat(text)
+    except (InvalidOperation, ValueError):
+        return None
+    if field.type == "checkbox":
+        return [item.strip() for item in text.split(",") if item.strip()]
+    return field.default
+
+
 def build_submission_form(form):
     """Return a WTForms class with one field per field of form."""
 
@@ -89,7 +106,10 @@ def build_submission_form(form):
         pass
 
     for field in form.fields:
-        setattr(SubmissionForm, field.key, _wtf_field(field))
+        unbound = _wtf_field(field)
+        if field.default and field.type != "hidden":
+            unbound.kwargs["default"] = _initial(field)
+        setattr(SubmissionForm, field.key, unbound)
     return SubmissionForm
 
 

@@ -8,6 +8,8 @@ from werkzeug.exceptions import BadRequest
 from app.errors import ApiError
 
 UTM_NAMES = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
+# carried from the page URL into the form's hidden inputs, so they survive the POST
+CARRIED_NAMES = ("_referrer", "_page_referrer") + tuple(f"_{name}" for name in UTM_NAMES)
 HONEYPOT_NAME = "_hp_website"
 MAX_META_VALUE = 500
 
@@ -46,15 +48,28 @@ def read_formdata(request):
 
 def submission_meta(request, formdata):
     """Referrer, user agent and utm_* from the page URL, the embed or the body."""
+
+    def carried(name):
+        return formdata.get(f"_{name}") or request.args.get(f"_{name}")
+
     meta = {
-        "referrer": formdata.get("_referrer") or request.referrer or "",
+        "referrer": carried("referrer") or request.referrer or "",
         "user_agent": request.user_agent.string or "",
+        "page_referrer": carried("page_referrer") or "",
     }
     for name in UTM_NAMES:
-        value = formdata.get(f"_{name}") or formdata.get(name) or request.args.get(name)
+        value = carried(name) or formdata.get(name) or request.args.get(name)
         if value:
             meta[name] = value
     return {key: value[:MAX_META_VALUE] for key, value in meta.items() if value}
+
+
+def carried_values(request):
+    """The `_referrer`/`_utm_*` values to keep in the page: from its URL, a re-posted form or the Referer."""
+    values = {name: request.args.get(name) or request.form.get(name) for name in CARRIED_NAMES}
+    if not values["_referrer"] and request.method == "GET" and request.referrer:
+        values["_referrer"] = request.referrer
+    return {name: value[:MAX_META_VALUE] for name, value in values.items() if value}
 
 
 def hidden_values(form, args):

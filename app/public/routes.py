@@ -1,6 +1,7 @@
 """The hosted form: GET shows it, POST stores a submission (CONTRACT.md §3)."""
 
-from flask import current_app, jsonify, redirect, render_template, request
+from flask import current_app, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy.exc import OperationalError
 
 from app.delivery import outbox
@@ -10,9 +11,10 @@ from app.models import Form, Submission
 from app.models.ids import new_id
 from app.public import bp
 from app.public.forms import build_submission_form, clean_answers
-from app.public.intake import HONEYPOT_NAME, hidden_values, read_formdata, submission_meta
+from app.public.intake import HONEYPOT_NAME, carried_values, hidden_values, read_formdata, submission_meta
 
 DB_RETRY_AFTER = "5"
+EMBED_INITIAL_HEIGHT = 480
 
 
 def database_unavailable():
@@ -26,9 +28,16 @@ def _load_form(public_id):
     except OperationalError as exc:
         db.session.rollback()
         raise database_unavailable() from exc
-    if form is None or not form.enabled:
+    if form is None or not (form.enabled or _is_preview(form)):
         raise ApiError(404, "form not found")
     return form
+
+
+def _is_preview(form):
+    """?preview=1 from a member of the form's workspace: shown even when off, nothing stored."""
+    if request.args.get("preview") != "1" or not current_user.is_authenticated:
+        return False
+    return current_user.membership_in(form.workspace_id) is not None
 
 
 def _rate_limit_key():
@@ -73,6 +82,7 @@ def preflight(public_id):
 @limiter.limit(lambda: current_app.config["PUBLIC_RATE_LIMIT"], key_func=_rate_limit_key)
 def submit(public_id):
     """Validate and store a submission, then queue its webhooks."""
+    request.max_content_length = current_app.config["SUBMISSION_MAX_BYTES"]
     form = _load_form(public_id)
     json_client = wants_json()
     formdata = read_formdata(request)
@@ -87,8 +97,9 @@ def submit(public_id):
             raise ApiError(422, "some answers are not valid", fields)
         return _render_form(form, wtf_form), 422
 
-    if formdata.get(HONEYPOT_NAME):
-        # a bot filled the invisible field: answer as if accepted, store and send nothing
+    if formdata.get(HONEYPOT_NAME) or _is_preview(form):
+        # a bot filled the invisible field, or the owner is trying the preview: answer as if
+        # accepted, store and send nothing
         return _accepted(form, new_id("sub"), json_client)
 
     submission = Submission(
@@ -110,13 +121,35 @@ def _is_embedded():
     return request.args.get("embed") == "1"
 
 
+def _page_context(form):
+    return {"form": form, "embed": _is_embedded() or _is_preview(form), "preview": _is_preview(form)}
+
+
 def _render_form(form, wtf_form):
-    return render_template("public/form.html", form=form, wtf_form=wtf_form, embed=_is_embedded())
+    context = _page_context(form)
+    return render_template("public/form.html", wtf_form=wtf_form, carried=carried_values(request), **context)
 
 
 def _accepted(form, submission_id, json_client):
     if json_client:
         return jsonify({"ok": True, "submission_id": submission_id}), 201
-    if form.redirect_url:
+    if form.redirect_url and not _is_preview(form):
+        # in an iframe the redirect must replace the embedding page, not the frame
+        if _is_embedded():
+            return render_template("public/redirect.html", **_page_context(form))
         return redirect(form.redirect_url, code=303)
-    return render_template("public/thanks.html", form=form, embed=_is_embedded())
+    return render_template("public/thanks.html", **_page_context(form))
+
+
+@bp.route("/f/<public_id>/embed.js", methods=["GET"], endpoint="embed_script")
+def embed_script(public_id):
+    """Return the script that puts the form in an auto-resizing iframe where its tag stands."""
+    form = _load_form(public_id)
+    script = render_template(
+        "public/embed.js", form=form, initial_height=EMBED_INITIAL_HEIGHT,
+        form_url=url_for("public.show", public_id=form.public_id, _external=True),
+        hidden_keys=[field.key for field in form.fields if field.type == "hidden"],
+    )
+    response = current_app.response_class(script, mimetype="application/javascript")
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response

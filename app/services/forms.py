@@ -3,7 +3,7 @@
 import re
 import unicodedata
 
-from app.models import CHOICE_TYPES, FIELD_TYPES, Field
+from app.models import CHOICE_TYPES, FIELD_TYPES, Field, Form
 
 FIELD_KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 MAX_FIELDS = 100
@@ -97,3 +97,17 @@ def replace_fields(form, clean_fields):
         field.position = position
         new_fields.append(field)
     form.fields = new_fields
+
+
+def copy_form(form, name):
+    """A new, unsaved form with form's settings and fields (no submissions, no webhooks)."""
+    copy = Form(
+        workspace_id=form.workspace_id, name=name, submit_label=form.submit_label,
+        thank_you_message=form.thank_you_message, redirect_url=form.redirect_url, enabled=form.enabled,
+    )
+    for field in form.fields:
+        copy.fields.append(Field(
+            position=field.position, key=field.key, label=field.label, type=field.type, required=field.required,
+            options=list(field.options or []), default=field.default, placeholder=field.placeholder,
+        ))
+    return copy

@@ -1,0 +1,132 @@
+"""The builder's fields: add, edit, move, reorder by drag and drop, delete."""
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import login_required
+
+from app.auth.workspaces import current_workspace_id
+from app.dashboard import bp
+from app.dashboard.forms import ConfirmForm, FieldForm
+from app.dashboard.routes import render_form_edit
+from app.errors import ApiError, wants_json
+from app.extensions import db
+from app.models import Field, Form
+from app.services.forms import validate_field
+from app.tenancy import get_scoped_or_404
+
+MOVES = {"up": -1, "down": 1}
+
+
+def _field_data(field_form):
+    return {
+        "label": field_form.label.data, "key": (field_form.key.data or "").strip() or None,
+        "type": field_form.type.data, "required": bool(field_form.required.data),
+        "options": field_form.options.data or "", "default": field_form.default.data,
+        "placeholder": field_form.placeholder.data,
+    }
+
+
+def _show_errors(field_form, errors):
+    for path, message in errors.items():
+        getattr(field_form, path.split(".")[-1], field_form.label).errors.append(message)
+
+
+def _builder_url(form, field_id=None):
+    return url_for("dashboard.form_edit", form_id=form.id) + (f"#field-{field_id}" if field_id else "#fields")
+
+
+def _field_or_404(form, field_id):
+    field = next((f for f in form.fields if f.id == field_id), None)
+    if field is None:
+        abort(404)
+    return field
+
+
+@bp.route("/forms/<form_id>/fields", methods=["POST"])
+@login_required
+def field_add(form_id):
+    """Add a field at the end of the form."""
+    form = get_scoped_or_404(Form, form_id, current_workspace_id())
+    field_form = FieldForm()
+    if field_form.validate_on_submit():
+        clean, errors = validate_field(_field_data(field_form), "field", set(form.field_keys()))
+        if not errors:
+            field = Field(position=len(form.fields), **clean)
+            form.fields.append(field)
+            db.session.commit()
+            flash(f"Field “{clean['label']}” added as {{{{ {clean['key']} }}}}.", "success")
+            return redirect(_builder_url(form, field.id))
+        _show_errors(field_form, errors)
+    flash("The field was not added: check the highlighted values.", "danger")
+    return render_form_edit(form, field_form=field_form, status=422)
+
+
+@bp.route("/forms/<form_id>/fields/<field_id>", methods=["GET", "POST"])
+@login_required
+def field_edit(form_id, field_id):
+    """Edit one field."""
+    form = get_scoped_or_404(Form, form_id, current_workspace_id())
+    field = _field_or_404(form, field_id)
+    field_form = FieldForm(obj=field)
+    if request.method == "GET":
+        field_form.options.data = "\n".join(field.options or [])
+    if field_form.validate_on_submit():
+        taken = set(form.field_keys()) - {field.key}
+        clean, errors = validate_field(_field_data(field_form), "field", taken)
+        if not errors:
+            for name, value in clean.items():
+                setattr(field, name, value)
+            db.session.commit()
+            flash(f"Field “{field.label}” saved.", "success")
+            return redirect(_builder_url(form, field.id))
+        _show_errors(field_form, errors)
+    status = 422 if field_form.errors else 200
+    return render_template("dashboard/field_edit.html", form=form, field=field, field_form=field_form), status
+
+
+def _renumber(fields):
+    for position, field in enumerate(fields):
+        field.position = position
+
+
+@bp.route("/forms/<form_id>/fields/order", methods=["POST"])
+@login_required
+def fields_reorder(form_id):
+    """Put the fields in the posted order (every field id, once); answers JSON to scripts."""
+    form = get_scoped_or_404(Form, form_id, current_workspace_id())
+    order = request.form.getlist("order")
+    by_id = {field.id: field for field in form.fields}
+    if sorted(order) != sorted(by_id):
+        raise ApiError(422, "the order must list every field of the form once", {"order": "incomplete or unknown"})
+    _renumber([by_id[field_id] for field_id in order])
+    db.session.commit()
+    if wants_json():
+        return jsonify({"ok": True, "order": order, "message": "Field order saved."})
+    flash("Field order saved.", "success")
+    return redirect(_builder_url(form))
+
+
+@bp.route("/forms/<form_id>/fields/<field_id>/<action>", methods=["POST"])
+@login_required
+def field_action(form_id, field_id, action):
+    """Move a field up or down, or delete it."""
+    form = get_scoped_or_404(Form, form_id, current_workspace_id())
+    fields = list(form.fields)
+    field = _field_or_404(form, field_id)
+    if action not in ("up", "down", "delete") or not ConfirmForm().validate_on_submit():
+        abort(404)
+    index = fields.index(field)
+    if action == "delete":
+        fields.pop(index)
+        db.session.delete(field)
+        flash(f"Field “{field.label}” deleted.", "info")
+        field_id = None
+    else:
+        other = index + MOVES[action]
+        if 0 <= other < len(fields):
+            fields[index], fields[other] = fields[other], fields[index]
+            flash(f"Field “{field.label}” moved {action}.", "info")
+        else:
+            flash(f"Field “{field.label}” is already at the {'top' if action == 'up' else 'bottom'}.", "info")
+    _renumber(fields)
+    db.session.commit()
+    return redirect(_builder_url(form, field_id))

@@ -1,0 +1,129 @@
+"""A form's submissions: table with search and pages, detail with deliveries, CSV export, delete."""
+
+import json
+import math
+
+from flask import Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
+from flask_login import login_required
+from sqlalchemy import String, and_, cast, func, or_
+
+from app.auth.workspaces import current_workspace_id
+from app.dashboard import bp
+from app.dashboard.csv_export import csv_lines
+from app.dashboard.forms import ConfirmForm
+from app.extensions import db
+from app.models import Form, Submission
+from app.tenancy import get_scoped_or_404, scoped
+
+PER_PAGE = 25
+EXPORT_BATCH = 500
+LIKE_ESCAPE = "!"
+NEWEST_FIRST = (Submission.created_at.desc(), Submission.id.desc())
+
+
+def _like(term):
+    return "%" + "".join(LIKE_ESCAPE + ch if ch in "%_!" else ch for ch in term) + "%"
+
+
+def _search(query, term):
+    """Match term in any answer; JSON may store accents as \\u escapes, so look for both spellings."""
+    spellings = {term, json.dumps(term)[1:-1]}
+    answers_text = cast(Submission.answers, String)
+    return query.where(or_(*(answers_text.ilike(_like(text), escape=LIKE_ESCAPE) for text in spellings)))
+
+
+def _form_submissions(form, term=None):
+    query = scoped(Submission, form.workspace_id).where(Submission.form_id == form.id)
+    return _search(query, term) if term else query
+
+
+def _page_number():
+    try:
+        return max(int(request.args.get("page", 1)), 1)
+    except ValueError:
+        return 1
+
+
+@bp.route("/forms/<form_id>/submissions")
+@login_required
+def submissions_index(form_id):
+    """List a form's submissions, newest first, with search and pages."""
+    form = get_scoped_or_404(Form, form_id, current_workspace_id())
+    term = request.args.get("q", "").strip()[:200]
+    query = _form_submissions(form, term)
+    total = db.session.scalar(query.with_only_columns(func.count()).order_by(None))
+    pages = max(math.ceil(total / PER_PAGE), 1)
+    page = min(_page_number(), pages)
+    rows = db.session.scalars(
+        query.order_by(*NEWEST_FIRST).offset((page - 1) * PER_PAGE).limit(PER_PAGE)
+    ).all()
+    columns = [field for field in form.fields if field.type != "hidden"][:4]
+    return render_template(
+        "dashboard/submissions_index.html", form=form, submissions=rows, columns=columns,
+        term=term, page=page, pages=pages, total=total,
+    )
+
+
+def _submission_or_404(form_id, submission_id):
+    workspace_id = current_workspace_id()
+    form = get_scoped_or_404(Form, form_id, workspace_id)
+    submission = get_scoped_or_404(Submission, submission_id, workspace_id)
+    if submission.form_id != form.id:
+        abort(404)
+    return form, submission
+
+
+@bp.route("/forms/<form_id>/submissions/<submission_id>")
+@login_required
+def submission_detail(form_id, submission_id):
+    """Show one submission: answers, meta and what each webhook did with it."""
+    form, submission = _submission_or_404(form_id, submission_id)
+    deliveries = sorted(submission.deliveries, key=lambda d: d.id)
+    return render_template(
+        "dashboard/submission_detail.html", form=form, submission=submission, deliveries=deliveries,
+        confirm=ConfirmForm(),
+    )
+
+
+@bp.route("/forms/<form_id>/submissions/<submission_id>/delete", methods=["GET", "POST"])
+@login_required
+def submission_delete(form_id, submission_id):
+    """Ask, then delete one submission (its delivery history stays, unlinked)."""
+    form, submission = _submission_or_404(form_id, submission_id)
+    confirm = ConfirmForm()
+    if confirm.validate_on_submit():
+        db.session.delete(submission)
+        db.session.commit()
+        flash("Submission deleted.", "info")
+        return redirect(url_for("dashboard.submissions_index", form_id=form.id))
+    return render_template("dashboard/submission_delete.html", form=form, submission=submission, confirm=confirm)
+
+
+def _batches(form):
+    """Every submission of form, newest first, fetched in keyset batches while the response streams."""
+    last = None
+    while True:
+        query = _form_submissions(form).order_by(*NEWEST_FIRST).limit(EXPORT_BATCH)
+        if last is not None:
+            query = query.where(or_(
+                Submission.created_at < last.created_at,
+                and_(Submission.created_at == last.created_at, Submission.id < last.id),
+            ))
+        batch = db.session.scalars(query).all()
+        yield from batch
+        if len(batch) < EXPORT_BATCH:
+            return
+        last = batch[-1]
+        db.session.expunge_all()
+
+
+@bp.route("/forms/<form_id>/submissions.csv")
+@login_required
+def submissions_export(form_id):
+    """Stream every submission of a form as CSV (UTF-8 with BOM), newest first."""
+    form = get_scoped_or_404(Form, form_id, current_workspace_id())
+    filename = f"{form.public_id}-submissions.csv"
+    return Response(
+        stream_with_context(csv_lines(form.field_keys(), _batches(form))), mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
+    )

@@ -1,0 +1,40 @@
+"""The ways to put a form on a site: link, script embed, iframe and plain HTML."""
+
+from flask import render_template, url_for
+from markupsafe import escape
+
+FIELD_HEIGHT = 86
+FRAME_CHROME = 150
+
+
+def hosted_url(form):
+    return url_for("public.show", public_id=form.public_id, _external=True)
+
+
+def script_snippet(form):
+    src = url_for("public.embed_script", public_id=form.public_id, _external=True)
+    return f'<script src="{escape(src)}" async></script>'
+
+
+def iframe_snippet(form):
+    visible = sum(1 for field in form.fields if field.type != "hidden")
+    height = FRAME_CHROME + FIELD_HEIGHT * max(visible, 1)
+    return (
+        f'<iframe src="{escape(hosted_url(form))}?embed=1" title="{escape(form.name)}" '
+        f'width="100%" height="{height}" style="border:0" loading="lazy"></iframe>'
+    )
+
+
+def html_form_snippet(form):
+    html = render_template("public/snippet_form.html", form=form, action=hosted_url(form))
+    return "\n".join(line for line in html.splitlines() if line.strip())
+
+
+def embed_snippets(form):
+    """Every snippet for a form, as text to copy."""
+    return {
+        "link": hosted_url(form),
+        "script": script_snippet(form),
+        "iframe": iframe_snippet(form),
+        "html": html_form_snippet(form),
+    }
