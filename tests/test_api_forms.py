@@ -18,7 +18,7 @@ def test_create_form_answers_the_contract_shape(api):
     public_url = form["public_url"]
     assert public_url == f"http://localhost/f/{form['public_id']}"
     assert form["embed"]["script"] == f'<script src="{public_url}/embed.js" async></script>'
-    assert form["embed"]["iframe"].startswith(f'<iframe src="{public_url}"')
+    assert form["embed"]["iframe"].startswith(f'<iframe src="{public_url}?embed=1"')
     assert form["created_at"]
 
 

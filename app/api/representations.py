@@ -1,11 +1,9 @@
 """The JSON shapes of CONTRACT.md §4: form, webhook, submission, delivery."""
 
-from flask import url_for
-from markupsafe import escape
+from app.public.snippets import hosted_url, iframe_snippet, script_snippet
 
 
 def form_json(form):
-    public_url = url_for("public.show", public_id=form.public_id, _external=True)
     return {
         "id": form.id,
         "public_id": form.public_id,
@@ -14,14 +12,8 @@ def form_json(form):
         "submit_label": form.submit_label,
         "redirect_url": form.redirect_url,
         "enabled": form.enabled,
-        "public_url": public_url,
-        "embed": {
-            "script": f'<script src="{public_url}/embed.js" async></script>',
-            "iframe": (
-                f'<iframe src="{public_url}" title="{escape(form.name)}" width="100%" height="600" '
-                'style="border:0" loading="lazy"></iframe>'
-            ),
-        },
+        "public_url": hosted_url(form),
+        "embed": {"script": script_snippet(form), "iframe": iframe_snippet(form)},
         "created_at": form.created_at.isoformat(),
     }
 
