@@ -5,7 +5,7 @@ PIP := $(VENV)/bin/pip
 PORT ?= 5000
 export PORT
 
-.PHONY: run test test-fast lint bench browser
+.PHONY: run test test-fast lint bench browser wrk
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -36,5 +36,12 @@ test: $(VENV)/.requirements-dev browser
 lint: $(VENV)/.requirements-dev
 	$(VENV)/bin/ruff check .
 
-bench: $(VENV)/.requirements-dev
-	$(PY) -m bench.run
+## wrk for the intake benchmark (Debian's package).
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  echo "installing Debian's wrk for the benchmark"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+
+## B1–B6 on SQLite and PostgreSQL (BENCH_POSTGRES_URL); BENCH_ARGS="--workers 1,2,4" adds scale-out rows.
+bench: $(VENV)/.requirements-dev wrk
+	$(PY) -m bench.run $(BENCH_ARGS)

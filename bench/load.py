@@ -1,0 +1,72 @@
+"""Load generators: wrk for intake, a paced submitter, and the plain httpx baseline loop."""
+
+import asyncio
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+
+import aiohttp
+import httpx
+
+WRK_SCRIPT = """
+wrk.method = "POST"
+wrk.body = "name=Ana+Lima&email=ana%40example.com&sent_at=0"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+"""
+BASELINE_BODY = b'{"type":"submission.created","data":{"answers":{"name":"Ana"}}}'
+
+
+def wrk_available():
+    return shutil.which("wrk") is not None
+
+
+def run_wrk(url, seconds, connections=16, threads=2):
+    """Requests/s wrk reached POSTing the form at url, and the non-2xx/3xx count."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        script.write(WRK_SCRIPT)
+        script.flush()
+        output = subprocess.run(
+            ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "-s", script.name, url],
+            capture_output=True, text=True, check=True,
+        ).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return rate, int(bad.group(1)) if bad else 0
+
+
+def httpx_loop(url, count):
+    """The baseline: one keep-alive httpx client POSTing count times in a loop; deliveries/s."""
+    with httpx.Client(trust_env=False) as client:
+        started = time.perf_counter()
+        for _ in range(count):
+            client.post(url, content=BASELINE_BODY, headers={"Content-Type": "application/json"}).raise_for_status()
+        return count / (time.perf_counter() - started)
+
+
+async def _paced_posts(urls, rate, seconds):
+    interval = 1 / rate
+    statuses = []
+    async with aiohttp.ClientSession() as session:
+
+        async def post(url):
+            data = {"name": "Ana Lima", "email": "ana@example.com", "sent_at": repr(time.time())}
+            async with session.post(url, data=data, headers={"Accept": "application/json"}) as response:
+                await response.read()
+                statuses.append(response.status)
+
+        tasks = []
+        started = time.perf_counter()
+        for number in range(int(rate * seconds)):
+            delay = started + number * interval - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(post(urls[number % len(urls)])))
+        await asyncio.gather(*tasks)
+    return statuses
+
+
+def paced_posts(urls, rate, seconds):
+    """POST the hosted forms at urls round-robin, rate per second for seconds; return the statuses."""
+    return asyncio.run(_paced_posts(urls, rate, seconds))

@@ -1,0 +1,195 @@
+"""B1–B6: each scenario returns its rows for the table."""
+
+import sys
+import threading
+import time
+
+import httpx
+
+from bench import load, seed
+from bench.services import tree_rss_bytes
+
+WEBHOOKS = 50  # tenants, each with one form and one webhook
+
+
+def row(key, name, figure, unit, goal, met, baseline=None, ratio=None, note=""):
+    return {"id": key, "name": name, "figure": round(figure, 3) if figure is not None else None, "unit": unit,
+            "baseline": round(baseline, 3) if baseline is not None else None,
+            "ratio": round(ratio, 3) if ratio is not None else None, "goal": goal, "met": met, "note": note}
+
+
+def receiver_stats(ctx):
+    return httpx.get(ctx.receiver_url + "/stats", timeout=10).json()
+
+
+def reset_receiver(ctx):
+    httpx.post(ctx.receiver_url + "/reset", timeout=10)
+
+
+def percentile(values, fraction):
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def wait_received(ctx, name, count, timeout):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        entry = receiver_stats(ctx).get(name)
+        if entry and entry["count"] >= count:
+            return entry
+        time.sleep(0.1)
+    return receiver_stats(ctx).get(name) or {"count": 0, "latencies": [], "first": None, "last": None}
+
+
+def intake(ctx, seconds):
+    """B1: hosted-form POSTs/s under gunicorn vs a bare Flask endpoint, same settings."""
+    seed.empty(ctx.app)
+    (public_id,) = seed.make_forms(ctx.app, [f"{ctx.receiver_url}/b1"])
+    _, bare_url = ctx.processes.gunicorn("bench.bare_app:app")
+    load.run_wrk(f"{bare_url}/f/{public_id}", 1)
+    bare, _ = load.run_wrk(f"{bare_url}/f/{public_id}", seconds)
+    form_url = f"{ctx.web_url}/f/{public_id}"
+    load.run_wrk(form_url, 1)
+    stored_before = seed.count_deliveries(ctx.app, "pending")
+    rate, bad = load.run_wrk(form_url, seconds)
+    stored = seed.count_deliveries(ctx.app, "pending") - stored_before
+    note = f"bare Flask {bare:.0f}/s; {stored} submissions stored+queued" + (f"; {bad} non-2xx" if bad else "")
+    return [row("B1", "intake: hosted-form POST", rate, "req/s", "ratio >= 0.40", rate / bare >= 0.40,
+                baseline=bare, ratio=rate / bare, note=note)]
+
+
+def _deliver_queued(ctx, name, count, url_suffix="", workers=1, timeout=180, worker_args=()):
+    """Queue count deliveries to receiver path name, run workers; return deliveries/s."""
+    seed.empty(ctx.app)
+    seed.make_forms(ctx.app, [f"{ctx.receiver_url}/{name}{url_suffix}"] * WEBHOOKS)
+    seed.queue_deliveries(ctx.app, count)
+    reset_receiver(ctx)
+    processes = ctx.processes.workers(workers, args=worker_args)
+    try:
+        done = seed.wait_for_deliveries(ctx.app, "succeeded", count, timeout)
+    finally:
+        for process in processes:
+            ctx.processes.kill(process)
+    first = receiver_stats(ctx).get(name, {}).get("first")
+    if done is None or first is None:
+        return None
+    return count / (done - first)
+
+
+def throughput(ctx, count, naive_count, workers):
+    """B2: queued deliveries to a fast receiver vs a plain keep-alive httpx loop; plus RQ's forking Worker."""
+    baseline = load.httpx_loop(f"{ctx.receiver_url}/baseline", count)
+    rows = []
+    for number in workers:
+        rate = _deliver_queued(ctx, "b2", count, workers=number)
+        met = rate is not None and rate / baseline >= 0.50
+        rows.append(row("B2" if number == 1 else f"B2x{number}", f"delivery throughput, {number} worker(s)",
+                        rate, "deliv/s", "ratio >= 0.50", met, baseline=baseline,
+                        ratio=rate / baseline if rate else None, note=f"{count} deliveries, {WEBHOOKS} webhooks"))
+    naive = _run_naive(ctx, naive_count)
+    rows.append(row("B2n", "  naive: RQ forking Worker", naive, "deliv/s", "(reference)", True, baseline=baseline,
+                    ratio=naive / baseline if naive else None, note=f"{naive_count} deliveries"))
+    return rows
+
+
+def _run_naive(ctx, count):
+    seed.empty(ctx.app)
+    seed.make_forms(ctx.app, [f"{ctx.receiver_url}/naive"] * 5)
+    seed.queue_deliveries(ctx.app, count)
+    reset_receiver(ctx)
+    process = ctx.processes.start([sys.executable, "-m", "bench.naive_worker"])
+    try:
+        done = seed.wait_for_deliveries(ctx.app, "succeeded", count, 120)
+    finally:
+        ctx.processes.kill(process)
+    first = receiver_stats(ctx).get("naive", {}).get("first")
+    return count / (done - first) if done and first else None
+
+
+def slow_receivers(ctx, count, workers):
+    """B3: every response takes 200 ms; deliveries/s with make run's defaults."""
+    rows = []
+    for number in workers:
+        rate = _deliver_queued(ctx, "b3", count * number, "?delay_ms=200", workers=number)
+        rows.append(row("B3" if number == 1 else f"B3x{number}", f"slow receivers (200 ms), {number} worker(s)",
+                        rate, "deliv/s", ">= 250/s", rate is not None and rate >= 250,
+                        note=f"{count * number} deliveries, {WEBHOOKS} webhooks"))
+    return rows
+
+
+def _start_worker_and_warm(ctx, name, public_id, args=()):
+    (process,) = ctx.processes.workers(1, args=args)
+    load.paced_posts([f"{ctx.web_url}/f/{public_id}"], 10, 0.1)
+    wait_received(ctx, name, 1, 30)
+    reset_receiver(ctx)
+    return process
+
+
+def isolation(ctx, rate, seconds):
+    """B4: half the webhooks hang until the timeout; p99 latency of the healthy half."""
+    seed.empty(ctx.app)
+    healthy = seed.make_forms(ctx.app, [f"{ctx.receiver_url}/b4ok"] * 6)
+    hanging = seed.make_forms(ctx.app, [f"{ctx.receiver_url}/b4hang?delay_ms=-1"] * 6)
+    reset_receiver(ctx)
+    worker = _start_worker_and_warm(ctx, "b4ok", healthy[0])
+    try:
+        urls = [f"{ctx.web_url}/f/{public_id}" for pair in zip(healthy, hanging, strict=True) for public_id in pair]
+        statuses = load.paced_posts(urls, rate, seconds)
+        expected = sum(1 for number in range(len(statuses)) if number % 2 == 0)
+        entry = wait_received(ctx, "b4ok", expected, 30)
+    finally:
+        ctx.processes.kill(worker)
+    p99 = percentile(entry["latencies"], 0.99)
+    met = p99 is not None and p99 <= 1.0 and entry["count"] >= expected
+    return [row("B4", "isolation: healthy p99 (half hang)", p99 and p99 * 1000, "ms", "<= 1000 ms", met,
+                note=f"{entry['count']}/{expected} healthy received, {rate}/s for {seconds} s")]
+
+
+def latency(ctx, rate, seconds):
+    """B5: 50 submissions/s steady; submission→received p50 and p99."""
+    seed.empty(ctx.app)
+    public_ids = seed.make_forms(ctx.app, [f"{ctx.receiver_url}/b5"] * 4)
+    reset_receiver(ctx)
+    worker = _start_worker_and_warm(ctx, "b5", public_ids[0])
+    try:
+        statuses = load.paced_posts([f"{ctx.web_url}/f/{public_id}" for public_id in public_ids], rate, seconds)
+        entry = wait_received(ctx, "b5", len(statuses), 30)
+    finally:
+        ctx.processes.kill(worker)
+    p50, p99 = percentile(entry["latencies"], 0.5), percentile(entry["latencies"], 0.99)
+    note = f"{entry['count']}/{len(statuses)} received"
+    return [
+        row("B5", "latency p50 at 50/s", p50 and p50 * 1000, "ms", "<= 30 ms", p50 is not None and p50 <= 0.030,
+            note=note),
+        row("B5", "latency p99 at 50/s", p99 and p99 * 1000, "ms", "<= 200 ms", p99 is not None and p99 <= 0.200),
+    ]
+
+
+def memory(ctx, in_flight):
+    """B6: peak RSS of the worker process tree with in_flight deliveries in flight."""
+    seed.empty(ctx.app)
+    seed.make_forms(ctx.app, [f"{ctx.receiver_url}/b6?delay_ms=2000"] * WEBHOOKS)
+    seed.queue_deliveries(ctx.app, in_flight)
+    (worker,) = ctx.processes.workers(1, args=["--concurrency", str(in_flight)])
+    peak, stop = [0], threading.Event()
+
+    def sample():
+        while not stop.is_set():
+            peak[0] = max(peak[0], tree_rss_bytes(worker.pid))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        done = seed.wait_for_deliveries(ctx.app, "succeeded", in_flight, 60)
+    finally:
+        stop.set()
+        sampler.join()
+        ctx.processes.kill(worker)
+    megabytes = peak[0] / 2**20
+    recorded = seed.count_deliveries(ctx.app, "succeeded")
+    return [row("B6", f"worker peak RSS, {in_flight} in flight", megabytes, "MB", "<= 300 MB", megabytes <= 300,
+                note=f"1 process, --concurrency {in_flight}; {recorded}/{in_flight} recorded"
+                + (" in 60 s" if done is None else ""))]

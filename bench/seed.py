@@ -1,0 +1,99 @@
+"""Accounts, forms and webhooks for a bench run, and pre-queued deliveries."""
+
+import time
+
+from sqlalchemy import func, select
+
+from app.delivery import outbox
+from app.extensions import db
+from app.models import Delivery, Field, Form, Submission, Webhook, Workspace
+from app.models.base import utcnow
+from app.models.ids import new_id
+
+FIELDS = [
+    {"key": "name", "label": "Name", "type": "text", "required": True},
+    {"key": "email", "label": "Email", "type": "email", "required": True},
+    {"key": "sent_at", "label": "Sent at", "type": "text", "required": False},
+    {"key": "campaign_name", "label": "Campaign", "type": "hidden", "default": "spring"},
+]
+# the seed's own example: a templated query string expanded on every delivery
+URL_QUERY = "campaign_name={{ campaign_name }}&lead={{ name }}"
+
+
+def reset_schema(app):
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    app.redis.flushdb()
+
+
+def empty(app):
+    """Delete every row and every Redis key between scenarios."""
+    with app.app_context():
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+        db.session.commit()
+        db.session.remove()
+    app.redis.flushdb()
+
+
+def make_forms(app, urls):
+    """One workspace, form and webhook per URL (tenants); return the forms' public ids."""
+    public_ids = []
+    with app.app_context():
+        for number, url in enumerate(urls):
+            workspace = Workspace(name=f"Tenant {number}")
+            db.session.add(workspace)
+            db.session.flush()
+            form = Form(workspace_id=workspace.id, name=f"Leads {number}")
+            for position, data in enumerate(FIELDS):
+                form.fields.append(Field(position=position, **data))
+            db.session.add(form)
+            db.session.flush()
+            separator = "&" if "?" in url else "?"
+            db.session.add(Webhook(workspace_id=workspace.id, form_id=form.id, url=f"{url}{separator}{URL_QUERY}"))
+            public_ids.append(form.public_id)
+        db.session.commit()
+        db.session.remove()
+    return public_ids
+
+
+def queue_deliveries(app, count):
+    """count submissions spread over every form, their deliveries stored and enqueued."""
+    with app.app_context():
+        forms = db.session.scalars(select(Form)).all()
+        pending = []
+        for number in range(count):
+            form = forms[number % len(forms)]
+            submission = Submission(
+                id=new_id("sub"), workspace_id=form.workspace_id, form_id=form.id, created_at=utcnow(),
+                answers={"name": f"Lead {number}", "email": f"lead{number}@example.com",
+                         "sent_at": "", "campaign_name": "spring"},
+                meta={"user_agent": "bench"},
+            )
+            db.session.add(submission)
+            pending.extend(outbox.add_submission_deliveries(form, submission))
+            if len(pending) >= 500:
+                db.session.commit()
+                outbox.enqueue_pending(pending)
+                pending = []
+        db.session.commit()
+        outbox.enqueue_pending(pending)
+        db.session.remove()
+
+
+def count_deliveries(app, status):
+    with app.app_context():
+        value = db.session.scalar(select(func.count()).select_from(Delivery).where(Delivery.status == status))
+        db.session.remove()
+        return value
+
+
+def wait_for_deliveries(app, status, count, timeout, poll=0.05):
+    """Wait until count deliveries have status; return the time that was reached, or None."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if count_deliveries(app, status) >= count:
+            return time.time()
+        time.sleep(poll)
+    return None
