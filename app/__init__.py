@@ -20,6 +20,7 @@ def create_app(config=None):
         instance_path=str(REPO_ROOT / "instance"),
     )
     load_config(app, config or {})
+    register_log_redaction(app)
     register_extensions(app)
     register_blueprints(app)
     register_cli(app)
@@ -41,11 +42,18 @@ def load_config(app, overrides):
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
+def register_log_redaction(app):
+    from app.redaction import install_log_redaction
+
+    install_log_redaction()
+
+
 def register_extensions(app):
-    from app import queueing
+    from app import crypto, queueing
     from app.database import init_database
     from app.extensions import csrf, db, limiter, login_manager, migrate
 
+    crypto.init_app(app)
     db.init_app(app)
     init_database(app)
     migrate.init_app(app, db, directory=str(REPO_ROOT / "migrations"))

@@ -65,3 +65,6 @@ def register_commands(app):
     app.cli.add_command(user_cli)
     app.cli.add_command(apikey_cli)
     app.cli.add_command(worker_command)
+    from app.secrets_cli import secrets_cli
+
+    app.cli.add_command(secrets_cli)

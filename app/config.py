@@ -14,7 +14,7 @@ def parse_schedule(text):
 
 
 def parse_networks(text):
-    """Turn '127.0.0.0/8, ::1/128' into a list of CIDR strings."""
+    """Turn '127.0.0.0/8, ::1/128' (or any comma-separated setting) into a list of strings."""
     return [part.strip() for part in (text or "").split(",") if part.strip()]
 
 
@@ -68,6 +68,8 @@ class Config:
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.REMEMBER_COOKIE_HTTPONLY = True
         self.RATELIMIT_HEADERS_ENABLED = True
+        # Fernet keys, newest first: the first encrypts, every one decrypts (rotation)
+        self.SECRETS_KEYS = parse_networks(env.get("SECRETS_KEYS", ""))
 
     def as_dict(self):
         """Return the settings as a mapping Flask can load."""

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from app.delivery import payloads, policy, signing, templating
 from app.extensions import db
 from app.models import Attempt, Delivery
+from app.redaction import MASK, redact
 from app.version import __version__
 
 log = logging.getLogger(__name__)
 SENSITIVE_HEADER_WORDS = ("authorization", "token", "secret", "key", "cookie", "password", "auth")
-MASK = "••••••"
 
 
 @dataclass
@@ -63,11 +63,11 @@ def _record(delivery, prepared, outcome):
     return Attempt(
         delivery_id=delivery.id,
         request={
-            "method": prepared.method, "url": prepared.url,
+            "method": prepared.method, "url": redact(prepared.url),
             "headers": masked_headers(prepared.headers),
             "body": prepared.body.decode("utf-8", errors="replace"),
         },
-        response=response, error=outcome.error if outcome.error else None,
+        response=response, error=redact(outcome.error) if outcome.error else None,
         error_class=outcome.error_class, duration_ms=outcome.duration_ms,
     )
 

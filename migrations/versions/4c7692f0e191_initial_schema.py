@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: be47a2cc5b5e
+Revision ID: 4c7692f0e191
 Revises: 
-Create Date: 2026-11-28 05:22:10.665682
+Create Date: 2026-11-28 05:27:32.075691
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'be47a2cc5b5e'
+revision = '4c7692f0e191'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -124,14 +124,14 @@ def upgrade():
     sa.Column('url', sa.Text(), nullable=False),
     sa.Column('method', sa.String(length=8), nullable=False),
     sa.Column('format', sa.String(length=16), nullable=False),
-    sa.Column('headers', sa.JSON(), nullable=False),
+    sa.Column('headers', sa.Text(), nullable=False),
     sa.Column('body_template', sa.Text(), nullable=True),
     sa.Column('events', sa.JSON(), nullable=False),
     sa.Column('conditions', sa.JSON(), nullable=True),
     sa.Column('enabled', sa.Boolean(), nullable=False),
     sa.Column('disabled_reason', sa.Text(), nullable=True),
-    sa.Column('secret', sa.String(length=100), nullable=False),
-    sa.Column('previous_secret', sa.String(length=100), nullable=True),
+    sa.Column('secret', sa.Text(), nullable=False),
+    sa.Column('previous_secret', sa.Text(), nullable=True),
     sa.Column('previous_secret_expires_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=True),
