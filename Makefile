@@ -34,7 +34,7 @@ test: $(VENV)/.requirements-dev browser
 	$(PY) -m pytest
 
 lint: $(VENV)/.requirements-dev
-	$(VENV)/bin/ruff check app tests bench
+	$(VENV)/bin/ruff check .
 
 bench: $(VENV)/.requirements-dev
 	$(PY) -m bench.run

@@ -58,6 +58,12 @@ def ensure_server(instance_path):
         if url and _alive(url):
             return url
     process, url = start_server(Path(instance_path) / "valkey", detached=True)
-    state_file.write_text(json.dumps({"url": url, "pid": process.pid}))
+    record_server(instance_path, process, url)
     os.environ.setdefault("REDIS_URL", url)
     return url
+
+
+def record_server(instance_path, process, url):
+    """Remember the instance's server so later commands (flask user …) reuse it."""
+    state_file = Path(instance_path) / "valkey.json"
+    state_file.write_text(json.dumps({"url": url, "pid": process.pid}))

@@ -7,7 +7,7 @@ import sys
 import time
 
 from app.config import REPO_ROOT
-from app.embedded_redis import start_server
+from app.embedded_redis import record_server, start_server
 
 LOCAL_NETWORKS = "127.0.0.0/8,::1/128"
 
@@ -27,6 +27,7 @@ def _environment(children):
     if not env.get("REDIS_URL"):
         process, url = start_server(instance / "valkey")
         children.append(("valkey", process))
+        record_server(instance, process, url)
         env["REDIS_URL"] = url
         _say(f"embedded Valkey server at {url} (data in instance/valkey)")
     if not env.get("DATABASE_URL"):
@@ -52,6 +53,8 @@ def main():
     children = []
     port = os.environ.get("PORT", "5000")
     bin_dir = os.path.dirname(sys.executable)
+    # a shell that starts us in the background ignores SIGINT; Ctrl-C must still stop everything
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         env = _environment(children)

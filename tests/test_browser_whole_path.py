@@ -1,0 +1,90 @@
+"""In a real Chromium: sign up, build a form, set the webhook URL, submit the hosted page."""
+
+import threading
+
+import pytest
+from playwright.sync_api import sync_playwright
+from standardwebhooks.webhooks import Webhook as Verifier
+from werkzeug.serving import make_server
+
+from app.extensions import db
+from app.models import Webhook
+from tests.conftest import drain
+
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+
+
+@pytest.fixture
+def live_url(app):
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture
+def page():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield browser.new_page()
+        browser.close()
+
+
+def _add_field(page, label, kind="text", key="", default="", required=False):
+    form = page.locator("#add-field")
+    form.get_by_label("Label").fill(label)
+    form.get_by_label("Key (used in webhooks)").fill(key)
+    form.get_by_label("Type").select_option(kind)
+    if required:
+        form.get_by_label("Required").check()
+    form.get_by_label("Default value").fill(default)
+    form.get_by_role("button", name="Add field").click()
+    page.wait_for_load_state()
+
+
+@pytest.mark.browser
+def test_signup_build_form_set_webhook_submit_and_receive(app, live_url, page, receiver):
+    page.goto(f"{live_url}/signup")
+    page.get_by_label("Email").fill("marketer@example.com")
+    page.get_by_label("Password").fill("a long password")
+    page.get_by_label("Workspace name").fill("Acme")
+    page.get_by_role("button", name="Sign up").click()
+    assert "Create your first form" in page.content()
+
+    page.get_by_role("link", name="New form").first.click()
+    page.get_by_label("Form name").fill("Spring leads")
+    page.get_by_role("button", name="Create form").click()
+    _add_field(page, "Name", required=True)
+    _add_field(page, "Email", kind="email", required=True)
+    _add_field(page, "Campaign", kind="hidden", key="campaign_name", default="spring-sale")
+    assert "{{ campaign_name }}" in page.content()
+    hosted_url = page.locator("#hosted-link").get_attribute("href")
+
+    page.get_by_role("link", name="Settings → Webhook URL").click()
+    seed_url = (f"{receiver.url}/webhook?campaign_name={{{{ campaign_name }}}}"
+                "&campaign_type={{ campaign_type }}&lead_status={{ lead_status }}")
+    page.get_by_label("Webhook URL").fill(seed_url)
+    page.get_by_role("button", name="Save webhook URL").click()
+    assert "Webhook URL saved." in page.content()
+    secret = page.locator("#signing-secret").inner_text()
+    assert secret.startswith("whsec_")
+
+    page.goto(f"{hosted_url}?utm_source=newsletter")
+    page.get_by_label("Name").fill("Zoë Ana")
+    page.get_by_label("Email").fill("zoe@example.com")
+    page.get_by_role("button", name="Submit").click()
+    assert "Thank you" in page.content()
+
+    drain(app)
+    (request,) = receiver.wait_for(1)
+    assert request.query == {"campaign_name": ["spring-sale"], "campaign_type": [""], "lead_status": [""]}
+    payload = Verifier(secret).verify(request.text, request.headers)
+    answers = payload["data"]["submission"]["answers"]
+    assert answers == {"name": "Zoë Ana", "email": "zoe@example.com", "campaign_name": "spring-sale"}
+    assert payload["data"]["submission"]["meta"]["utm_source"] == "newsletter"
+    with app.app_context():
+        assert db.session.scalars(db.select(Webhook)).one().secret == secret
