@@ -26,6 +26,7 @@ def create_app(config=None):
     register_cli(app)
     register_error_handlers(app)
     register_template_helpers(app)
+    register_security_headers(app)
     return app
 
 
@@ -87,6 +88,12 @@ def register_error_handlers(app):
     from app.errors import register
 
     register(app)
+
+
+def register_security_headers(app):
+    from app import security_headers
+
+    security_headers.init_app(app)
 
 
 def register_template_helpers(app):
