@@ -67,6 +67,15 @@ class Config:
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.REMEMBER_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        # cookies travel only over https once the site is served over https
+        secure = env.get("SESSION_COOKIE_SECURE", str(self.PREFERRED_URL_SCHEME == "https")).lower()
+        self.SESSION_COOKIE_SECURE = self.REMEMBER_COOKIE_SECURE = secure in ("1", "true", "yes", "on")
+        self.LOGIN_RATE_LIMIT_ACCOUNT = env.get("LOGIN_RATE_LIMIT_ACCOUNT", "5/minute;20/hour")
+        self.LOGIN_RATE_LIMIT_ADDRESS = env.get("LOGIN_RATE_LIMIT_ADDRESS", "30/minute;200/hour")
+        self.PASSWORD_RESET_TTL = int(env.get("PASSWORD_RESET_TTL", "3600"))
+        self.MAIL_URL = env.get("MAIL_URL", "console://")
+        self.MAIL_FROM = env.get("MAIL_FROM", "Formhook <no-reply@formhook.localhost>")
         self.RATELIMIT_HEADERS_ENABLED = True
         # Fernet keys, newest first: the first encrypts, every one decrypts (rotation)
         self.SECRETS_KEYS = parse_networks(env.get("SECRETS_KEYS", ""))

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 4c7692f0e191
+Revision ID: acd5f364b533
 Revises: 
-Create Date: 2026-11-28 05:27:32.075691
+Create Date: 2026-11-28 05:34:07.821754
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '4c7692f0e191'
+revision = 'acd5f364b533'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -22,6 +22,7 @@ def upgrade():
     sa.Column('id', sa.String(length=32), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
     sa.Column('password_hash', sa.String(length=255), nullable=False),
+    sa.Column('session_token', sa.String(length=32), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
@@ -83,6 +84,20 @@ def upgrade():
     with op.batch_alter_table('memberships', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_memberships_user_id'), ['user_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_memberships_workspace_id'), ['workspace_id'], unique=False)
+
+    op.create_table('password_reset_tokens',
+    sa.Column('id', sa.String(length=32), nullable=False),
+    sa.Column('user_id', sa.String(length=32), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('used_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('password_reset_tokens', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_password_reset_tokens_token_hash'), ['token_hash'], unique=True)
+        batch_op.create_index(batch_op.f('ix_password_reset_tokens_user_id'), ['user_id'], unique=False)
 
     op.create_table('fields',
     sa.Column('id', sa.String(length=32), nullable=False),
@@ -212,6 +227,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_fields_form_id'))
 
     op.drop_table('fields')
+    with op.batch_alter_table('password_reset_tokens', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_password_reset_tokens_user_id'))
+        batch_op.drop_index(batch_op.f('ix_password_reset_tokens_token_hash'))
+
+    op.drop_table('password_reset_tokens')
     with op.batch_alter_table('memberships', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_memberships_workspace_id'))
         batch_op.drop_index(batch_op.f('ix_memberships_user_id'))
