@@ -204,3 +204,13 @@ def csrf_token_from(html):
     )
     assert match, "no CSRF token on the page"
     return match.group(1)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print the figures that tests measured."""
+    from tests.figures import FIGURES
+
+    if FIGURES:
+        terminalreporter.section("figures")
+        for line in FIGURES:
+            terminalreporter.write_line(line)
