@@ -27,6 +27,7 @@ def create_app(config=None):
     register_error_handlers(app)
     register_template_helpers(app)
     register_security_headers(app)
+    register_quotas(app)
     return app
 
 
@@ -94,6 +95,12 @@ def register_security_headers(app):
     from app import security_headers
 
     security_headers.init_app(app)
+
+
+def register_quotas(app):
+    from app import quotas
+
+    quotas.init_app(app)
 
 
 def register_template_helpers(app):

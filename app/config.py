@@ -73,6 +73,8 @@ class Config:
         self.SESSION_COOKIE_SECURE = self.REMEMBER_COOKIE_SECURE = secure in ("1", "true", "yes", "on")
         self.LOGIN_RATE_LIMIT_ACCOUNT = env.get("LOGIN_RATE_LIMIT_ACCOUNT", "5/minute;20/hour")
         self.LOGIN_RATE_LIMIT_ADDRESS = env.get("LOGIN_RATE_LIMIT_ADDRESS", "30/minute;200/hour")
+        self.QUOTA_SUBMISSIONS_PER_MONTH = int(env.get("QUOTA_SUBMISSIONS_PER_MONTH", "10000"))
+        self.QUOTA_WEBHOOKS_PER_FORM = int(env.get("QUOTA_WEBHOOKS_PER_FORM", "10"))
         self.PASSWORD_RESET_TTL = int(env.get("PASSWORD_RESET_TTL", "3600"))
         self.MAIL_URL = env.get("MAIL_URL", "console://")
         self.MAIL_FROM = env.get("MAIL_FROM", "Formhook <no-reply@formhook.localhost>")
