@@ -79,6 +79,9 @@ class Config:
         self.MAIL_URL = env.get("MAIL_URL", "console://")
         self.MAIL_FROM = env.get("MAIL_FROM", "Formhook <no-reply@formhook.localhost>")
         self.RATELIMIT_HEADERS_ENABLED = True
+        # a Redis outage must not turn posts into 500s: limits fall back to memory meanwhile
+        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+        self.RATELIMIT_SWALLOW_ERRORS = True
         # Fernet keys, newest first: the first encrypts, every one decrypts (rotation)
         self.SECRETS_KEYS = parse_networks(env.get("SECRETS_KEYS", ""))
 

@@ -28,7 +28,7 @@ def start_server(data_dir, detached=False, port=None):
 
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
-    port = get_port_or_find_free(port, "127.0.0.1")
+    port = port or get_port_or_find_free(None, "127.0.0.1")  # a given port: Valkey reuses it even in TIME_WAIT
     process = subprocess.Popen(
         [
             str(get_binary_path()), "--port", str(port), "--bind", "127.0.0.1",
