@@ -69,6 +69,7 @@ def register_extensions(app):
 
 def register_blueprints(app):
     from app.api import bp as api_bp
+    from app.api import docs_bp as api_docs_bp
     from app.auth import bp as auth_bp
     from app.dashboard import bp as dashboard_bp
     from app.public import bp as public_bp
@@ -77,6 +78,7 @@ def register_blueprints(app):
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(public_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(api_docs_bp)
 
 
 def register_cli(app):

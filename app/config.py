@@ -58,6 +58,7 @@ class Config:
         self.WORKER_CONCURRENCY = int(env.get("WORKER_CONCURRENCY", "64"))
         self.SUBMISSION_MAX_BYTES = int(env.get("SUBMISSION_MAX_BYTES", "1048576"))
         self.PUBLIC_RATE_LIMIT = env.get("PUBLIC_RATE_LIMIT", "60/minute")
+        self.API_RATE_LIMIT = env.get("API_RATE_LIMIT", "600/minute")
         self.SWEEP_INTERVAL = float(env.get("SWEEP_INTERVAL", "10"))
         self.PREFERRED_URL_SCHEME = env.get("PREFERRED_URL_SCHEME", "http")
         self.SERVER_NAME = env.get("SERVER_NAME") or None

@@ -65,7 +65,10 @@ class Receiver:
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
-                self.wfile.write(payload)
+                try:
+                    self.wfile.write(payload)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client stopped reading (a capped read, or a worker killed mid-send)
 
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _handle
 

@@ -1,35 +1,47 @@
 """Bearer API keys: every API request is scoped to its key's workspace."""
 
-from functools import wraps
+from datetime import timedelta
 
 from flask import g, request
 from sqlalchemy import select
 
+from app.api import bp
 from app.errors import ApiError
-from app.extensions import db
+from app.extensions import csrf, db
 from app.models import ApiKey
 from app.models.accounts import hash_api_key
 from app.models.base import utcnow
 
+# Writing last_used_at on every request would make each read a write; a minute is precise enough.
+LAST_USED_PRECISION = timedelta(minutes=1)
+
+csrf.exempt(bp)
+
+
+def bearer_token():
+    """The token of an 'Authorization: Bearer <token>' header, or None."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    token = token.strip()
+    return token if scheme.lower() == "bearer" and token else None
+
 
 def authenticate():
     """Return the ApiKey of the request's bearer token, or raise 401."""
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = bearer_token()
+    if token is None:
         raise ApiError(401, "send an API key as 'Authorization: Bearer <key>'")
-    key = db.session.scalar(select(ApiKey).where(ApiKey.key_hash == hash_api_key(token.strip())))
+    key = db.session.scalar(select(ApiKey).where(ApiKey.key_hash == hash_api_key(token)))
     if key is None or key.revoked_at is not None:
-        raise ApiError(401, "the API key is not valid")
-    key.last_used_at = utcnow()
+        raise ApiError(401, "the API key is not valid or was revoked")
+    now = utcnow()
+    if key.last_used_at is None or now - key.last_used_at > LAST_USED_PRECISION:
+        key.last_used_at = now
+        db.session.commit()
     return key
 
 
-def api_key_required(view):
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        g.api_key = authenticate()
-        g.workspace_id = g.api_key.workspace_id
-        return view(*args, **kwargs)
-
-    return wrapper
+@bp.before_request
+def require_api_key():
+    """Authenticate before any view runs; the key decides the workspace."""
+    g.api_key = authenticate()
+    g.workspace_id = g.api_key.workspace_id

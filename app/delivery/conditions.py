@@ -50,6 +50,23 @@ def matches(conditions, answers):
     return any(results) if conditions.get("match") == "any" else all(results)
 
 
+def _describe(rule):
+    if rule.get("op") in VALUELESS:
+        return f"{rule.get('field')} {rule.get('op')}"
+    return f"{rule.get('field')} {rule.get('op')} {_text(rule.get('value'))!r}"
+
+
+def mismatch_reason(conditions, answers):
+    """Why a submission does not match the conditions, in words (None when it matches)."""
+    if matches(conditions, answers):
+        return None
+    rules = conditions["rules"]
+    if conditions.get("match") == "any":
+        return "conditions did not match: none of " + "; ".join(_describe(rule) for rule in rules)
+    failed = [_describe(rule) for rule in rules if not _rule_holds(rule, answers)]
+    return "conditions did not match: not " + "; not ".join(failed)
+
+
 def validate(conditions, field_keys):
     """Return {path: message} problems in a conditions object (empty when valid)."""
     if conditions is None:

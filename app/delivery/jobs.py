@@ -1,20 +1,25 @@
 """RQ entry points. Jobs take ids, never objects."""
 
 import logging
+import threading
 from datetime import timedelta
 
 from flask import current_app, has_app_context
 from rq.job import Job, JobStatus
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from app.delivery import outbox, sender
 from app.extensions import db
 from app.models import Delivery
 from app.models.base import utcnow
+from app.models.webhooks import OPEN_STATUSES
 from app.queueing import job_id_for
 
 log = logging.getLogger(__name__)
 _bound_app = None
+_transport_lock = threading.Lock()
+# jobs still waiting their turn in the queue; anything else behind a due delivery is lost or dead
+WAITING_JOB_STATES = {JobStatus.QUEUED.value, JobStatus.DEFERRED.value}
 
 
 def bind_app(app):
@@ -35,16 +40,17 @@ def _app():
 
 def get_transport(app):
     """One pooled, thread-safe HTTP client per process."""
-    transport = app.extensions.get("webhook_transport")
-    if transport is None:
-        from app.delivery.transport import Transport
+    with _transport_lock:
+        transport = app.extensions.get("webhook_transport")
+        if transport is None:
+            from app.delivery.transport import Transport
 
-        transport = Transport(
-            timeout=app.config["WEBHOOK_TIMEOUT"],
-            allowed_networks=app.config["WEBHOOK_ALLOWED_NETWORKS"],
-        )
-        app.extensions["webhook_transport"] = transport
-    return transport
+            transport = Transport(
+                timeout=app.config["WEBHOOK_TIMEOUT"],
+                allowed_networks=app.config["WEBHOOK_ALLOWED_NETWORKS"],
+            )
+            app.extensions["webhook_transport"] = transport
+        return transport
 
 
 def deliver(delivery_id, attempt_number):
@@ -53,7 +59,8 @@ def deliver(delivery_id, attempt_number):
     with app.app_context():
         try:
             retry_at = sender.attempt_delivery(
-                delivery_id, attempt_number, get_transport(app), app.config["WEBHOOK_RETRY_SCHEDULE"]
+                delivery_id, attempt_number, get_transport(app), app.config["WEBHOOK_RETRY_SCHEDULE"],
+                lease_seconds=outbox.lease_seconds(),
             )
         finally:
             db.session.remove()
@@ -61,41 +68,52 @@ def deliver(delivery_id, attempt_number):
             outbox.enqueue(delivery_id, attempt_number + 1, at=retry_at)
 
 
-LIVE_JOB_STATES = (JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.STARTED, JobStatus.DEFERRED)
+def waiting_flags(connection, deliveries):
+    """For each delivery, whether its next attempt sits in the queue waiting for a worker.
+
+    Asked only about deliveries already past due: a job still "scheduled" then means no
+    scheduler is moving it, and a job still "started" outlived its lease, so its worker died
+    mid-send (SIGKILL, OOM); both count as lost, like a job Redis no longer has.
+    """
+    with connection.pipeline(transaction=False) as pipe:
+        for delivery in deliveries:
+            pipe.hget(Job.key_for(job_id_for(delivery.id, delivery.attempt_count + 1)), "status")
+        statuses = pipe.execute()
+    return [status is not None and status.decode() in WAITING_JOB_STATES for status in statuses]
 
 
-def _has_live_job(connection, delivery):
-    job_id = job_id_for(delivery.id, delivery.attempt_count + 1)
-    try:
-        job = Job.fetch(job_id, connection=connection)
-    except Exception:  # NoSuchJobError, or a job hash a flush left half-gone
-        return False
-    status = job.get_status(refresh=False)
-    if status == JobStatus.STARTED and job.started_at is not None:
-        # a worker killed mid-send leaves its job "started" forever; past its timeout it is lost
-        started = job.started_at.replace(tzinfo=utcnow().tzinfo)
-        return utcnow() - started < timedelta(seconds=outbox.job_timeout())
-    return status in LIVE_JOB_STATES
+def due_deliveries(cutoff, limit, after=None):
+    """One page of open deliveries due before cutoff, in (next_attempt_at, id) order after `after`."""
+    query = select(Delivery).where(Delivery.status.in_(OPEN_STATUSES), Delivery.next_attempt_at <= cutoff)
+    if after is not None:
+        last_due, last_id = after
+        query = query.where(or_(
+            Delivery.next_attempt_at > last_due, and_(Delivery.next_attempt_at == last_due, Delivery.id > last_id),
+        ))
+    return db.session.scalars(query.order_by(Delivery.next_attempt_at, Delivery.id).limit(limit)).all()
 
 
-def sweep(grace_seconds=5, limit=1000):
-    """Enqueue every open delivery that is due and has no live job; return how many."""
+def sweep(grace_seconds=5, page_size=500, max_pages=100):
+    """Enqueue every open delivery that is due and has no job waiting; return how many.
+
+    grace_seconds leaves a just-committed delivery to the enqueue that follows its commit.
+    """
     app = _app()
     with app.app_context():
-        cutoff = utcnow() - timedelta(seconds=grace_seconds)
-        due = db.session.scalars(
-            select(Delivery)
-            .where(Delivery.status.in_(("pending", "retrying")), Delivery.next_attempt_at <= cutoff)
-            .order_by(Delivery.next_attempt_at)
-            .limit(limit)
-        ).all()
         connection = app.task_queue.connection
-        requeued = 0
-        for delivery in due:
-            if not _has_live_job(connection, delivery):
-                outbox.enqueue(delivery.id, delivery.attempt_count + 1, force=True)
-                requeued += 1
-        db.session.remove()
+        cutoff = utcnow() - timedelta(seconds=grace_seconds)
+        requeued, after = 0, None
+        try:
+            for _ in range(max_pages):
+                page = due_deliveries(cutoff, page_size, after)
+                if not page:
+                    break
+                for delivery, waiting in zip(page, waiting_flags(connection, page), strict=True):
+                    if not waiting:
+                        requeued += outbox.enqueue(delivery.id, delivery.attempt_count + 1, force=True)
+                after = (page[-1].next_attempt_at, page[-1].id)
+        finally:
+            db.session.remove()
         if requeued:
             log.info("sweep re-enqueued %d due deliveries", requeued)
         return requeued

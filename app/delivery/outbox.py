@@ -15,6 +15,9 @@ from app.queueing import get_queue, job_id_for
 
 log = logging.getLogger(__name__)
 SAMPLE_ANSWER = "sample"
+LIVE_JOB_STATES = (JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.STARTED, JobStatus.DEFERRED)
+# seconds beyond the attempt's own time limit before a silent attempt counts as lost
+LEASE_MARGIN = 5
 
 
 def event_data(form, submission):
@@ -33,22 +36,25 @@ def test_event_data(form):
 
 
 def add_submission_deliveries(form, submission):
-    """Add one Delivery per enabled webhook of form; the caller commits."""
+    """Add one Delivery per enabled webhook of form, `skipped` with a reason where conditions fail.
+
+    The caller commits, in the same transaction as the submission.
+    """
     webhooks = db.session.scalars(
-        select(Webhook).where(Webhook.form_id == form.id, Webhook.enabled.is_(True))
+        select(Webhook).where(Webhook.form_id == form.id, Webhook.enabled.is_(True)).order_by(Webhook.created_at)
     ).all()
     data = event_data(form, submission)
     deliveries = []
     for webhook in webhooks:
         if not webhook.listens_to("submission.created"):
             continue
-        matched = conditions.matches(webhook.conditions, submission.answers or {})
+        reason = conditions.mismatch_reason(webhook.conditions, submission.answers or {})
         delivery = Delivery(
             workspace_id=form.workspace_id, webhook_id=webhook.id, submission_id=submission.id,
             event="submission.created", payload=data,
-            status="pending" if matched else "skipped",
-            next_attempt_at=utcnow() if matched else None,
-            last_error=None if matched else "conditions did not match",
+            status="skipped" if reason else "pending",
+            next_attempt_at=None if reason else utcnow(),
+            last_error=reason,
         )
         db.session.add(delivery)
         deliveries.append(delivery)
@@ -67,7 +73,11 @@ def add_test_delivery(webhook):
 
 
 def enqueue(delivery_id, attempt_number, at=None, force=False):
-    """Queue one attempt. A lost Redis only delays it: the sweep re-enqueues from the database."""
+    """Queue one attempt; return True if queued. A lost Redis only delays it: the sweep re-enqueues.
+
+    The job id is deterministic, so an attempt already waiting is not queued twice; force
+    replaces whatever job holds the id (a lost, dead or scheduled one).
+    """
     from app.delivery.jobs import deliver
 
     queue = get_queue()
@@ -75,8 +85,7 @@ def enqueue(delivery_id, attempt_number, at=None, force=False):
     try:
         existing = Job.fetch(job_id, connection=queue.connection) if Job.exists(job_id, queue.connection) else None
         if existing is not None:
-            live = existing.get_status(refresh=False) in (JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.STARTED)
-            if live and not force:
+            if not force and existing.get_status(refresh=False) in LIVE_JOB_STATES:
                 return False
             existing.delete()
         kwargs = {"job_id": job_id, "result_ttl": 0, "failure_ttl": 3600, "job_timeout": job_timeout()}
@@ -90,9 +99,14 @@ def enqueue(delivery_id, attempt_number, at=None, force=False):
         return False
 
 
+def lease_seconds():
+    """How long one attempt may take at most: the sweep re-sends an attempt whose lease ran out."""
+    return int(current_app.config["WEBHOOK_TIMEOUT"] * 2 + LEASE_MARGIN)
+
+
 def job_timeout():
-    """Long enough for one attempt; a job past it is treated as lost and re-run."""
-    return int(current_app.config["WEBHOOK_TIMEOUT"] * 2 + 30)
+    """RQ's hard limit for one job: past the lease, so a slow attempt is not killed early."""
+    return lease_seconds() + 30
 
 
 def enqueue_pending(deliveries):

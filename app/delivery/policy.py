@@ -5,6 +5,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
+JITTER = 0.10
+RETRY_AFTER_STATUSES = (429, 503)
+# a URL that can never be called will not get better by waiting
+FINAL_ERROR_CLASSES = ("invalid_url", "template")
+
 
 @dataclass
 class Decision:
@@ -24,36 +29,44 @@ def parse_retry_after(value, now=None):
         return float(value)
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, IndexError):
         return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
     now = now or datetime.now(UTC)
     return max(0.0, (when - now).total_seconds())
 
 
 def jittered(seconds, rng=random):
     """The schedule's delay with ±10% jitter, so retries do not arrive in herds."""
-    return seconds * rng.uniform(0.9, 1.1)
+    return seconds * rng.uniform(1 - JITTER, 1 + JITTER)
 
 
-def decide(outcome, attempt_number, schedule, rng=random):
+def retry_delay(outcome, attempt_number, schedule, rng=random, now=None):
+    """Seconds to wait before the next attempt: the schedule's step, or the receiver's Retry-After."""
+    delay = jittered(schedule[attempt_number - 1], rng)
+    if outcome.status in RETRY_AFTER_STATUSES:
+        asked = parse_retry_after((outcome.headers or {}).get("retry-after"), now)
+        if asked is not None:
+            # honour the receiver, but never wait longer than the schedule's longest step
+            delay = min(asked, max(schedule))
+    return delay
+
+
+def decide(outcome, attempt_number, schedule, rng=random, now=None):
     """Decide what follows attempt number attempt_number (1-based)."""
     status = outcome.status
     if status is not None and 200 <= status < 300:
         return Decision("succeeded")
     if status == 410:
         return Decision("failed", disable_reason="the endpoint answered 410 Gone")
-    if attempt_number > len(schedule):
+    if outcome.error_class in FINAL_ERROR_CLASSES or attempt_number > len(schedule):
         return Decision("failed")
-    delay = jittered(schedule[attempt_number - 1], rng)
-    if status in (429, 503):
-        asked = parse_retry_after(outcome.headers.get("retry-after"))
-        if asked is not None:
-            # honour the receiver, but never wait longer than our longest step
-            delay = min(asked, max(schedule))
-    return Decision("retrying", retry_in=delay)
+    return Decision("retrying", retry_in=retry_delay(outcome, attempt_number, schedule, rng, now))
 
 
 def next_time(decision, now=None):
+    """When the next attempt is due."""
     now = now or datetime.now(UTC)
     return now + timedelta(seconds=decision.retry_in or 0)
 
@@ -63,6 +76,8 @@ def describe_status(outcome):
     if outcome.error:
         return outcome.error
     if outcome.status is not None and 300 <= outcome.status < 400:
-        location = outcome.headers.get("location", "")
+        location = (outcome.headers or {}).get("location", "")
         return f"HTTP {outcome.status} redirect (not followed){' to ' + location if location else ''}"
+    if outcome.status == 410:
+        return "HTTP 410 Gone: the webhook was disabled"
     return f"HTTP {outcome.status}"

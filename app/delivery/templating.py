@@ -1,6 +1,7 @@
 """Sandboxed {{ name }} templates, escaped for where the value lands."""
 
 import json
+import re
 from urllib.parse import quote
 from xml.sax.saxutils import escape as xml_escape
 
@@ -18,30 +19,44 @@ class TemplateError(ValueError):
     """A template that cannot be saved: bad syntax or an unsafe expression."""
 
 
-def _as_text(value):
+def as_text(value):
+    """A value as template text: lists joined by ", ", None as empty."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list | tuple):
-        return ", ".join(_as_text(item) for item in value)
+        return ", ".join(as_text(item) for item in value)
     return str(value)
 
 
+# characters XML 1.0 cannot carry at all, even escaped
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# CR, LF and every other control character would split or corrupt a header line
+_HEADER_ILLEGAL = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
+
+
 def _escape_json(value):
-    return json.dumps(_as_text(value), ensure_ascii=False)[1:-1]
+    return json.dumps(as_text(value), ensure_ascii=False)[1:-1]
 
 
-def _escape_header(value):
-    return _as_text(value).replace("\r", "").replace("\n", "")
+def escape_header(value):
+    """A header value with CR, LF and other control characters removed."""
+    return _HEADER_ILLEGAL.sub("", as_text(value))
+
+
+def escape_xml(value):
+    """Text safe in XML content and quoted attributes; CR and LF survive the parser's normalising."""
+    text = _XML_ILLEGAL.sub("", as_text(value))
+    return xml_escape(text, {'"': "&quot;", "'": "&apos;", "\r": "&#13;", "\n": "&#10;", "\t": "&#9;"})
 
 
 _ESCAPERS = {
-    "url": lambda value: quote(_as_text(value), safe=""),
+    "url": lambda value: quote(as_text(value), safe=""),
     "json": _escape_json,
-    "xml": lambda value: xml_escape(_as_text(value), {'"': "&quot;", "'": "&apos;"}),
-    "header": _escape_header,
-    "text": _as_text,
+    "xml": escape_xml,
+    "header": escape_header,
+    "text": as_text,
 }
 
 

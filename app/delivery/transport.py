@@ -1,9 +1,11 @@
 """The SSRF-safe HTTP client: resolve, check, connect to the checked address.
 
-The host name is resolved once, every address is checked against the
-global-internet rule (plus WEBHOOK_ALLOWED_NETWORKS), and the connection goes to
-the checked IP itself while the Host header and TLS SNI keep the name, so a DNS
-answer that changes between check and connect (rebinding) cannot slip through.
+The check runs inside the connection itself: the host name is resolved once,
+every address is checked against the global-internet rule (plus
+WEBHOOK_ALLOWED_NETWORKS), and the socket is opened to a checked IP. The URL
+keeps its name, so the Host header, TLS SNI, certificate checks and the
+connection pool all stay per name, while a DNS answer that changes between
+saving and sending (rebinding) cannot slip through.
 """
 
 import ipaddress
@@ -11,13 +13,15 @@ import socket
 import ssl
 import time
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit, urlunsplit
+from functools import lru_cache
+from urllib.parse import urlsplit
 
+import httpcore
 import httpx
 
 MAX_RESPONSE_BYTES = 64 * 1024
-NAT64 = ipaddress.ip_network("64:ff9b::/96")
-NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")
+CGNAT = ipaddress.ip_network("100.64.0.0/10")
+NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
 
 
 class AddressRefused(Exception):
@@ -34,69 +38,50 @@ def resolve(host, port):
     return list(dict.fromkeys(info[4][0] for info in infos))
 
 
+@lru_cache(maxsize=64)
+def _networks(allowed_networks):
+    return tuple(ipaddress.ip_network(net, strict=False) for net in allowed_networks)
+
+
 def _kind_of(ip):
-    if ip.is_loopback:
-        return "a loopback address"
-    if ip.is_link_local:
-        return "a link-local address"
-    if ip.is_multicast:
-        return "a multicast address"
-    if ip.is_unspecified:
-        return "an unspecified address"
-    if ip.version == 4 and ip in ipaddress.ip_network("100.64.0.0/10"):
-        return "a carrier-grade NAT address"
-    if ip.is_private:
-        return "a private address"
-    if ip.is_reserved:
-        return "a reserved address"
-    return "not a globally routable address"
+    """Name the class of a non-global address, most specific first."""
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        return "an IPv4-mapped IPv6 address"
+    if ip.version == 6 and any(ip in net for net in NAT64):
+        return "a NAT64 address"
+    if ip.version == 6 and (ip.sixtofour is not None or ip.teredo is not None):
+        return "a tunnelled (6to4/Teredo) address"
+    checks = (
+        (ip.is_unspecified, "an unspecified address"),
+        (ip.is_loopback, "a loopback address"),
+        (ip.is_link_local, "a link-local address"),
+        (ip.is_multicast, "a multicast address"),
+        (ip.version == 4 and ip in CGNAT, "a carrier-grade NAT address"),
+        (ip.version == 6 and ip in ipaddress.ip_network("fc00::/7"), "a unique-local address"),
+        (ip.is_reserved, "a reserved address"),
+        (ip.is_private, "a private address"),
+    )
+    return next((name for hit, name in checks if hit), None if ip.is_global else "not a globally routable address")
 
 
 def address_problem(address, allowed_networks=()):
     """Why an IP may not be called, or None when it may."""
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if any(ip in ipaddress.ip_network(net, strict=False) for net in allowed_networks):
+    ip = ipaddress.ip_address(str(address).split("%", 1)[0])
+    if any(ip in net for net in _networks(tuple(allowed_networks))):
         return None
-    if ip.version == 6:
-        if ip.ipv4_mapped is not None:
-            return f"{ip} is an IPv4-mapped address"
-        if ip in NAT64 or ip in NAT64_LOCAL:
-            return f"{ip} is a NAT64 address"
-        if ip.sixtofour is not None or ip.teredo is not None:
-            return f"{ip} is a tunnelled address"
-    if ip.is_global and not ip.is_multicast:
-        return None
-    return f"{ip} is {_kind_of(ip)}"
+    kind = _kind_of(ip)
+    return f"{ip} is {kind}" if kind else None
 
 
-@dataclass
-class Target:
-    """A URL checked and pinned to one address."""
-
-    url: str
-    scheme: str
-    host: str
-    port: int
-    address: str
-
-
-def check_url(url, allowed_networks=(), resolver=None):
-    """Check a URL for sending and pin it to the first checked address."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https"):
-        raise AddressRefused("only http and https URLs can be called", "invalid_url")
-    host = parts.hostname
-    if not host:
-        raise AddressRefused("the URL has no host", "invalid_url")
+def checked_addresses(host, port, allowed_networks=()):
+    """Resolve host and return its addresses, refusing if any of them may not be called."""
+    literal = host.strip("[]")
     try:
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-    except ValueError as exc:
-        raise AddressRefused("the URL has an invalid port", "invalid_url") from exc
-    try:
-        addresses = [str(ipaddress.ip_address(host))]
+        addresses = [str(ipaddress.ip_address(literal))]
     except ValueError:
+        literal = None
         try:
-            addresses = (resolver or resolve)(host, port)
+            addresses = resolve(host, port)
         except (OSError, UnicodeError) as exc:
             raise AddressRefused(f"DNS lookup for {host} failed", "dns") from exc
     if not addresses:
@@ -104,8 +89,28 @@ def check_url(url, allowed_networks=(), resolver=None):
     for address in addresses:
         problem = address_problem(address, allowed_networks)
         if problem:
-            raise AddressRefused(f"blocked: {problem}")
-    return Target(url=url, scheme=parts.scheme, host=host, port=port, address=addresses[0])
+            raise AddressRefused(f"blocked: {problem}" if literal else f"blocked: {host} resolves to {problem}")
+    return addresses
+
+
+def split_url(url):
+    """Return (scheme, host, port) of a URL that may be called, or raise AddressRefused."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise AddressRefused("only http and https URLs can be called", "invalid_url")
+    if not parts.hostname:
+        raise AddressRefused("the URL has no host", "invalid_url")
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as exc:
+        raise AddressRefused("the URL has an invalid port", "invalid_url") from exc
+    return parts.scheme, parts.hostname, port
+
+
+def check_url(url, allowed_networks=()):
+    """Check a URL for sending; return its checked addresses."""
+    _, host, port = split_url(url)
+    return checked_addresses(host, port, allowed_networks)
 
 
 def check_url_for_saving(url, allowed_networks=()):
@@ -115,6 +120,37 @@ def check_url_for_saving(url, allowed_networks=()):
     except AddressRefused as exc:
         if exc.error_class != "dns":
             raise
+
+
+class CheckingBackend(httpcore.SyncBackend):
+    """Opens every connection to an address that passed the check, never to a fresh DNS answer."""
+
+    def __init__(self, allowed_networks=()):
+        self.allowed_networks = tuple(allowed_networks)
+
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        last_error = None
+        for address in checked_addresses(host, port, self.allowed_networks):
+            try:
+                return super().connect_tcp(address, port, timeout, local_address, socket_options)
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                last_error = exc  # the next checked address may answer
+        raise last_error
+
+
+class CheckingHTTPTransport(httpx.HTTPTransport):
+    """httpx's transport over a pool whose connections go through CheckingBackend."""
+
+    def __init__(self, allowed_networks=(), verify=True, max_connections=100):
+        super().__init__(verify=verify, trust_env=False)
+        self._pool.close()
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(verify=verify, trust_env=False),
+            max_connections=max_connections,
+            max_keepalive_connections=max_connections,
+            keepalive_expiry=5.0,
+            network_backend=CheckingBackend(allowed_networks),
+        )
 
 
 @dataclass
@@ -130,33 +166,26 @@ class Outcome:
     address: str | None = None
 
 
-def _pinned_url(target):
-    parts = urlsplit(target.url)
-    host = f"[{target.address}]" if ":" in target.address else target.address
-    netloc = f"{host}:{target.port}"
-    return urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, ""))
-
-
-def _host_header(target):
-    default_port = 443 if target.scheme == "https" else 80
-    host = f"[{target.host}]" if ":" in target.host else target.host
-    return host if target.port == default_port else f"{host}:{target.port}"
-
-
 def _describe_error(exc, timeout):
+    """A plain-language message and a short error class for a failed request."""
     text = str(exc)
-    cause = exc.__cause__ or exc.__context__
+    chain = [exc, exc.__cause__, exc.__context__]
     if isinstance(exc, httpx.TimeoutException):
         return f"timed out after {timeout:g} s", "timeout"
-    if isinstance(cause, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in text:
-        return "TLS certificate not trusted", "tls"
-    if isinstance(cause, ssl.SSLError) or "SSL" in text:
+    if any(isinstance(item, ssl.SSLCertVerificationError) for item in chain) or "CERTIFICATE_VERIFY_FAILED" in text:
+        return f"TLS certificate not trusted: {text}", "tls"
+    if any(isinstance(item, ssl.SSLError) for item in chain) or "SSL" in text:
         return f"TLS error: {text}", "tls"
     if "refused" in text.lower():
         return "connection refused", "connection_refused"
     if isinstance(exc, httpx.RemoteProtocolError):
         return f"bad HTTP response: {text}", "protocol"
     return f"connection failed: {text or type(exc).__name__}", "connection"
+
+
+def _header_bytes(headers):
+    # header values may carry any answer; send them as UTF-8 rather than fail on non-ASCII
+    return {name: value.encode("utf-8") if isinstance(value, str) else value for name, value in headers.items()}
 
 
 class Transport:
@@ -166,11 +195,10 @@ class Transport:
         self.timeout = timeout
         self.allowed_networks = tuple(allowed_networks)
         self.client = httpx.Client(
+            transport=CheckingHTTPTransport(self.allowed_networks, verify, max_connections),
             trust_env=False,  # never a proxy from the environment
             follow_redirects=False,
             timeout=httpx.Timeout(timeout),
-            verify=verify,
-            limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
         )
 
     def close(self):
@@ -181,38 +209,53 @@ class Transport:
         started = time.monotonic()
         outcome = Outcome()
         try:
-            target = check_url(url, self.allowed_networks)
-            outcome.address = target.address
-            request_headers = dict(headers)
-            request_headers["Host"] = _host_header(target)
-            # raw bytes only: a compressed response could expand far past the cap
-            request_headers["Accept-Encoding"] = "identity"
-            extensions = {"sni_hostname": target.host} if target.scheme == "https" else {}
+            split_url(url)
+            request_headers = {**_header_bytes(headers), "Accept-Encoding": "identity"}
+            # raw bytes only (identity): a compressed response could expand far past the cap
             request = self.client.build_request(
-                method, _pinned_url(target), headers=request_headers,
-                content=body if method != "GET" else None, extensions=extensions,
+                method, url, headers=request_headers, content=body if method != "GET" else None,
             )
             response = self.client.send(request, stream=True)
             try:
                 outcome.status = response.status_code
                 outcome.headers = dict(response.headers)
-                outcome.body = _read_capped(response)
+                outcome.address = _peer_address(response)
+                outcome.body = _read_capped(response, started + self.timeout)
             finally:
                 response.close()
         except AddressRefused as exc:
             outcome.error, outcome.error_class = str(exc), exc.error_class
+        except httpx.InvalidURL as exc:
+            outcome.error, outcome.error_class = f"invalid URL: {exc}", "invalid_url"
         except httpx.HTTPError as exc:
             outcome.error, outcome.error_class = _describe_error(exc, self.timeout)
         outcome.duration_ms = int((time.monotonic() - started) * 1000)
         return outcome
 
 
-def _read_capped(response):
-    """Read at most MAX_RESPONSE_BYTES of the body, then stop."""
+def _peer_address(response):
+    stream = response.extensions.get("network_stream")
+    peer = stream.get_extra_info("server_addr") if stream is not None else None
+    return peer[0] if peer else None
+
+
+def _read_capped(response, deadline):
+    """Read at most MAX_RESPONSE_BYTES of the body before the deadline, then stop."""
     chunks, size = [], 0
     for chunk in response.iter_raw():
         chunks.append(chunk)
         size += len(chunk)
         if size >= MAX_RESPONSE_BYTES:
             break
-    return b"".join(chunks)[:MAX_RESPONSE_BYTES].decode("utf-8", errors="replace")
+        if time.monotonic() > deadline:
+            raise httpx.ReadTimeout("the response body did not finish in time")
+    return excerpt(b"".join(chunks))
+
+
+def excerpt(data, limit=MAX_RESPONSE_BYTES):
+    """Decode at most limit bytes as text whose UTF-8 form also fits in limit bytes."""
+    text = data[:limit].decode("utf-8", errors="replace")
+    encoded = text.encode("utf-8")
+    if len(encoded) > limit:
+        text = encoded[:limit].decode("utf-8", errors="ignore")
+    return text

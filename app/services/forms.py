@@ -80,7 +80,7 @@ def validate_fields(items):
     for index, item in enumerate(items):
         field, problems = validate_field(item, f"fields[{index}]", taken)
         errors.update(problems)
-        if field:
+        if field and isinstance(field["key"], str):
             taken.add(field["key"])
             clean.append(field)
     return clean, errors

@@ -1,10 +1,12 @@
 """Validating webhook settings before they are saved."""
 
+import json
 import re
 from urllib.parse import urlsplit
+from xml.etree import ElementTree
 
 from app.delivery import conditions as conditions_rules
-from app.delivery import templating
+from app.delivery import payloads, templating
 from app.delivery.transport import AddressRefused, check_url_for_saving
 from app.models.webhooks import EVENTS, FORMATS, METHODS
 
@@ -23,7 +25,11 @@ def _check_url(url, field_keys, allowed_networks, errors, warnings):
     if len(url) > 4000:
         errors["url"] = "is too long (4000 characters at most)"
         return
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        errors["url"] = "is not a valid URL"
+        return
     if parts.scheme not in ("http", "https"):
         errors["url"] = "must start with http:// or https://"
         return
@@ -56,6 +62,19 @@ def _check_headers(headers, field_keys, errors, warnings):
                 warnings.extend(templating.check_template(value, field_keys))
             except templating.TemplateError as exc:
                 errors[f"headers.{name}"] = str(exc)
+
+
+def _body_template_warnings(template, fmt, field_keys):
+    """Warn when a JSON or XML body template does not render a valid document from sample answers."""
+    rendered = templating.render(template, templating.sample_context(field_keys), payloads.TEMPLATE_CONTEXT[fmt])
+    try:
+        if fmt == "json":
+            json.loads(rendered)
+        elif fmt == "xml":
+            ElementTree.fromstring(rendered)
+    except (ValueError, ElementTree.ParseError) as exc:
+        return [f"the body template does not render valid {fmt.upper()} with sample answers ({exc})"]
+    return []
 
 
 def validate_webhook(data, field_keys, allowed_networks, partial=False):
@@ -97,6 +116,9 @@ def validate_webhook(data, field_keys, allowed_networks, partial=False):
                 warnings.extend(templating.check_template(template, field_keys))
             except templating.TemplateError as exc:
                 errors["body_template"] = str(exc)
+            else:
+                if data.get("format", "json") in ("json", "xml"):
+                    warnings.extend(_body_template_warnings(template, data.get("format", "json"), field_keys))
         clean["body_template"] = template or None
     if present("events"):
         events = data.get("events") or ["submission.created"]

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: acd5f364b533
+Revision ID: 5e240cbc725e
 Revises: 
-Create Date: 2026-11-28 05:34:07.821754
+Create Date: 2026-11-28 06:08:32.310092
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'acd5f364b533'
+revision = '5e240cbc725e'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -69,6 +69,21 @@ def upgrade():
     with op.batch_alter_table('forms', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_forms_public_id'), ['public_id'], unique=True)
         batch_op.create_index(batch_op.f('ix_forms_workspace_id'), ['workspace_id'], unique=False)
+
+    op.create_table('idempotency_keys',
+    sa.Column('id', sa.String(length=32), nullable=False),
+    sa.Column('workspace_id', sa.String(length=32), nullable=False),
+    sa.Column('key', sa.String(length=255), nullable=False),
+    sa.Column('request_hash', sa.String(length=64), nullable=False),
+    sa.Column('response_status', sa.Integer(), nullable=True),
+    sa.Column('response_body', sa.JSON(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['workspace_id'], ['workspaces.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('workspace_id', 'key')
+    )
+    with op.batch_alter_table('idempotency_keys', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_idempotency_keys_workspace_id'), ['workspace_id'], unique=False)
 
     op.create_table('memberships',
     sa.Column('id', sa.String(length=32), nullable=False),
@@ -237,6 +252,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_memberships_user_id'))
 
     op.drop_table('memberships')
+    with op.batch_alter_table('idempotency_keys', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_idempotency_keys_workspace_id'))
+
+    op.drop_table('idempotency_keys')
     with op.batch_alter_table('forms', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_forms_workspace_id'))
         batch_op.drop_index(batch_op.f('ix_forms_public_id'))

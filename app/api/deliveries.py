@@ -1,0 +1,42 @@
+"""/api/v1/webhooks/<id>/deliveries and /api/v1/deliveries/<id>: the delivery log and retries."""
+
+from flask import g, jsonify, request
+
+from app.api import bp, delivery_actions
+from app.api.idempotency import idempotent
+from app.api.inputs import find_or_404, keyset_page, page_params
+from app.api.representations import delivery_json
+from app.errors import ApiError
+from app.models import Delivery, Webhook
+from app.models.webhooks import DELIVERY_STATUSES
+from app.tenancy import scoped
+
+
+@bp.get("/webhooks/<webhook_id>/deliveries")
+def list_deliveries(webhook_id):
+    """One page of a webhook's deliveries, newest first, optionally of one status."""
+    webhook = find_or_404(Webhook, webhook_id, "webhook")
+    limit, cursor = page_params()
+    query = scoped(Delivery, g.workspace_id).where(Delivery.webhook_id == webhook.id)
+    status = request.args.get("status")
+    if status is not None:
+        if status not in DELIVERY_STATUSES:
+            problem = f"must be one of {', '.join(DELIVERY_STATUSES)}"
+            raise ApiError(422, "invalid query parameters", {"status": problem})
+        query = query.where(Delivery.status == status)
+    rows, next_cursor = keyset_page(query, Delivery, limit, cursor)
+    return jsonify({"data": [delivery_json(row) for row in rows], "next_cursor": next_cursor})
+
+
+@bp.get("/deliveries/<delivery_id>")
+def get_delivery(delivery_id):
+    """A delivery with every attempt: request sent, response received, error, duration."""
+    return jsonify(delivery_json(find_or_404(Delivery, delivery_id, "delivery"), with_attempts=True))
+
+
+@bp.post("/deliveries/<delivery_id>/retry")
+@idempotent
+def retry_delivery(delivery_id):
+    """Send the delivery again now, with the same webhook-id."""
+    delivery = delivery_actions.retry_now(find_or_404(Delivery, delivery_id, "delivery"))
+    return jsonify(delivery_json(delivery)), 202

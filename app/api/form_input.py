@@ -1,0 +1,80 @@
+"""Validating a form's settings sent to the API (POST takes them all, PATCH any subset)."""
+
+import re
+
+from app.services.forms import FIELD_KEY_RE, validate_fields
+
+SETTINGS = ("name", "fields", "submit_label", "redirect_url", "enabled")
+REQUIRED = ("name", "fields")
+FIELD_PROPERTIES = ("key", "label", "type", "required", "options", "default", "placeholder")
+FIELD_TEXT_LIMITS = {"label": 200, "placeholder": 200}
+REDIRECT_URL_RE = re.compile(r"^https?://[^\s/?#]+")
+LIMITS = {"name": 200, "submit_label": 100, "redirect_url": 2000}
+
+
+def _text(data, name, errors):
+    value = data[name]
+    if not isinstance(value, str) or not value.strip():
+        errors[name] = "must be a non-empty string"
+        return None
+    if len(value) > LIMITS[name]:
+        errors[name] = f"must be at most {LIMITS[name]} characters"
+        return None
+    return value.strip()
+
+
+def _redirect_url(value, errors):
+    if value is None:
+        return None
+    if not isinstance(value, str) or not REDIRECT_URL_RE.match(value):
+        errors["redirect_url"] = "must be a full http:// or https:// URL, or null"
+    elif len(value) > LIMITS["redirect_url"]:
+        errors["redirect_url"] = f"must be at most {LIMITS['redirect_url']} characters"
+    return value
+
+
+def _strict_field_problems(items):
+    """What the shared field validator is lenient about (it also reads the dashboard's text inputs)."""
+    errors = {}
+    if not isinstance(items, list):
+        return errors
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            continue
+        path = f"fields[{index}]"
+        for name in sorted(set(item) - set(FIELD_PROPERTIES)):
+            errors[f"{path}.{name}"] = "is not a field property"
+        if "key" in item and not (isinstance(item["key"], str) and FIELD_KEY_RE.match(item["key"])):
+            errors[f"{path}.key"] = "must start with a letter and use only a-z, 0-9 and _"
+        options = item.get("options", [])
+        if not isinstance(options, list) or not all(isinstance(option, str) for option in options):
+            errors[f"{path}.options"] = "must be a list of strings"
+        for name, limit in FIELD_TEXT_LIMITS.items():
+            if isinstance(item.get(name), str) and len(item[name]) > limit:
+                errors[f"{path}.{name}"] = f"must be at most {limit} characters"
+    return errors
+
+
+def validate_form(data, partial=False):
+    """Return (clean settings, {field path: message}) for a form body."""
+    errors, clean = {}, {}
+    for name in sorted(set(data) - set(SETTINGS)):
+        errors[name] = "is not a form setting"
+    if not partial:
+        for name in REQUIRED:
+            if name not in data:
+                errors[name] = "is required"
+    for name in ("name", "submit_label"):
+        if name in data:
+            clean[name] = _text(data, name, errors)
+    if "redirect_url" in data:
+        clean["redirect_url"] = _redirect_url(data["redirect_url"], errors)
+    if "enabled" in data:
+        if not isinstance(data["enabled"], bool):
+            errors["enabled"] = "must be true or false"
+        clean["enabled"] = data["enabled"]
+    if "fields" in data:
+        clean["fields"], field_errors = validate_fields(data["fields"])
+        errors.update(field_errors)
+        errors.update(_strict_field_problems(data["fields"]))
+    return clean, errors

@@ -1,0 +1,70 @@
+"""/api/v1/forms: list, create, read, change and delete forms."""
+
+from flask import g, jsonify
+
+from app.api import bp
+from app.api.form_input import validate_form
+from app.api.idempotency import idempotent
+from app.api.inputs import find_or_404, json_body
+from app.api.representations import form_json
+from app.errors import ApiError
+from app.extensions import db
+from app.models import Form
+from app.services.forms import replace_fields
+from app.tenancy import scoped
+
+
+def _apply(form, clean):
+    for name in ("name", "submit_label", "redirect_url", "enabled"):
+        if name in clean:
+            setattr(form, name, clean[name])
+    if "fields" in clean:
+        replace_fields(form, clean["fields"])
+
+
+def _validated(partial):
+    clean, errors = validate_form(json_body(), partial=partial)
+    if errors:
+        raise ApiError(422, "the form is not valid", errors)
+    return clean
+
+
+@bp.get("/forms")
+def list_forms():
+    """List the workspace's forms, newest first."""
+    forms = db.session.scalars(scoped(Form, g.workspace_id).order_by(Form.id.desc())).all()
+    return jsonify({"data": [form_json(form) for form in forms]})
+
+
+@bp.post("/forms")
+@idempotent
+def create_form():
+    """Create a form with its fields."""
+    clean = _validated(partial=False)
+    form = Form(workspace_id=g.workspace_id)
+    _apply(form, clean)
+    db.session.add(form)
+    db.session.commit()
+    return jsonify(form_json(form)), 201
+
+
+@bp.get("/forms/<form_id>")
+def get_form(form_id):
+    return jsonify(form_json(find_or_404(Form, form_id, "form")))
+
+
+@bp.patch("/forms/<form_id>")
+def update_form(form_id):
+    """Change any subset of a form's settings; fields, when sent, replace the list."""
+    form = find_or_404(Form, form_id, "form")
+    _apply(form, _validated(partial=True))
+    db.session.commit()
+    return jsonify(form_json(form))
+
+
+@bp.delete("/forms/<form_id>")
+def delete_form(form_id):
+    """Delete a form with its fields, submissions and webhooks."""
+    db.session.delete(find_or_404(Form, form_id, "form"))
+    db.session.commit()
+    return "", 204

@@ -1,0 +1,230 @@
+"""JSON Schemas of the API's bodies, as they appear under components/schemas."""
+
+from app.api.form_input import LIMITS
+from app.models import FIELD_TYPES
+from app.models.webhooks import DELIVERY_STATUSES, EVENTS, FORMATS, METHODS
+from app.services.forms import MAX_FIELDS
+
+NON_BLANK = r"\S"
+TIMESTAMP = {"type": "string", "format": "date-time"}
+
+
+def ref(name):
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def nullable(schema):
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def text(max_length, **extra):
+    return {"type": "string", "minLength": 1, "maxLength": max_length, "pattern": NON_BLANK, **extra}
+
+
+FIELD_KEY = {"type": "string", "pattern": "^[a-z][a-z0-9_]*$", "maxLength": 64}
+
+FIELD_INPUT = {
+    "type": "object",
+    "description": "A form field. `key` defaults to one made from the label; `options` are for select, radio "
+                   "and checkbox (at least one); `hidden` fields carry their `default`.",
+    "required": ["label"],
+    "additionalProperties": False,
+    "properties": {
+        "key": FIELD_KEY,
+        "label": text(200),
+        "type": {"enum": list(FIELD_TYPES), "default": "text"},
+        "required": {"type": "boolean", "default": False},
+        "options": {"type": "array", "items": {"type": "string"}},
+        "default": nullable({"type": "string"}),
+        "placeholder": nullable({"type": "string", "maxLength": 200}),
+    },
+}
+
+FIELD = {
+    "type": "object",
+    "required": ["key", "label", "type", "required", "default", "placeholder"],
+    "properties": {
+        "key": FIELD_KEY,
+        "label": {"type": "string"},
+        "type": {"enum": list(FIELD_TYPES)},
+        "required": {"type": "boolean"},
+        "options": {"type": "array", "items": {"type": "string"}},
+        "default": nullable({"type": "string"}),
+        "placeholder": nullable({"type": "string"}),
+    },
+}
+
+FORM_SETTINGS = {
+    "name": text(LIMITS["name"]),
+    "fields": {"type": "array", "maxItems": MAX_FIELDS, "items": ref("FieldInput"),
+               "description": "Keys must be unique; the list replaces the form's fields."},
+    "submit_label": text(LIMITS["submit_label"], default="Submit"),
+    "redirect_url": nullable({"type": "string", "maxLength": LIMITS["redirect_url"],
+                              "pattern": r"^https?://[^\s/?#]+"}),
+    "enabled": {"type": "boolean", "default": True},
+}
+
+FORM = {
+    "type": "object",
+    "required": ["id", "public_id", "name", "fields", "submit_label", "redirect_url", "enabled",
+                 "public_url", "embed", "created_at"],
+    "properties": {
+        "id": {"type": "string"},
+        "public_id": {"type": "string"},
+        "name": {"type": "string"},
+        "fields": {"type": "array", "items": ref("Field")},
+        "submit_label": {"type": "string"},
+        "redirect_url": nullable({"type": "string"}),
+        "enabled": {"type": "boolean"},
+        "public_url": {"type": "string", "format": "uri"},
+        "embed": {
+            "type": "object", "required": ["script", "iframe"],
+            "properties": {"script": {"type": "string"}, "iframe": {"type": "string"}},
+        },
+        "created_at": TIMESTAMP,
+    },
+}
+
+CONDITIONS = nullable({
+    "type": "object",
+    "description": "Send only when the answers match: all rules, or any of them.",
+    "properties": {
+        "match": {"enum": ["all", "any"], "default": "all"},
+        "rules": {"type": "array", "items": {
+            "type": "object", "required": ["field", "op"],
+            "properties": {
+                "field": {"type": "string", "description": "one of the form's field keys"},
+                "op": {"enum": ["equals", "not_equals", "contains", "not_contains", "empty", "not_empty",
+                                "gt", "lt"]},
+                "value": {"description": "a string or number; required unless op is empty or not_empty"},
+            },
+        }},
+    },
+})
+
+IGNORED = {"description": "read-only; accepted so a fetched webhook can be sent back, and ignored"}
+
+WEBHOOK_SETTINGS = {
+    "url": {"type": "string", "minLength": 1, "maxLength": 4000,
+            "description": "http(s) URL; the path and query may use {{ names }}; must reach the public internet"},
+    "method": {"enum": list(METHODS), "default": "POST"},
+    "format": {"enum": list(FORMATS), "default": "json"},
+    "headers": nullable({"type": "object", "additionalProperties": {"type": "string"},
+                         "description": "header name → value template"}),
+    "body_template": nullable({"type": "string"}),
+    "events": nullable({"type": "array", "items": {"enum": list(EVENTS)}, "default": ["submission.created"]}),
+    "conditions": CONDITIONS,
+    "enabled": {"type": "boolean", "default": True},
+    "id": IGNORED, "form_id": IGNORED, "secret": IGNORED, "disabled_reason": IGNORED,
+}
+
+WEBHOOK = {
+    "type": "object",
+    "required": ["id", "form_id", "url", "method", "format", "headers", "body_template", "events",
+                 "conditions", "enabled", "disabled_reason", "secret", "created_at"],
+    "properties": {
+        "id": {"type": "string"},
+        "form_id": {"type": "string"},
+        "url": {"type": "string"},
+        "method": {"enum": list(METHODS)},
+        "format": {"enum": list(FORMATS)},
+        "headers": {"type": "object", "additionalProperties": {"type": "string"}},
+        "body_template": nullable({"type": "string"}),
+        "events": {"type": "array", "items": {"enum": list(EVENTS)}},
+        "conditions": {"anyOf": [{"type": "object"}, {"type": "null"}]},
+        "enabled": {"type": "boolean"},
+        "disabled_reason": nullable({"type": "string"}),
+        "secret": {"type": "string", "pattern": "^whsec_"},
+        "created_at": TIMESTAMP,
+        "warnings": {"type": "array", "items": {"type": "string"},
+                     "description": "only when non-empty, e.g. unknown template names"},
+    },
+}
+
+DELIVERY = {
+    "type": "object",
+    "required": ["id", "webhook_id", "submission_id", "event", "status", "attempt_count", "next_attempt_at",
+                 "created_at", "last_status_code", "last_error"],
+    "properties": {
+        "id": {"type": "string", "description": "also the webhook-id header of every attempt"},
+        "webhook_id": {"type": "string"},
+        "submission_id": nullable({"type": "string"}),
+        "event": {"enum": list(EVENTS)},
+        "status": {"enum": list(DELIVERY_STATUSES)},
+        "attempt_count": {"type": "integer", "minimum": 0},
+        "next_attempt_at": nullable(TIMESTAMP),
+        "created_at": TIMESTAMP,
+        "last_status_code": nullable({"type": "integer"}),
+        "last_error": nullable({"type": "string"}),
+    },
+}
+
+ATTEMPT = {
+    "type": "object",
+    "required": ["at", "request", "response", "error", "duration_ms"],
+    "properties": {
+        "at": TIMESTAMP,
+        "request": {"type": "object", "properties": {
+            "method": {"type": "string"}, "url": {"type": "string"},
+            "headers": {"type": "object"}, "body": {"type": "string"},
+        }},
+        "response": nullable({"type": "object", "properties": {
+            "status": {"type": "integer"}, "headers": {"type": "object"}, "body": {"type": "string"},
+        }}),
+        "error": nullable({"type": "string"}),
+        "duration_ms": {"type": "integer", "minimum": 0},
+    },
+}
+
+
+def page_of(item_schema):
+    return {
+        "type": "object", "required": ["data", "next_cursor"],
+        "properties": {"data": {"type": "array", "items": item_schema},
+                       "next_cursor": nullable({"type": "string"})},
+    }
+
+
+SCHEMAS = {
+    "Error": {
+        "type": "object", "required": ["error"],
+        "properties": {"error": {
+            "type": "object", "required": ["code", "message"],
+            "properties": {
+                "code": {"type": "string", "examples": ["invalid"]},
+                "message": {"type": "string"},
+                "fields": {"type": "object", "additionalProperties": {"type": "string"},
+                           "description": "field path (e.g. fields[1].key) → what is wrong"},
+            },
+        }},
+    },
+    "FieldInput": FIELD_INPUT,
+    "Field": FIELD,
+    "FormCreate": {"type": "object", "required": ["name", "fields"], "additionalProperties": False,
+                   "properties": FORM_SETTINGS},
+    "FormUpdate": {"type": "object", "additionalProperties": False, "properties": FORM_SETTINGS},
+    "Form": FORM,
+    "FormList": {"type": "object", "required": ["data"],
+                 "properties": {"data": {"type": "array", "items": ref("Form")}}},
+    "Submission": {
+        "type": "object", "required": ["id", "created_at", "answers", "meta"],
+        "properties": {"id": {"type": "string"}, "created_at": TIMESTAMP,
+                       "answers": {"type": "object"}, "meta": {"type": "object"}},
+    },
+    "SubmissionPage": page_of(ref("Submission")),
+    "WebhookCreate": {"type": "object", "required": ["url"], "additionalProperties": False,
+                      "properties": WEBHOOK_SETTINGS},
+    "WebhookUpdate": {"type": "object", "additionalProperties": False, "properties": WEBHOOK_SETTINGS},
+    "Webhook": WEBHOOK,
+    "WebhookList": {"type": "object", "required": ["data"],
+                    "properties": {"data": {"type": "array", "items": ref("Webhook")}}},
+    "TestEventQueued": {"type": "object", "required": ["delivery_id"],
+                        "properties": {"delivery_id": {"type": "string"}}},
+    "Delivery": DELIVERY,
+    "DeliveryPage": page_of(ref("Delivery")),
+    "Attempt": ATTEMPT,
+    "DeliveryDetail": {"allOf": [ref("Delivery"), {
+        "type": "object", "required": ["attempts"],
+        "properties": {"attempts": {"type": "array", "items": ref("Attempt")}},
+    }]},
+}

@@ -1,0 +1,58 @@
+"""The JSON shapes of CONTRACT.md §4: form, webhook, submission, delivery."""
+
+from flask import url_for
+from markupsafe import escape
+
+
+def form_json(form):
+    public_url = url_for("public.show", public_id=form.public_id, _external=True)
+    return {
+        "id": form.id,
+        "public_id": form.public_id,
+        "name": form.name,
+        "fields": [field.to_dict() for field in form.fields],
+        "submit_label": form.submit_label,
+        "redirect_url": form.redirect_url,
+        "enabled": form.enabled,
+        "public_url": public_url,
+        "embed": {
+            "script": f'<script src="{public_url}/embed.js" async></script>',
+            "iframe": (
+                f'<iframe src="{public_url}" title="{escape(form.name)}" width="100%" height="600" '
+                'style="border:0" loading="lazy"></iframe>'
+            ),
+        },
+        "created_at": form.created_at.isoformat(),
+    }
+
+
+def webhook_json(webhook, warnings=()):
+    data = {
+        "id": webhook.id,
+        "form_id": webhook.form_id,
+        "url": webhook.url,
+        "method": webhook.method,
+        "format": webhook.format,
+        "headers": dict(webhook.headers or {}),
+        "body_template": webhook.body_template,
+        "events": list(webhook.events or ["submission.created"]),
+        "conditions": webhook.conditions,
+        "enabled": webhook.enabled,
+        "disabled_reason": webhook.disabled_reason,
+        "secret": webhook.secret,
+        "created_at": webhook.created_at.isoformat(),
+    }
+    if warnings:
+        data["warnings"] = list(warnings)
+    return data
+
+
+def delivery_json(delivery, with_attempts=False):
+    data = delivery.to_dict()
+    if with_attempts:
+        data["attempts"] = [attempt.to_dict() for attempt in delivery.attempts]
+    return data
+
+
+def submission_json(submission):
+    return submission.to_dict()

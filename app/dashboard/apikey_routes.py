@@ -1,0 +1,59 @@
+"""Settings → API keys: create (the key is shown once), list and revoke the workspace's keys."""
+
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length
+
+from app.auth.workspaces import current_workspace_id
+from app.dashboard import bp
+from app.dashboard.forms import ConfirmForm
+from app.extensions import db
+from app.models import ApiKey
+from app.models.base import utcnow
+from app.tenancy import get_scoped_or_404, scoped
+
+
+class ApiKeyForm(FlaskForm):
+    name = StringField("Key name", validators=[DataRequired(), Length(max=120)],
+                       description="Say where it is used, e.g. “CRM sync”.")
+
+
+def _render(key_form, new_key=None, status=200):
+    keys = db.session.scalars(scoped(ApiKey, current_workspace_id()).order_by(ApiKey.created_at.desc())).all()
+    return render_template(
+        "dashboard/apikeys.html", keys=keys, key_form=key_form, new_key=new_key, confirm=ConfirmForm(),
+    ), status
+
+
+@bp.route("/settings/api-keys", methods=["GET"])
+@login_required
+def api_keys():
+    """List the workspace's API keys."""
+    return _render(ApiKeyForm(formdata=None))
+
+
+@bp.route("/settings/api-keys", methods=["POST"])
+@login_required
+def api_key_create():
+    """Create a key and show it this once; only its hash is kept."""
+    key_form = ApiKeyForm()
+    if not key_form.validate_on_submit():
+        return _render(key_form, status=422)
+    key, plaintext = ApiKey.generate(current_workspace_id(), current_user.id, key_form.name.data.strip())
+    db.session.add(key)
+    db.session.commit()
+    return _render(ApiKeyForm(formdata=None), new_key={"name": key.name, "plaintext": plaintext})
+
+
+@bp.route("/settings/api-keys/<key_id>/revoke", methods=["POST"])
+@login_required
+def api_key_revoke(key_id):
+    """Revoke a key: requests with it get 401 from now on."""
+    key = get_scoped_or_404(ApiKey, key_id, current_workspace_id())
+    if ConfirmForm().validate_on_submit() and key.revoked_at is None:
+        key.revoked_at = utcnow()
+        db.session.commit()
+        flash(f"API key “{key.name}” revoked.", "success")
+    return redirect(url_for("dashboard.api_keys"))

@@ -1,0 +1,63 @@
+"""Helpers for the delivery engine tests: submit, run one worker pass, read back deliveries."""
+
+from rq import SimpleWorker
+from sqlalchemy import select
+
+from app.delivery import jobs
+from app.extensions import db
+from app.models import Attempt, Delivery, Webhook
+from tests.conftest import make_form, make_webhook
+
+ANSWERS = {"name": "Ana", "email": "ana@example.com"}
+
+
+def form_with_webhook(app, accounts, url, fields=None, **webhook_settings):
+    """A user, a form and one webhook on it; return (form_id, public_id, webhook_id)."""
+    _, workspace_id = accounts.user()
+    form_id, public_id = make_form(app, workspace_id, fields)
+    return form_id, public_id, make_webhook(app, form_id, url, **webhook_settings)
+
+
+def submit(client, public_id, answers=None):
+    """Post a submission as JSON; return its id."""
+    response = client.post(f"/f/{public_id}", json=answers or ANSWERS)
+    assert response.status_code == 201, response.get_data(as_text=True)
+    return response.get_json()["submission_id"]
+
+
+def work_once(app):
+    """One burst of the real RQ worker over what is queued now (scheduled jobs stay scheduled)."""
+    jobs.bind_app(app)
+    SimpleWorker([app.task_queue], connection=app.redis).work(burst=True, logging_level="WARNING")
+
+
+def all_deliveries(app):
+    """Every delivery, as detached plain dicts with their attempts, oldest first."""
+    with app.app_context():
+        rows = db.session.scalars(select(Delivery).order_by(Delivery.created_at, Delivery.id)).all()
+        result = []
+        for delivery in rows:
+            data = delivery.to_dict()
+            data["attempts"] = [
+                {**attempt.to_dict(), "error_class": attempt.error_class}
+                for attempt in db.session.scalars(
+                    select(Attempt).where(Attempt.delivery_id == delivery.id).order_by(Attempt.at)
+                )
+            ]
+            result.append(data)
+        db.session.remove()
+        return result
+
+
+def only_delivery(app):
+    (delivery,) = all_deliveries(app)
+    return delivery
+
+
+def webhook_state(app, webhook_id):
+    with app.app_context():
+        webhook = db.session.get(Webhook, webhook_id)
+        state = {"enabled": webhook.enabled, "disabled_reason": webhook.disabled_reason,
+                 "secret": webhook.secret, "previous_secret": webhook.previous_secret}
+        db.session.remove()
+        return state
