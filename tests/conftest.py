@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from rq import SimpleWorker
 from rq.scheduler import RQScheduler
 from sqlalchemy import select
@@ -23,6 +24,8 @@ from app.models import ApiKey, Delivery, Field, Form, Webhook
 from tests.receiver import Receiver
 
 TEST_PASSWORD = "correct horse battery"
+# one Fernet key for the whole run, so worker processes that tests start can read the secrets they store
+os.environ.setdefault("SECRETS_KEYS", Fernet.generate_key().decode())
 
 
 @pytest.fixture(scope="session")
