@@ -14,10 +14,12 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import ApiKey, Attempt, Delivery, Field, Form, Submission, Webhook
 from tests.conftest import make_form, make_webhook
+from tests.figures import report
 
 TENANT = "tenant"  # takes object ids: every combination with one of A's ids must be 404/405
 LISTING = "listing"  # lists the caller's workspace: must show none of A's data
 PUBLIC = "public"  # no workspace object behind it (the reason is in the table)
+CREATES = "creates"  # takes no id: creates in the caller's own workspace, so it cannot reach A
 
 ROUTES = {
     "static": (PUBLIC, "static files"),
@@ -38,7 +40,27 @@ ROUTES = {
     "dashboard.field_action": (TENANT, None),
     "dashboard.webhook_settings": (TENANT, None),
     "dashboard.webhook_reveal_secret": (TENANT, None),
+    "api_docs.openapi_json": (PUBLIC, "API description"),
+    "api_docs.api_docs": (PUBLIC, "API documentation page"),
+    "dashboard.api_keys": (LISTING, None),
+    "dashboard.api_key_create": (CREATES, None),
+    "dashboard.api_key_revoke": (TENANT, None),
     "api.list_forms": (LISTING, None),
+    "api.create_form": (CREATES, None),
+    "api.get_form": (TENANT, None),
+    "api.update_form": (TENANT, None),
+    "api.delete_form": (TENANT, None),
+    "api.list_submissions": (TENANT, None),
+    "api.list_webhooks": (TENANT, None),
+    "api.create_webhook": (TENANT, None),
+    "api.get_webhook": (TENANT, None),
+    "api.update_webhook": (TENANT, None),
+    "api.delete_webhook": (TENANT, None),
+    "api.test_webhook": (TENANT, None),
+    "api.rotate_webhook_secret": (TENANT, None),
+    "api.list_deliveries": (TENANT, None),
+    "api.get_delivery": (TENANT, None),
+    "api.retry_delivery": (TENANT, None),
 }
 
 # route parameter → the object of a workspace it names; `action`-like params take fixed words
@@ -151,7 +173,7 @@ def test_workspace_b_gets_404_for_every_object_of_workspace_a(app, client, accou
     checked, failures = 0, []
     for rule in app.url_map.iter_rules():
         kind = ROUTES[rule.endpoint][0]
-        if kind == PUBLIC:
+        if kind in (PUBLIC, CREATES):
             continue
         methods = sorted(rule.methods - {"HEAD", "OPTIONS"}) + ["PUT", "PATCH", "DELETE"]
         urls = list(_url_variants(rule, a_ids, b_ids)) if kind == TENANT else [rule.build({})[1]]
@@ -165,7 +187,7 @@ def test_workspace_b_gets_404_for_every_object_of_workspace_a(app, client, accou
                 if leaked or (kind == TENANT and response.status_code not in (404, 405)):
                     failures.append(f"{method} {url} → {response.status_code} {leaked}")
 
-    print(f"tenant isolation: {checked} requests as workspace B, {len(failures)} failures")
+    report(f"tenant isolation: {checked} requests as workspace B against workspace A, {len(failures)} failures")
     assert failures == []
     assert checked > 20
     assert _snapshot(app) == before, "a request as workspace B changed data"
