@@ -65,3 +65,17 @@ def test_dashboard_webhook_creation_over_quota_is_a_clear_429(app, client, accou
     assert response.status_code == 429 and "at most 0 webhooks" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalars(db.select(Webhook)).all() == []
+
+
+@pytest.mark.app_config(QUOTA_WEBHOOKS_PER_FORM=1)
+def test_api_webhook_creation_over_quota_is_a_json_429(app, client, accounts, receiver):
+    _, workspace_id = accounts.user()
+    form_id, _ = make_form(app, workspace_id)
+    headers = {"Authorization": f"Bearer {accounts.api_key(workspace_id)}"}
+    first = client.post(f"/api/v1/forms/{form_id}/webhooks", json={"url": receiver.url + "/a"}, headers=headers)
+    assert first.status_code == 201
+    second = client.post(f"/api/v1/forms/{form_id}/webhooks", json={"url": receiver.url + "/b"}, headers=headers)
+    assert second.status_code == 429
+    assert second.get_json()["error"]["code"] == "quota_exceeded"
+    with app.app_context():
+        assert len(db.session.scalars(db.select(Webhook)).all()) == 1
