@@ -16,6 +16,8 @@ _PATTERNS = (
     (re.compile(r"/bot[0-9]+:[A-Za-z0-9_-]+"), "/bot" + MASK),
     # query parameters named like a credential: ?token=…, &api_key=…, &access_token=…
     (re.compile(rf"(?i)([?&]{SENSITIVE_NAME}=)[^&#\s\"']+"), r"\1" + MASK),
+    # password reset links (access logs print the path)
+    (re.compile(r"(/password/reset/)[A-Za-z0-9_-]+"), r"\1" + MASK),
     # passwords in URL userinfo: https://user:pass@host
     (re.compile(r"(://[^/\s:@]+:)[^@\s/]+@"), r"\1" + MASK + "@"),
 )

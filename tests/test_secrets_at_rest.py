@@ -105,10 +105,11 @@ def test_rotate_command_reencrypts_with_the_new_key(app, runner, accounts, recei
 def test_redact_masks_known_credential_shapes():
     line = (
         "GET https://user:hunter2pass@api.example/bot12:abcDEF_-x/send?token=t0k3n&name=Zoe "
-        "Authorization: Bearer abc.def.ghi whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw fh_abcdefghijklmnopqrstuv"
+        "Authorization: Bearer abc.def.ghi whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw fh_abcdefghijklmnopqrstuv "
+        '"GET /password/reset/Xy_9-resetTokenValue HTTP/1.1" 200'
     )
     cleaned = redact(line)
     for plaintext in ("hunter2pass", "abcDEF_-x", "t0k3n", "abc.def.ghi", "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
-                      "abcdefghijklmnopqrstuv"):
+                      "abcdefghijklmnopqrstuv", "Xy_9-resetTokenValue"):
         assert plaintext not in cleaned
     assert "name=Zoe" in cleaned and "api.example" in cleaned

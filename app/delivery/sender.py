@@ -90,7 +90,7 @@ def _record(delivery_id, prepared, outcome, started_at):
     return Attempt(
         delivery_id=delivery_id, at=started_at,
         request={
-            "method": prepared.method, "url": redact(masked_url(prepared.url)),
+            "method": prepared.method, "url": masked_url(redact(prepared.url)),
             "headers": masked_headers(prepared.headers),
             "body": prepared.body.decode("utf-8", errors="replace"),
         },
