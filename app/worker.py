@@ -13,7 +13,8 @@ SWEEP_LOCK = "formhook:sweep-lock"
 
 def sweep_once(app):
     """Run one sweep unless another worker holds the lock; return the count or None."""
-    lock = app.redis.lock(SWEEP_LOCK, timeout=max(60, app.config["SWEEP_INTERVAL"] * 3), blocking=False)
+    # short-lived: a worker killed mid-sweep must not keep the others from sweeping for long
+    lock = app.redis.lock(SWEEP_LOCK, timeout=max(5, app.config["SWEEP_INTERVAL"] * 3), blocking=False)
     if not lock.acquire():
         return None
     try:

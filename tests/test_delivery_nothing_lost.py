@@ -32,6 +32,7 @@ def start_worker(database_url, redis_url, log_path):
     return subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "wsgi", "worker"],
         cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group: RQ's scheduler child goes down with it
     )
 
 
@@ -42,7 +43,7 @@ def kill_mid_send(worker, receiver):
     while receiver.replies and time.monotonic() < deadline:
         time.sleep(0.01)
     assert not receiver.replies, "the worker never sent the request meant to hang"
-    worker.send_signal(signal.SIGKILL)
+    os.killpg(worker.pid, signal.SIGKILL)  # the worker and its scheduler, as a killed container would
     worker.wait(10)
 
 
@@ -85,8 +86,8 @@ def test_flushed_redis_and_killed_worker_lose_nothing(
         posted = time.monotonic() - started
         wait_until_all_delivered(app, receiver)
     finally:
-        worker.terminate()
-        worker.wait(10)
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(20)
 
     with app.app_context():
         delivery_ids = set(db.session.scalars(select(Delivery.id)).all())

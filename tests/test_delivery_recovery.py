@@ -1,5 +1,6 @@
 """The database is the source of truth: the sweep recovers lost and dead jobs, and never doubles live ones."""
 
+from contextlib import contextmanager
 from datetime import timedelta
 
 from rq.job import Job, JobStatus
@@ -115,3 +116,32 @@ def test_the_sweep_pages_through_every_due_delivery(app, client, accounts, recei
         assert jobs.sweep(page_size=2) == 0  # now every one has a job waiting
     work_once(app)
     assert len({request.headers["webhook-id"] for request in receiver.wait_for(5)}) == 5
+
+
+def test_a_slot_that_refuses_leaves_the_attempt_unclaimed(app, client, accounts, receiver):
+    class Busy(Exception):
+        pass
+
+    def busy_slot(webhook_id):
+        raise Busy(webhook_id)
+
+    _, public_id, webhook_id = form_with_webhook(app, accounts, f"{receiver.url}/hook")
+    submit(client, public_id)
+    delivery_id = only_delivery(app)["id"]
+    held = []
+    with app.app_context():
+        transport = jobs.get_transport(app)
+        schedule = app.config["WEBHOOK_RETRY_SCHEDULE"]
+        try:
+            sender.attempt_delivery(delivery_id, 1, transport, schedule, slot=busy_slot)
+        except Busy as refused:
+            held.append(str(refused))
+        assert held == [webhook_id] and receiver.requests == []
+
+        @contextmanager
+        def free_slot(webhook_id):
+            held.append("taken")
+            yield
+
+        sender.attempt_delivery(delivery_id, 1, transport, schedule, slot=free_slot)
+    assert held == [webhook_id, "taken"] and len(receiver.requests) == 1

@@ -4,10 +4,12 @@ import json
 from datetime import timedelta
 
 import pytest
+from rq.job import Job, JobStatus
 from rq.registry import ScheduledJobRegistry
 from standardwebhooks.webhooks import Webhook as Verifier
 from standardwebhooks.webhooks import WebhookVerificationError
 
+from app.delivery import sender
 from app.extensions import db
 from app.models import Delivery, Webhook
 from app.models.base import utcnow
@@ -215,3 +217,23 @@ def test_a_template_that_fails_on_real_answers_fails_once_without_retrying(app, 
     assert delivery["status"] == "failed" and delivery["attempt_count"] == 1
     assert delivery["attempts"][0]["error_class"] == "template"
     assert delivery["last_error"].startswith("template error")
+
+
+def test_a_test_event_reaches_a_paused_webhook(app, accounts, receiver):
+    _, _, webhook_id = form_with_webhook(app, accounts, f"{receiver.url}/hook", enabled=False)
+    with app.app_context():
+        actions.send_test_event(db.session.get(Webhook, webhook_id))
+    drain(app)
+    (request,) = receiver.wait_for(1)
+    assert json.loads(request.body)["type"] == "webhook.test"
+
+
+def test_retry_now_is_refused_while_an_attempt_is_being_sent(app, client, accounts, receiver):
+    _, public_id, _ = form_with_webhook(app, accounts, f"{receiver.url}/hook")
+    submit(client, public_id)
+    delivery_id = only_delivery(app)["id"]
+    Job.fetch(job_id_for(delivery_id, 1), connection=app.redis).set_status(JobStatus.STARTED)
+    with app.app_context():
+        assert sender.claim(delivery_id, 1, lease_seconds=30)
+        with pytest.raises(actions.DeliveryActionRefused, match="being sent"):
+            actions.retry_now(db.session.get(Delivery, delivery_id))

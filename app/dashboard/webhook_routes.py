@@ -1,52 +1,212 @@
-"""Settings → Webhook URL: the form's webhook and its signing secret."""
+"""Settings → Webhook URL: a form's webhooks, created from scratch or from a preset, edited, deleted."""
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from sqlalchemy import select
 
 from app.auth.workspaces import current_workspace_id
 from app.dashboard import bp
-from app.dashboard.forms import WebhookUrlForm
+from app.dashboard.forms import ConfirmForm, WebhookUrlForm
+from app.dashboard.webhook_editor import (
+    OPERATOR_CHOICES,
+    header_row_errors,
+    read_editor,
+    settings_of,
+    state_from_settings,
+    variable_names,
+)
+from app.dashboard.webhook_forms import PresetForm, WebhookEditorForm
 from app.extensions import db
-from app.models import Form, Webhook
+from app.integrations import presets
+from app.models import Delivery, Form, Webhook
 from app.services.webhooks import validate_webhook
 from app.tenancy import get_scoped_or_404
 
+EDITOR_SCALARS = ("url", "method", "format", "body_template", "enabled")
+RECENT_DELIVERIES = 10
 
-def _first_webhook(form):
-    return db.session.scalar(select(Webhook).where(Webhook.form_id == form.id).order_by(Webhook.created_at))
+
+def form_or_404(form_id):
+    return get_scoped_or_404(Form, form_id, current_workspace_id())
+
+
+def webhook_or_404(form, webhook_id):
+    """The webhook, only when it belongs to this form (and so to this workspace)."""
+    webhook = get_scoped_or_404(Webhook, webhook_id, current_workspace_id())
+    if webhook.form_id != form.id:
+        abort(404)
+    return webhook
+
+
+def _last_deliveries(webhooks):
+    """Each webhook's most recent delivery (one indexed lookup each; a form has few webhooks)."""
+    latest = {}
+    for webhook in webhooks:
+        latest[webhook.id] = db.session.scalar(
+            select(Delivery).where(Delivery.webhook_id == webhook.id).order_by(Delivery.id.desc()).limit(1)
+        )
+    return latest
 
 
 @bp.route("/forms/<form_id>/settings/webhook", methods=["GET", "POST"])
 @login_required
 def webhook_settings(form_id):
-    """Save the form's webhook URL template and show its signing secret."""
-    form = get_scoped_or_404(Form, form_id, current_workspace_id())
-    webhook = _first_webhook(form)
-    url_form = WebhookUrlForm(obj=webhook)
-    warnings = []
-    if url_form.validate_on_submit():
+    """List the form's webhooks; a URL pasted at the top becomes a new JSON webhook at once."""
+    form = form_or_404(form_id)
+    quick = WebhookUrlForm()
+    if quick.validate_on_submit():
         clean, errors, warnings = validate_webhook(
-            {"url": url_form.url.data, "enabled": bool(url_form.enabled.data)},
-            form.field_keys(), current_app.config["WEBHOOK_ALLOWED_NETWORKS"], partial=True,
+            {"url": quick.url.data}, form.field_keys(), current_app.config["WEBHOOK_ALLOWED_NETWORKS"], partial=True,
         )
-        if errors:
-            for message in errors.values():
-                url_form.url.errors.append(message)
-        else:
-            if webhook is None:
-                webhook = Webhook(workspace_id=form.workspace_id, form_id=form.id)
-                db.session.add(webhook)
-            for name, value in clean.items():
-                setattr(webhook, name, value)
-            if webhook.enabled:
-                webhook.disabled_reason = None
+        if not errors:
+            webhook = Webhook(workspace_id=form.workspace_id, form_id=form.id, url=clean["url"])
+            db.session.add(webhook)
             db.session.commit()
-            flash("Webhook URL saved.", "success")
+            flash("Webhook URL saved. Every submission is now sent there as signed JSON.", "success")
             for warning in warnings:
                 flash(f"Note: {warning}.", "warning")
-            return redirect(url_for("dashboard.webhook_settings", form_id=form.id))
-    status = 422 if url_form.errors else 200
+            return redirect(url_for("dashboard.webhook_edit", form_id=form.id, webhook_id=webhook.id))
+        quick.url.errors.append(errors.get("url") or "is not valid")
+    webhooks = db.session.scalars(
+        select(Webhook).where(Webhook.form_id == form.id).order_by(Webhook.created_at)
+    ).all()
     return render_template(
-        "dashboard/webhook_settings.html", form=form, webhook=webhook, url_form=url_form,
+        "dashboard/webhook_list.html", form=form, webhooks=webhooks, presets=presets.PRESETS, quick=quick,
+        last_deliveries=_last_deliveries(webhooks), confirm=ConfirmForm(),
+    ), 422 if quick.errors else 200
+
+
+def _render_editor(form, editor, state, webhook=None, errors=None, status=200, recent=()):
+    errors = errors or {}
+    for name in EDITOR_SCALARS:
+        if name in errors:
+            getattr(editor, name).errors.append(errors[name])
+    return render_template(
+        "dashboard/webhook_edit.html", form=form, webhook=webhook, editor=editor, state=state,
+        errors=errors, variables=variable_names(form), operators=OPERATOR_CHOICES, confirm=ConfirmForm(),
+        recent=recent,
     ), status
+
+
+def _editor_for(state):
+    data = state.data
+    return WebhookEditorForm(
+        formdata=None, url=data.get("url"), method=data.get("method") or "POST",
+        format=data.get("format") or "json", body_template=data.get("body_template"),
+        match=(data.get("conditions") or {}).get("match", "all"), enabled=data.get("enabled", True),
+    )
+
+
+def _save(form, webhook, editor):
+    """Validate the posted editor; save and redirect, or re-render with field errors (422)."""
+    state = read_editor(request.form)
+    if not editor.validate_on_submit():
+        return _render_editor(form, editor, state, webhook, status=422)
+    clean, errors, warnings = validate_webhook(
+        state.data, form.field_keys(), current_app.config["WEBHOOK_ALLOWED_NETWORKS"],
+    )
+    errors = header_row_errors(state, errors)
+    if errors:
+        flash("The webhook was not saved: fix the fields marked below.", "error")
+        return _render_editor(form, editor, state, webhook, errors=errors, status=422)
+    created = webhook is None
+    if created:
+        webhook = Webhook(workspace_id=form.workspace_id, form_id=form.id)
+        db.session.add(webhook)
+    for name, value in clean.items():
+        setattr(webhook, name, value)
+    if webhook.enabled:
+        webhook.disabled_reason = None
+    db.session.commit()
+    flash("Webhook created." if created else "Webhook saved.", "success")
+    for warning in warnings:
+        flash(f"Note: {warning}.", "warning")
+    return redirect(url_for("dashboard.webhook_edit", form_id=form.id, webhook_id=webhook.id))
+
+
+@bp.route("/forms/<form_id>/webhooks/new", methods=["GET", "POST"])
+@login_required
+def webhook_new(form_id):
+    """Create a webhook; ?preset=name first asks for that service's details."""
+    form = form_or_404(form_id)
+    preset = presets.PRESETS.get(request.args.get("preset", ""))
+    if request.method == "GET" and preset is not None:
+        return render_template("dashboard/webhook_preset.html", form=form, preset=preset,
+                               preset_form=PresetForm(), values={}, errors={})
+    if request.method == "POST":
+        return _save(form, None, WebhookEditorForm())
+    state = state_from_settings({"url": "", "method": "POST", "format": "json", "enabled": True})
+    return _render_editor(form, _editor_for(state), state)
+
+
+@bp.route("/forms/<form_id>/webhooks/new/<preset_name>", methods=["POST"])
+@login_required
+def webhook_from_preset(form_id, preset_name):
+    """Fill the editor from a preset's answers; nothing is saved until the editor is."""
+    form = form_or_404(form_id)
+    preset = presets.PRESETS.get(preset_name) or abort(404)
+    preset_form = PresetForm()
+    values = {param.name: request.form.get(param.name, "") for param in preset.params}
+    if not preset_form.validate_on_submit():
+        abort(400)
+    settings, errors = presets.build(preset_name, values, form)
+    if errors:
+        return render_template("dashboard/webhook_preset.html", form=form, preset=preset,
+                               preset_form=preset_form, values=values, errors=errors), 422
+    settings["enabled"] = True
+    state = state_from_settings(settings)
+    flash(f"{preset.title} preset filled in below. Check the live preview, then save.", "info")
+    return _render_editor(form, _editor_for(state), state)
+
+
+@bp.route("/forms/<form_id>/webhooks/<webhook_id>", methods=["GET", "POST"])
+@login_required
+def webhook_edit(form_id, webhook_id):
+    """Edit one webhook."""
+    form = form_or_404(form_id)
+    webhook = webhook_or_404(form, webhook_id)
+    if request.method == "POST":
+        return _save(form, webhook, WebhookEditorForm())
+    state = state_from_settings(settings_of(webhook))
+    recent = db.session.scalars(
+        select(Delivery).where(Delivery.webhook_id == webhook.id).order_by(Delivery.id.desc()).limit(RECENT_DELIVERIES)
+    ).all()
+    return _render_editor(form, _editor_for(state), state, webhook, recent=recent)
+
+
+@bp.route("/forms/<form_id>/webhooks/<webhook_id>/delete", methods=["GET", "POST"])
+@login_required
+def webhook_delete(form_id, webhook_id):
+    """Ask, then delete a webhook with its delivery log."""
+    form = form_or_404(form_id)
+    webhook = webhook_or_404(form, webhook_id)
+    confirm = ConfirmForm()
+    if confirm.validate_on_submit():
+        db.session.delete(webhook)
+        db.session.commit()
+        flash("Webhook deleted.", "info")
+        return redirect(url_for("dashboard.webhook_settings", form_id=form.id))
+    if request.method == "POST":
+        abort(400)
+    return render_template("dashboard/webhook_delete.html", form=form, webhook=webhook, confirm=confirm)
+
+
+@bp.route("/forms/<form_id>/webhooks/<webhook_id>/toggle", methods=["POST"])
+@login_required
+def webhook_toggle(form_id, webhook_id):
+    """Enable a disabled webhook, or disable an enabled one."""
+    form = form_or_404(form_id)
+    webhook = webhook_or_404(form, webhook_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    webhook.enabled = not webhook.enabled
+    webhook.disabled_reason = None if webhook.enabled else "disabled in the dashboard"
+    db.session.commit()
+    flash("Webhook enabled." if webhook.enabled else "Webhook disabled: submissions are stored but not sent.",
+          "success" if webhook.enabled else "info")
+    if request.form.get("back") == "edit":
+        return redirect(url_for("dashboard.webhook_edit", form_id=form.id, webhook_id=webhook.id))
+    return redirect(url_for("dashboard.webhook_settings", form_id=form.id))
+
+
+from app.dashboard import webhook_actions  # noqa: E402,F401  (registers the JSON endpoints)

@@ -72,18 +72,21 @@ def add_test_delivery(webhook):
     return delivery
 
 
-def enqueue(delivery_id, attempt_number, at=None, force=False):
+def enqueue(delivery_id, attempt_number, at=None, force=False, new=False):
     """Queue one attempt; return True if queued. A lost Redis only delays it: the sweep re-enqueues.
 
     The job id is deterministic, so an attempt already waiting is not queued twice; force
-    replaces whatever job holds the id (a lost, dead or scheduled one).
+    replaces whatever job holds the id (a lost, dead or scheduled one). new: the delivery
+    was just created, so no job for it can exist yet (saves a round trip).
     """
     from app.delivery.jobs import deliver
 
     queue = get_queue()
     job_id = job_id_for(delivery_id, attempt_number)
     try:
-        existing = Job.fetch(job_id, connection=queue.connection) if Job.exists(job_id, queue.connection) else None
+        existing = None
+        if not new and Job.exists(job_id, queue.connection):
+            existing = Job.fetch(job_id, connection=queue.connection)
         if existing is not None:
             if not force and existing.get_status(refresh=False) in LIVE_JOB_STATES:
                 return False
@@ -109,8 +112,8 @@ def job_timeout():
     return lease_seconds() + 30
 
 
-def enqueue_pending(deliveries):
+def enqueue_pending(deliveries, new=False):
     """Enqueue the first attempt of each pending delivery, after the commit."""
     for delivery in deliveries:
         if delivery.status == "pending":
-            enqueue(delivery.id, delivery.attempt_count + 1)
+            enqueue(delivery.id, delivery.attempt_count + 1, new=new)

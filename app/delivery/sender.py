@@ -2,11 +2,12 @@
 
 import logging
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from sqlalchemy import or_, update
+from sqlalchemy import or_, select, update
 
 from app.delivery import payloads, policy, signing, templating
 from app.delivery.transport import Outcome
@@ -128,13 +129,23 @@ def _close_without_sending(delivery, message):
     db.session.commit()
 
 
-def attempt_delivery(delivery_id, attempt_number, transport, schedule, lease_seconds=60):
+def attempt_delivery(delivery_id, attempt_number, transport, schedule, lease_seconds=60, slot=None):
     """Make attempt attempt_number of a delivery; return the retry time, if any.
 
     A stale or duplicate job (the attempt is done, closed or being made) does nothing.
+    slot(webhook_id), when given, is a context manager held around the attempt; it may
+    refuse (raise) before the attempt is claimed, so a refused job leaves no lease behind.
     """
-    if not claim(delivery_id, attempt_number, lease_seconds):
+    webhook_id = db.session.scalar(select(Delivery.webhook_id).where(Delivery.id == delivery_id))
+    if webhook_id is None:
         return None
+    with slot(webhook_id) if slot else nullcontext():
+        if not claim(delivery_id, attempt_number, lease_seconds):
+            return None
+        return _attempt_claimed(delivery_id, attempt_number, transport, schedule)
+
+
+def _attempt_claimed(delivery_id, attempt_number, transport, schedule):
     delivery = db.session.get(Delivery, delivery_id)
     webhook = delivery.webhook
     if webhook is None:

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 5e240cbc725e
+Revision ID: 0f18fabae761
 Revises: 
-Create Date: 2026-11-28 06:08:32.310092
+Create Date: 2026-11-28 06:27:01.559635
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '5e240cbc725e'
+revision = '0f18fabae761'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -84,6 +84,26 @@ def upgrade():
     )
     with op.batch_alter_table('idempotency_keys', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_idempotency_keys_workspace_id'), ['workspace_id'], unique=False)
+
+    op.create_table('invitations',
+    sa.Column('id', sa.String(length=32), nullable=False),
+    sa.Column('workspace_id', sa.String(length=32), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=False),
+    sa.Column('role', sa.String(length=16), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('invited_by_id', sa.String(length=32), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('accepted_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('accepted_by_id', sa.String(length=32), nullable=True),
+    sa.ForeignKeyConstraint(['accepted_by_id'], ['users.id'], ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['invited_by_id'], ['users.id'], ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['workspace_id'], ['workspaces.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('invitations', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_invitations_token_hash'), ['token_hash'], unique=True)
+        batch_op.create_index(batch_op.f('ix_invitations_workspace_id'), ['workspace_id'], unique=False)
 
     op.create_table('memberships',
     sa.Column('id', sa.String(length=32), nullable=False),
@@ -252,6 +272,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_memberships_user_id'))
 
     op.drop_table('memberships')
+    with op.batch_alter_table('invitations', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_invitations_workspace_id'))
+        batch_op.drop_index(batch_op.f('ix_invitations_token_hash'))
+
+    op.drop_table('invitations')
     with op.batch_alter_table('idempotency_keys', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_idempotency_keys_workspace_id'))
 

@@ -1,0 +1,59 @@
+"""Team rules: who may invite or remove whom, and joining a workspace by invitation."""
+
+from app.extensions import db
+from app.models import Invitation, Membership
+from app.models.base import utcnow
+from app.models.invitations import hash_invitation_token
+from app.tenancy import scoped
+
+MANAGER_ROLES = ("owner", "admin")
+
+
+class TeamError(Exception):
+    """An action the rules forbid; the message says why."""
+
+
+def can_manage(membership):
+    return membership is not None and membership.role in MANAGER_ROLES
+
+
+def invitable_roles(membership):
+    """Owners may invite any role; admins may not create owners."""
+    return ["owner", "admin", "member"] if membership.role == "owner" else ["admin", "member"]
+
+
+def open_invitation(token):
+    """The invitation for token when it is unused and unexpired, else None."""
+    invitation = db.session.scalar(
+        db.select(Invitation).where(Invitation.token_hash == hash_invitation_token(token or ""))
+    )
+    return invitation if invitation is not None and invitation.is_open() else None
+
+
+def accept(invitation, user):
+    """Add user to the invitation's workspace and use up the invitation; the caller commits."""
+    if invitation.email != user.email:
+        raise TeamError(f"this invitation is for {invitation.email}")
+    membership = user.membership_in(invitation.workspace_id)
+    if membership is None:
+        membership = Membership(user=user, workspace_id=invitation.workspace_id, role=invitation.role)
+        db.session.add(membership)
+    invitation.accepted_at = utcnow()
+    invitation.accepted_by_id = user.id
+    return membership
+
+
+def owner_count(workspace_id):
+    return len(db.session.scalars(scoped(Membership, workspace_id).where(Membership.role == "owner")).all())
+
+
+def check_removal(actor, target):
+    """Raise TeamError unless actor may remove target from their shared workspace."""
+    if not can_manage(actor) and actor.id != target.id:
+        raise TeamError("only owners and admins can remove members")
+    if target.role == "owner" and actor.role != "owner":
+        raise TeamError("only an owner can remove an owner")
+    if target.role == "owner" and owner_count(target.workspace_id) <= 1:
+        raise TeamError("the last owner cannot be removed; invite another owner first")
+    if actor.id == target.id and len(target.user.memberships) <= 1:
+        raise TeamError("you cannot leave your only workspace")

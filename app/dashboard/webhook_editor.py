@@ -1,0 +1,162 @@
+"""The webhook editor's data: reading its rows, and previewing it with the real engine."""
+
+import json
+from dataclasses import dataclass, field
+
+from app.delivery import outbox, sender, templating
+from app.delivery.conditions import OPERATORS, VALUELESS
+from app.extensions import db
+from app.models import Delivery, Submission, Webhook
+from app.models.base import utcnow
+from app.models.webhooks import FORMATS, METHODS, new_secret
+from app.tenancy import scoped
+
+META_NAMES = tuple(f"meta.{name}" for name in templating.META_NAMES)
+BUILT_IN_NAMES = ("form.id", "form.name", "submission.id", "submission.created_at", *META_NAMES, "event")
+OPERATOR_LABELS = {
+    "equals": "equals", "not_equals": "does not equal", "contains": "contains",
+    "not_contains": "does not contain", "empty": "is empty", "not_empty": "is not empty",
+    "gt": "is greater than", "lt": "is less than",
+}
+PREVIEW_ID = "msg_preview"
+
+
+@dataclass
+class EditorState:
+    """What the editor shows: the settings plus their header and rule rows."""
+
+    data: dict
+    header_rows: list = field(default_factory=list)
+    rule_rows: list = field(default_factory=list)
+
+
+def variable_names(form):
+    """Every name a template can use, field keys first."""
+    return [*form.field_keys(), *BUILT_IN_NAMES]
+
+
+def _zip_rows(formdata, *names):
+    columns = [formdata.getlist(name) for name in names]
+    length = max((len(column) for column in columns), default=0)
+    return [
+        tuple((column[i] if i < len(column) else "").strip() for column in columns) for i in range(length)
+    ]
+
+
+def read_editor(formdata):
+    """Turn the editor's posted fields into webhook settings for validate_webhook."""
+    header_rows = [row for row in _zip_rows(formdata, "header_name", "header_value") if any(row)]
+    rule_rows = [
+        {"field": f, "op": op, "value": value}
+        for f, op, value in _zip_rows(formdata, "rule_field", "rule_op", "rule_value") if f or value
+    ]
+    headers = {}
+    for name, value in header_rows:
+        headers[name] = value
+    rules = [
+        {"field": row["field"], "op": row["op"]} | ({} if row["op"] in VALUELESS else {"value": row["value"]})
+        for row in rule_rows
+    ]
+    data = {
+        "url": formdata.get("url", "").strip(),
+        "method": formdata.get("method", "POST"),
+        "format": formdata.get("format", "json"),
+        "headers": headers,
+        "body_template": formdata.get("body_template") or None,
+        "conditions": {"match": formdata.get("match", "all"), "rules": rules} if rules else None,
+        "enabled": formdata.get("enabled") in ("y", "on", "true", "1"),
+    }
+    return EditorState(data, header_rows, rule_rows)
+
+
+def header_row_errors(state, errors):
+    """Errors for header rows the dict could not hold: a value without a name, a repeated name."""
+    seen = set()
+    for name, _value in state.header_rows:
+        if not name:
+            errors["headers"] = "every header needs a name"
+        elif name.lower() in seen:
+            errors[f"headers.{name}"] = "is set twice"
+        seen.add(name.lower())
+    return errors
+
+
+def state_from_settings(settings):
+    """The editor's state for saved (or preset-built) settings."""
+    conditions = settings.get("conditions") or {}
+    return EditorState(
+        data=dict(settings),
+        header_rows=list((settings.get("headers") or {}).items()),
+        rule_rows=[
+            {"field": rule.get("field", ""), "op": rule.get("op", "equals"), "value": str(rule.get("value", ""))}
+            for rule in conditions.get("rules") or []
+        ],
+    )
+
+
+def settings_of(webhook):
+    return {
+        "url": webhook.url, "method": webhook.method, "format": webhook.format,
+        "headers": dict(webhook.headers or {}), "body_template": webhook.body_template,
+        "conditions": webhook.conditions, "enabled": webhook.enabled,
+    }
+
+
+def latest_submission(form):
+    return db.session.scalar(
+        scoped(Submission, form.workspace_id).where(Submission.form_id == form.id)
+        .order_by(Submission.id.desc()).limit(1)
+    )
+
+
+def _template_problems(data, field_keys):
+    """Template errors and warnings only: the address check waits for Save, not each keystroke."""
+    errors, warnings = {}, []
+    sources = {"url": data["url"], "body_template": data["body_template"]}
+    sources.update({f"headers.{name}": value for name, value in data["headers"].items()})
+    for where, source in sources.items():
+        try:
+            warnings.extend(templating.check_template(source or "", field_keys))
+        except templating.TemplateError as exc:
+            errors[where] = str(exc)
+    if data["method"] not in METHODS:
+        errors["method"] = f"must be one of {', '.join(METHODS)}"
+    if data["format"] not in FORMATS:
+        errors["format"] = f"must be one of {', '.join(FORMATS)}"
+    return errors, sorted(set(warnings))
+
+
+def preview(form, data, secret=None):
+    """Render the request this webhook would send for the form's latest submission (or sample answers)."""
+    errors, warnings = _template_problems(data, form.field_keys())
+    submission = latest_submission(form)
+    if submission is not None:
+        event, payload = "submission.created", outbox.event_data(form, submission)
+        source = f"the latest submission ({submission.id}, {submission.created_at:%Y-%m-%d %H:%M} UTC)"
+    else:
+        event, payload = "webhook.test", outbox.test_event_data(form)
+        source = "sample answers (this form has no submissions yet)"
+    result = {"source": source, "errors": errors, "warnings": warnings, "request": None}
+    if errors:
+        return result
+    # transient objects: never added to the session, so nothing is saved
+    webhook = Webhook(
+        form_id=form.id, url=data["url"], method=data["method"], format=data["format"],
+        headers=data["headers"], body_template=data["body_template"], secret=secret or new_secret(),
+    )
+    delivery = Delivery(id=PREVIEW_ID, event=event, payload=payload, created_at=utcnow())
+    prepared = sender.prepare_request(webhook, delivery)
+    body = prepared.body.decode("utf-8", errors="replace")
+    if data["format"] == "json" and data["body_template"]:
+        try:
+            json.loads(body)
+        except ValueError:
+            warnings.append("the body is not valid JSON with these answers")
+    result["request"] = {
+        "method": prepared.method, "url": prepared.url,
+        "headers": sender.masked_headers(prepared.headers), "body": body,
+    }
+    return result
+
+
+OPERATOR_CHOICES = [(op, OPERATOR_LABELS[op]) for op in OPERATORS]

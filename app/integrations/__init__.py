@@ -1,0 +1,1 @@
+"""Integrations with other services: presets that fill the webhook editor."""
