@@ -70,14 +70,13 @@ def test_delivery_sends_credentials_but_records_and_logs_none(app, client, accou
         assert plaintext not in logs
 
 
-def test_dashboard_masks_the_secret_until_revealed(app, client, accounts, receiver):
+def test_dashboard_masks_secret_and_credentials_until_revealed(app, client, accounts, receiver):
     form_id, _, webhook_id, secrets = _webhook_with_credentials(app, accounts, receiver)
     accounts.login(client)
-    page = client.get(f"/forms/{form_id}/settings/webhook").get_data(as_text=True)
-    assert secrets[0] not in page and "Reveal secret" in page
-    revealed = client.post(f"/forms/{form_id}/webhooks/{webhook_id}/reveal-secret")
-    assert revealed.status_code == 200
-    assert secrets[0] in revealed.get_data(as_text=True)
+    page = client.get(f"/forms/{form_id}/webhooks/{webhook_id}").get_data(as_text=True)
+    assert secrets[0] not in page and secrets[1] not in page
+    revealed = client.post(f"/forms/{form_id}/webhooks/{webhook_id}/secret")
+    assert revealed.status_code == 200 and revealed.get_json()["secret"] == secrets[0]
 
 
 def test_rotate_command_reencrypts_with_the_new_key(app, runner, accounts, receiver):

@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import ApiKey, Attempt, Delivery, Field, Form, Submission, Webhook
+from app.integrations.presets import PRESETS
+from app.models import ApiKey, Attempt, Delivery, Field, Form, Invitation, Membership, Submission, Webhook
 from tests.conftest import make_form, make_webhook
 from tests.figures import report
 
@@ -39,7 +40,22 @@ ROUTES = {
     "dashboard.field_edit": (TENANT, None),
     "dashboard.field_action": (TENANT, None),
     "dashboard.webhook_settings": (TENANT, None),
-    "dashboard.webhook_reveal_secret": (TENANT, None),
+    "dashboard.webhook_new": (TENANT, None),
+    "dashboard.webhook_from_preset": (TENANT, None),
+    "dashboard.webhook_edit": (TENANT, None),
+    "dashboard.webhook_delete": (TENANT, None),
+    "dashboard.webhook_toggle": (TENANT, None),
+    "dashboard.webhook_preview": (TENANT, None),
+    "dashboard.webhook_secret": (TENANT, None),
+    "dashboard.webhook_rotate_secret": (TENANT, None),
+    "dashboard.webhook_test": (TENANT, None),
+    "dashboard.delivery_status": (TENANT, None),
+    "auth.members": (LISTING, None),
+    "auth.invite": (CREATES, None),
+    "auth.revoke_invitation": (TENANT, None),
+    "auth.remove_member": (TENANT, None),
+    "auth.switch_workspace": (PUBLIC, "picks among the caller's own memberships; walked below with A's id"),
+    "auth.accept_invitation": (PUBLIC, "the secret token is the only credential"),
     "api_docs.openapi_json": (PUBLIC, "API description"),
     "api_docs.api_docs": (PUBLIC, "API documentation page"),
     "dashboard.api_keys": (LISTING, None),
@@ -67,8 +83,9 @@ ROUTES = {
 PARAMS = {
     "form_id": "form", "field_id": "field", "webhook_id": "webhook", "submission_id": "submission",
     "delivery_id": "delivery", "attempt_id": "attempt", "key_id": "api_key", "api_key_id": "api_key",
+    "invitation_id": "invitation", "membership_id": "membership",
 }
-FIXED_PARAMS = {"action": ["delete", "up", "down"]}
+FIXED_PARAMS = {"action": ["delete", "up", "down"], "preset_name": sorted(PRESETS)[:2]}
 # a body that would change something if a route forgot its scope
 FORM_BODY = {
     "name": "hijacked", "label": "hijacked", "key": "hijacked", "type": "text", "submit_label": "Go",
@@ -96,11 +113,14 @@ def populate(app, accounts, email, marker):
         db.session.flush()
         attempt = Attempt(delivery_id=delivery.id, request={"url": marker}, error=marker)
         api_key, plaintext = ApiKey.generate(workspace_id, name=f"{marker} key")
-        db.session.add_all([attempt, api_key])
+        invitation, _ = Invitation.issue(workspace_id, f"{marker.lower()}@invited.example", "member", None)
+        db.session.add_all([attempt, api_key, invitation])
         db.session.commit()
+        membership = db.session.scalars(select(Membership).where(Membership.workspace_id == workspace_id)).one()
         ids = {
             "workspace": workspace_id, "form": form_id, "field": form.fields[0].id, "webhook": webhook_id,
             "submission": submission.id, "delivery": delivery.id, "attempt": attempt.id, "api_key": api_key.id,
+            "invitation": invitation.id, "membership": membership.id,
         }
         secret = db.session.get(Webhook, webhook_id).secret
     return ids, plaintext, {marker, public_id, secret, *ids.values()} - {workspace_id}
@@ -190,6 +210,8 @@ def test_workspace_b_gets_404_for_every_object_of_workspace_a(app, client, accou
     report(f"tenant isolation: {checked} requests as workspace B against workspace A, {len(failures)} failures")
     assert failures == []
     assert checked > 20
+    switched = client.post("/workspace/switch", data={"workspace_id": a_ids["workspace"]}, follow_redirects=True)
+    assert _leaks(switched, a_markers) == [] and _leaks(client.get("/forms"), a_markers) == []
     assert _snapshot(app) == before, "a request as workspace B changed data"
     with app.app_context():
         assert db.session.get(Field, a_ids["field"]) is not None
