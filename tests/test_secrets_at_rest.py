@@ -8,7 +8,7 @@ from sqlalchemy import text
 from app import crypto
 from app.extensions import db
 from app.models import Attempt, Webhook
-from app.redaction import redact
+from app.redaction import MASK, redact
 from tests.conftest import drain, make_form, make_webhook
 
 BOT_TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
@@ -112,3 +112,18 @@ def test_redact_masks_known_credential_shapes():
                       "abcdefghijklmnopqrstuv", "Xy_9-resetTokenValue"):
         assert plaintext not in cleaned
     assert "name=Zoe" in cleaned and "api.example" in cleaned
+
+
+def test_editor_masks_credential_headers_and_keeps_them_when_saved_unchanged(app, client, accounts, receiver):
+    form_id, _, webhook_id, _ = _webhook_with_credentials(app, accounts, receiver)
+    accounts.login(client)
+    page = client.get(f"/forms/{form_id}/webhooks/{webhook_id}").get_data(as_text=True)
+    assert f"Bearer {BEARER}" not in page and f"{BEARER}k" not in page and MASK in page
+    with app.app_context():
+        url = db.session.get(Webhook, webhook_id).url
+    posted = {"url": url, "method": "POST", "format": "json", "enabled": "y",
+              "header_name": ["Authorization", "X-Api-Key"], "header_value": [MASK, "new-key-value"]}
+    assert client.post(f"/forms/{form_id}/webhooks/{webhook_id}", data=posted).status_code == 302
+    with app.app_context():
+        headers = db.session.get(Webhook, webhook_id).headers
+    assert headers == {"Authorization": f"Bearer {BEARER}", "X-Api-Key": "new-key-value"}
