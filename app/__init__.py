@@ -23,6 +23,7 @@ def create_app(config=None):
     register_log_redaction(app)
     register_extensions(app)
     register_blueprints(app)
+    register_observability(app)
     register_cli(app)
     register_error_handlers(app)
     register_template_helpers(app)
@@ -41,7 +42,9 @@ def load_config(app, overrides):
 
         app.config["REDIS_URL"] = ensure_server(instance_path)
     if not app.debug and not app.testing:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        from app.observability.logs import configure_json_logging
+
+        configure_json_logging(logging.INFO)
 
 
 def register_log_redaction(app):
@@ -79,6 +82,12 @@ def register_blueprints(app):
     app.register_blueprint(public_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(api_docs_bp)
+
+
+def register_observability(app):
+    from app.observability import init_app
+
+    init_app(app)
 
 
 def register_cli(app):

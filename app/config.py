@@ -28,6 +28,15 @@ def instance_secret_key(instance_path):
     return path.read_text().strip()
 
 
+def parse_duration(text):
+    """Turn '5d', '12h', '30m' or plain seconds into seconds."""
+    text = str(text).strip().lower()
+    units = {"d": 86400, "h": 3600, "m": 60, "s": 1}
+    if text and text[-1] in units:
+        return float(text[:-1]) * units[text[-1]]
+    return float(text)
+
+
 def normalize_database_url(url):
     """Let plain postgres:// URLs use psycopg 3, the driver we ship."""
     for prefix in ("postgres://", "postgresql://"):
@@ -77,14 +86,20 @@ class Config:
         self.QUOTA_SUBMISSIONS_PER_MONTH = int(env.get("QUOTA_SUBMISSIONS_PER_MONTH", "10000"))
         self.QUOTA_WEBHOOKS_PER_FORM = int(env.get("QUOTA_WEBHOOKS_PER_FORM", "10"))
         self.PASSWORD_RESET_TTL = int(env.get("PASSWORD_RESET_TTL", "3600"))
-        self.MAIL_URL = env.get("MAIL_URL", "console://")
-        self.MAIL_FROM = env.get("MAIL_FROM", "Formhook <no-reply@formhook.localhost>")
         self.RATELIMIT_HEADERS_ENABLED = True
         # a Redis outage must not turn posts into 500s: limits fall back to memory meanwhile
         self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
         self.RATELIMIT_SWALLOW_ERRORS = True
         # Fernet keys, newest first: the first encrypts, every one decrypts (rotation)
         self.SECRETS_KEYS = parse_networks(env.get("SECRETS_KEYS", ""))
+        self.BASE_URL = (env.get("BASE_URL") or f"http://127.0.0.1:{env.get('PORT', '5000')}").rstrip("/")
+        self.MAIL_URL = env.get("MAIL_URL", "console://")
+        self.MAIL_FROM = env.get("MAIL_FROM", "Formhook <noreply@formhook.local>")
+        self.WEBHOOK_DISABLE_AFTER = parse_duration(env.get("WEBHOOK_DISABLE_AFTER", "5d"))
+        self.OPERATOR_EMAILS = [e.strip().lower() for e in env.get("OPERATOR_EMAILS", "").split(",") if e.strip()]
+        self.METRICS_TOKEN = env.get("METRICS_TOKEN") or None
+        self.INSPECTOR_MAX_BODY = int(env.get("INSPECTOR_MAX_BODY", "65536"))
+        self.INSPECTOR_KEEP_REQUESTS = int(env.get("INSPECTOR_KEEP_REQUESTS", "100"))
 
     def as_dict(self):
         """Return the settings as a mapping Flask can load."""

@@ -6,6 +6,7 @@ import threading
 from rq import SimpleWorker
 
 from app.delivery import jobs
+from app.observability.heartbeat import start_heartbeat
 
 log = logging.getLogger(__name__)
 SWEEP_LOCK = "formhook:sweep-lock"
@@ -45,6 +46,7 @@ def run_worker(app, concurrency=None, burst=False):
     """Work the delivery queue until stopped (or empty, with burst)."""
     jobs.bind_app(app)
     stop = threading.Event()
+    start_heartbeat(app, stop)
     if not burst:
         sweep_once(app)
         start_sweeper(app, stop)

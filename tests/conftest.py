@@ -21,6 +21,7 @@ from app.config import normalize_database_url
 from app.delivery import jobs
 from app.extensions import db
 from app.models import ApiKey, Delivery, Field, Form, Webhook
+from tests.api_support import api_client
 from tests.receiver import Receiver
 
 TEST_PASSWORD = "correct horse battery"
@@ -155,6 +156,18 @@ class Accounts:
 @pytest.fixture
 def accounts(app):
     return Accounts(app)
+
+
+@pytest.fixture
+def api(app, accounts):
+    """A REST API client holding a key of owner@example.com's workspace."""
+    return api_client(app, accounts, "owner@example.com")
+
+
+@pytest.fixture
+def stranger_api(app, accounts):
+    """A REST API client of another workspace."""
+    return api_client(app, accounts, "stranger@example.com")
 
 
 def make_form(app, workspace_id, fields=None, **settings):

@@ -4,17 +4,7 @@ import pytest
 
 from app.extensions import db
 from app.models import Field, Form
-from tests.api_support import api_client, assert_error
-
-
-@pytest.fixture
-def api(app, accounts):
-    return api_client(app, accounts, "owner@example.com")
-
-
-@pytest.fixture
-def stranger(app, accounts):
-    return api_client(app, accounts, "stranger@example.com")
+from tests.api_support import assert_error
 
 
 def test_create_form_answers_the_contract_shape(api):
@@ -114,8 +104,8 @@ def test_patch_refuses_invalid_values_and_changes_nothing(api):
     assert api.get(f"/forms/{form['id']}").get_json()["enabled"] is True
 
 
-def test_another_workspaces_form_is_404(api, stranger):
-    form = stranger.create_form()
+def test_another_workspaces_form_is_404(api, stranger_api):
+    form = stranger_api.create_form()
     for response in (
         api.get(f"/forms/{form['id']}"),
         api.patch(f"/forms/{form['id']}", json={"name": "mine"}),
@@ -126,7 +116,7 @@ def test_another_workspaces_form_is_404(api, stranger):
     ):
         assert_error(response, 404)
     assert api.get("/forms").get_json() == {"data": []}
-    assert stranger.get(f"/forms/{form['id']}").get_json()["name"] == "Leads"
+    assert stranger_api.get(f"/forms/{form['id']}").get_json()["name"] == "Leads"
 
 
 def test_unknown_id_is_404(api):

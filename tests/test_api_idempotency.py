@@ -1,19 +1,15 @@
 """Idempotency-Key on POST: one effect per key and body within 24 hours."""
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
 
 from app.extensions import db
 from app.models import Delivery, Form, IdempotencyKey, Webhook
-from tests.api_support import api_client, assert_error
+from tests.api_support import ApiClient, api_client, assert_error
 
 BODY = {"name": "Leads", "fields": [{"key": "email", "label": "Email", "type": "email"}]}
-
-
-@pytest.fixture
-def api(app, accounts):
-    return api_client(app, accounts, "owner@example.com")
 
 
 def _count(app, model):
@@ -98,3 +94,17 @@ def test_test_events_are_sent_once_per_key(app, api):
 def test_malformed_key_is_400(api, key):
     response = api.post("/forms", json=BODY, headers={"Idempotency-Key": key.encode().decode("latin-1")})
     assert_error(response, 400, "Idempotency-Key")
+
+
+def test_concurrent_retries_create_one_form(app, api):
+    def post(_):
+        client = ApiClient(app.test_client(), api.key, api.workspace_id)
+        response = client.post("/forms", json=BODY, headers={"Idempotency-Key": "burst"})
+        return response.status_code, response.get_json()
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(post, range(6)))
+    assert {status for status, _ in answers} <= {201, 409}
+    created = [body for status, body in answers if status == 201]
+    assert created and all(body == created[0] for body in created)
+    assert _count(app, Form) == 1

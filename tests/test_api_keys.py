@@ -5,7 +5,7 @@ import pytest
 from app.extensions import db
 from app.models import ApiKey
 from app.models.accounts import hash_api_key
-from tests.api_support import ApiClient, api_client, assert_error
+from tests.api_support import ApiClient, assert_error
 from tests.conftest import csrf_token_from
 
 # Every operation of the API, with ids that need not exist: authentication comes first.
@@ -19,11 +19,6 @@ OPERATIONS = [
     ("get", "/webhooks/wh_x/deliveries"),
     ("get", "/deliveries/msg_x"), ("post", "/deliveries/msg_x/retry"),
 ]
-
-
-@pytest.fixture
-def api(app, accounts):
-    return api_client(app, accounts, "owner@example.com")
 
 
 @pytest.mark.parametrize(("method", "path"), OPERATIONS)
@@ -120,3 +115,16 @@ def test_dashboard_revoke_needs_csrf_token(app, client, accounts):
 
 def test_dashboard_page_needs_login(client):
     assert client.get("/settings/api-keys").status_code == 302
+
+
+def test_members_revoke_only_their_own_keys(app, client, accounts):
+    _, workspace_id = accounts.user("owner@example.com", workspace="Acme")
+    accounts.user("member@example.com", workspace="Acme")
+    owners_key = accounts.api_key(workspace_id)
+    accounts.login(client, "member@example.com")
+    client.post("/settings/api-keys", data={"name": "mine"})
+    with app.app_context():
+        keys = {key.name: key.id for key in db.session.scalars(db.select(ApiKey))}
+    assert client.post(f"/settings/api-keys/{keys['default']}/revoke").status_code == 403
+    assert client.post(f"/settings/api-keys/{keys['mine']}/revoke").status_code == 302
+    assert app.test_client().get("/api/v1/forms", headers={"Authorization": f"Bearer {owners_key}"}).status_code == 200

@@ -23,9 +23,10 @@ from app.extensions import db
 from app.models import Delivery, Form, Submission
 from tests.api_support import api_client
 
-EXAMPLES_PER_MODE = int(os.environ.get("FUZZ_EXAMPLES", "12"))
+EXAMPLES_PER_MODE = int(os.environ.get("FUZZ_EXAMPLES", "16"))
 # Fixed cases in CI; FUZZ_RANDOM=1 FUZZ_EXAMPLES=200 explores new ones locally.
 DERANDOMIZE = not os.environ.get("FUZZ_RANDOM")
+AIM_AT_REAL_OBJECTS = st.sampled_from([True, True, True, False])
 FIELDS = [
     {"key": "name", "label": "Name", "type": "text", "required": True},
     {"key": "plan", "label": "Plan", "type": "select", "options": ["basic", "pro"]},
@@ -68,7 +69,8 @@ def fuzz(operation, mode, auth, real_objects, outcomes):
 
     @settings(max_examples=EXAMPLES_PER_MODE, deadline=None, database=None, derandomize=DERANDOMIZE,
               suppress_health_check=list(HealthCheck))
-    @given(case=operation.as_strategy(generation_mode=mode), aim_at_real_objects=st.booleans())
+    # Three cases in four aim at real objects: random ids only ever meet a 404.
+    @given(case=operation.as_strategy(generation_mode=mode), aim_at_real_objects=AIM_AT_REAL_OBJECTS)
     def run(case, aim_at_real_objects):
         # Only ids generated as valid may be swapped for real ones, or a negative case would turn valid.
         path_is_valid = not case.meta.is_negative_at(ParameterLocation.PATH)
@@ -81,6 +83,7 @@ def fuzz(operation, mode, auth, real_objects, outcomes):
     run()
 
 
+@pytest.mark.slow
 @pytest.mark.app_config(API_RATE_LIMIT="100000/minute")
 def test_every_operation_conforms_and_never_fails(app, accounts):
     api = api_client(app, accounts, "fuzz@example.com")

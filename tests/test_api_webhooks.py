@@ -5,21 +5,11 @@ from standardwebhooks.webhooks import Webhook as Verifier
 
 from app.extensions import db
 from app.models import Delivery, Webhook
-from tests.api_support import api_client, assert_error
+from tests.api_support import assert_error
 from tests.conftest import drain
 
 SEED_URL = ("https://crm.example/webhook?campaign_name={{ campaign_name }}"
             "&campaign_type={{ campaign_type }}&lead_status={{ lead_status }}")
-
-
-@pytest.fixture
-def api(app, accounts):
-    return api_client(app, accounts, "owner@example.com")
-
-
-@pytest.fixture
-def stranger(app, accounts):
-    return api_client(app, accounts, "stranger@example.com")
 
 
 @pytest.fixture
@@ -145,9 +135,9 @@ def test_rotate_secret_keeps_the_old_one_signing_for_a_day(app, api, form, recei
         assert Verifier(secret).verify(request.text, request.headers)["type"] == "webhook.test"
 
 
-def test_another_workspaces_webhook_is_404(app, api, stranger):
-    theirs = stranger.create_form()
-    webhook = stranger.create_webhook(theirs["id"], "https://crm.example/theirs")
+def test_another_workspaces_webhook_is_404(app, api, stranger_api):
+    theirs = stranger_api.create_form()
+    webhook = stranger_api.create_webhook(theirs["id"], "https://crm.example/theirs")
     for response in (
         api.get(f"/webhooks/{webhook['id']}"),
         api.patch(f"/webhooks/{webhook['id']}", json={"url": "https://evil.example/"}),
@@ -157,6 +147,6 @@ def test_another_workspaces_webhook_is_404(app, api, stranger):
         api.get(f"/webhooks/{webhook['id']}/deliveries"),
     ):
         assert_error(response, 404)
-    assert stranger.get(f"/webhooks/{webhook['id']}").get_json() == webhook
+    assert stranger_api.get(f"/webhooks/{webhook['id']}").get_json() == webhook
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(Delivery.id))) == 0

@@ -2,13 +2,14 @@
 
 from flask import g, jsonify, request
 
-from app.api import bp, delivery_actions
+from app.api import bp
 from app.api.idempotency import idempotent
 from app.api.inputs import find_or_404, keyset_page, page_params
 from app.api.representations import delivery_json
 from app.errors import ApiError
 from app.models import Delivery, Webhook
 from app.models.webhooks import DELIVERY_STATUSES
+from app.services.deliveries import DeliveryActionRefused, retry_now
 from app.tenancy import scoped
 
 
@@ -37,6 +38,10 @@ def get_delivery(delivery_id):
 @bp.post("/deliveries/<delivery_id>/retry")
 @idempotent
 def retry_delivery(delivery_id):
-    """Send the delivery again now, with the same webhook-id."""
-    delivery = delivery_actions.retry_now(find_or_404(Delivery, delivery_id, "delivery"))
+    """Send the delivery again now, with the same webhook-id; 409 while its webhook is disabled or sending."""
+    delivery = find_or_404(Delivery, delivery_id, "delivery")
+    try:
+        retry_now(delivery)
+    except DeliveryActionRefused as refused:
+        raise ApiError(409, str(refused)) from refused
     return jsonify(delivery_json(delivery)), 202

@@ -10,7 +10,8 @@ ERRORS = {
     400: "The body is not valid JSON, or a header is malformed.",
     401: "No API key, or a key that is unknown or revoked.",
     404: "No such object in the key's workspace.",
-    409: "The Idempotency-Key was used with a different request, or that request is still running.",
+    409: "Conflict: the Idempotency-Key was used with another request or that request is still running; "
+         "or the action cannot be done now (a retry while the webhook is disabled or an attempt is being sent).",
     413: "The body is too large.",
     422: "Validation failed; `fields` says which field and why.",
     429: "Too many requests for this API key; wait `Retry-After` seconds.",

@@ -2,7 +2,7 @@
 
 from flask import current_app, g, jsonify
 
-from app.api import bp, delivery_actions
+from app.api import bp
 from app.api.idempotency import idempotent
 from app.api.inputs import find_or_404, json_body
 from app.api.representations import webhook_json
@@ -10,6 +10,8 @@ from app.errors import ApiError
 from app.extensions import db
 from app.models import Form, Webhook
 from app.models.webhooks import METHODS
+from app.observability.audit import api_key_actor, record_webhook_change, snapshot
+from app.services import deliveries
 from app.services.webhooks import validate_webhook
 from app.tenancy import scoped
 
@@ -63,6 +65,7 @@ def create_webhook(form_id):
     webhook = Webhook(workspace_id=form.workspace_id, form_id=form.id)
     _apply(webhook, clean)
     db.session.add(webhook)
+    record_webhook_change(webhook, actor=api_key_actor(g.api_key))
     db.session.commit()
     return jsonify(webhook_json(webhook, warnings)), 201
 
@@ -77,7 +80,9 @@ def update_webhook(webhook_id):
     """Change any subset of a webhook's settings."""
     webhook = find_or_404(Webhook, webhook_id, "webhook")
     clean, warnings = _validated(webhook.form.field_keys(), partial=True)
+    before = snapshot(webhook)
     _apply(webhook, clean)
+    record_webhook_change(webhook, before=before, actor=api_key_actor(g.api_key))
     db.session.commit()
     return jsonify(webhook_json(webhook, warnings))
 
@@ -94,7 +99,7 @@ def delete_webhook(webhook_id):
 @idempotent
 def test_webhook(webhook_id):
     """Send a webhook.test event now."""
-    delivery = delivery_actions.send_test_event(find_or_404(Webhook, webhook_id, "webhook"))
+    delivery = deliveries.send_test_event(find_or_404(Webhook, webhook_id, "webhook"))
     return jsonify({"delivery_id": delivery.id}), 202
 
 
@@ -102,5 +107,9 @@ def test_webhook(webhook_id):
 @idempotent
 def rotate_webhook_secret(webhook_id):
     """Give the webhook a new secret; the old one signs alongside for 24 hours."""
-    webhook = delivery_actions.rotate_secret(find_or_404(Webhook, webhook_id, "webhook"))
+    webhook = find_or_404(Webhook, webhook_id, "webhook")
+    before = snapshot(webhook)
+    deliveries.rotate_secret(webhook)
+    record_webhook_change(webhook, before=before, actor=api_key_actor(g.api_key))
+    db.session.commit()
     return jsonify(webhook_json(webhook))

@@ -10,10 +10,10 @@ from sqlalchemy import select, update
 from app.auth import bp
 from app.auth.forms import ForgotPasswordForm, ResetPasswordForm
 from app.extensions import db, limiter
-from app.mail import send_mail
 from app.models import PasswordResetToken, User
 from app.models.base import utcnow
 from app.models.password_resets import hash_reset_token
+from app.observability.mail import send_mail
 
 log = logging.getLogger(__name__)
 SENT_MESSAGE = "If an account exists for that address, we have emailed it a link to choose a new password."
@@ -24,10 +24,10 @@ def _email_reset_link(user):
     row, token = PasswordResetToken.issue(user, ttl)
     db.session.add(row)
     db.session.commit()
-    link = url_for("auth.password_reset", token=token, _external=True)
+    link = current_app.config["BASE_URL"] + url_for("auth.password_reset", token=token)
     minutes = int(ttl.total_seconds() // 60)
-    send_mail(
-        user.email, "Reset your Formhook password",
+    return send_mail(
+        [user.email], "Reset your Formhook password",
         f"Someone asked to reset the password of your Formhook account.\n\n"
         f"Choose a new password here (the link works once, for {minutes} minutes):\n{link}\n\n"
         "If it was not you, ignore this message; your password stays as it is.\n",
@@ -41,11 +41,9 @@ def password_forgot():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         user = db.session.scalar(select(User).where(User.email == form.email.data.strip().lower()))
-        if user is not None:
-            try:
-                _email_reset_link(user)
-            except OSError:  # the mail server is down: say the same, keep the cause for the operator
-                log.exception("could not send a password reset mail")
+        if user is not None and not _email_reset_link(user):
+            # the mail server is down: say the same (no account probing), keep the cause for the operator
+            log.error("could not send a password reset mail")
         flash(SENT_MESSAGE, "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/password_forgot.html", form=form), 422 if form.errors else 200

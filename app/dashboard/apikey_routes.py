@@ -1,12 +1,13 @@
 """Settings → API keys: create (the key is shown once), list and revoke the workspace's keys."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
-from app.auth.workspaces import current_workspace_id
+from app.auth.team import can_manage
+from app.auth.workspaces import current_membership, current_workspace_id
 from app.dashboard import bp
 from app.dashboard.forms import ConfirmForm
 from app.extensions import db
@@ -20,10 +21,16 @@ class ApiKeyForm(FlaskForm):
                        description="Say where it is used, e.g. “CRM sync”.")
 
 
+def may_revoke(key):
+    """A key gives its holder a member's powers: members revoke their own, owners and admins any."""
+    return key.user_id == current_user.id or can_manage(current_membership())
+
+
 def _render(key_form, new_key=None, status=200):
     keys = db.session.scalars(scoped(ApiKey, current_workspace_id()).order_by(ApiKey.created_at.desc())).all()
     return render_template(
         "dashboard/apikeys.html", keys=keys, key_form=key_form, new_key=new_key, confirm=ConfirmForm(),
+        may_revoke=may_revoke,
     ), status
 
 
@@ -50,8 +57,10 @@ def api_key_create():
 @bp.route("/settings/api-keys/<key_id>/revoke", methods=["POST"])
 @login_required
 def api_key_revoke(key_id):
-    """Revoke a key: requests with it get 401 from now on."""
+    """Revoke a key (your own, or any as owner or admin): requests with it get 401 from now on."""
     key = get_scoped_or_404(ApiKey, key_id, current_workspace_id())
+    if not may_revoke(key):
+        abort(403)
     if ConfirmForm().validate_on_submit() and key.revoked_at is None:
         key.revoked_at = utcnow()
         db.session.commit()

@@ -1,14 +1,16 @@
 """The webhook editor's JSON endpoints and buttons: live preview, secret, rotate, test event."""
 
 from flask import abort, flash, jsonify, redirect, request, url_for
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from app.auth.workspaces import current_workspace_id
 from app.dashboard import bp
 from app.dashboard.forms import ConfirmForm
 from app.dashboard.webhook_editor import preview, read_editor
 from app.dashboard.webhook_routes import form_or_404, webhook_or_404
+from app.extensions import db
 from app.models import Delivery
+from app.observability.audit import record_webhook_change, snapshot
 from app.services import deliveries
 from app.tenancy import get_scoped_or_404
 
@@ -53,7 +55,10 @@ def webhook_rotate_secret(form_id, webhook_id):
     form = form_or_404(form_id)
     webhook = webhook_or_404(form, webhook_id)
     _require_token()
+    before = snapshot(webhook)
     deliveries.rotate_secret(webhook)
+    record_webhook_change(webhook, current_user, before)
+    db.session.commit()
     flash(
         "New signing secret created. The old one keeps signing alongside it until "
         f"{webhook.previous_secret_expires_at:%Y-%m-%d %H:%M} UTC, so update your receiver before then.",

@@ -1,7 +1,7 @@
 """Settings → Webhook URL: a form's webhooks, created from scratch or from a preset, edited, deleted."""
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import login_required
+from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.auth.workspaces import current_workspace_id
@@ -21,6 +21,7 @@ from app.dashboard.webhook_forms import PresetForm, WebhookEditorForm
 from app.extensions import db
 from app.integrations import presets
 from app.models import Delivery, Form, Webhook
+from app.observability.audit import record_webhook_change, snapshot
 from app.services.webhooks import validate_webhook
 from app.tenancy import get_scoped_or_404
 
@@ -63,6 +64,7 @@ def webhook_settings(form_id):
         if not errors:
             webhook = Webhook(workspace_id=form.workspace_id, form_id=form.id, url=clean["url"])
             db.session.add(webhook)
+            record_webhook_change(webhook, current_user)
             db.session.commit()
             flash("Webhook URL saved. Every submission is now sent there as signed JSON.", "success")
             for warning in warnings:
@@ -114,6 +116,7 @@ def _save(form, webhook, editor):
         flash("The webhook was not saved: fix the fields marked below.", "error")
         return _render_editor(form, editor, state, webhook, errors=errors, status=422)
     created = webhook is None
+    before = snapshot(webhook)
     if created:
         webhook = Webhook(workspace_id=form.workspace_id, form_id=form.id)
         db.session.add(webhook)
@@ -121,6 +124,7 @@ def _save(form, webhook, editor):
         setattr(webhook, name, value)
     if webhook.enabled:
         webhook.disabled_reason = None
+    record_webhook_change(webhook, current_user, before)
     db.session.commit()
     flash("Webhook created." if created else "Webhook saved.", "success")
     for warning in warnings:
@@ -203,8 +207,10 @@ def webhook_toggle(form_id, webhook_id):
     webhook = webhook_or_404(form, webhook_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    before = snapshot(webhook)
     webhook.enabled = not webhook.enabled
     webhook.disabled_reason = None if webhook.enabled else "disabled in the dashboard"
+    record_webhook_change(webhook, current_user, before)
     db.session.commit()
     flash("Webhook enabled." if webhook.enabled else "Webhook disabled: submissions are stored but not sent.",
           "success" if webhook.enabled else "info")

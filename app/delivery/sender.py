@@ -15,6 +15,7 @@ from app.extensions import db
 from app.models import Attempt, Delivery
 from app.models.base import utcnow
 from app.models.webhooks import OPEN_STATUSES
+from app.observability import autodisable
 from app.redaction import redact
 from app.version import __version__
 
@@ -181,6 +182,7 @@ def _finish(delivery_id, attempt_number, schedule, prepared, outcome, started_at
         delivery.webhook.enabled = False
         delivery.webhook.disabled_reason = decision.disable_reason
     db.session.commit()
+    autodisable.after_attempt(delivery)
     log.info(
         "delivery %s attempt %s: %s%s", delivery_id, attempt_number, decision.status,
         f" ({delivery.last_error})" if delivery.last_error else "",

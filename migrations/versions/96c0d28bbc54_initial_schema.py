@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 0f18fabae761
+Revision ID: 96c0d28bbc54
 Revises: 
-Create Date: 2026-11-28 06:27:01.559635
+Create Date: 2026-11-28 06:41:43.868162
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0f18fabae761'
+revision = '96c0d28bbc54'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -52,6 +52,20 @@ def upgrade():
     with op.batch_alter_table('api_keys', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_api_keys_key_hash'), ['key_hash'], unique=True)
         batch_op.create_index(batch_op.f('ix_api_keys_workspace_id'), ['workspace_id'], unique=False)
+
+    op.create_table('capture_bins',
+    sa.Column('id', sa.String(length=32), nullable=False),
+    sa.Column('workspace_id', sa.String(length=32), nullable=False),
+    sa.Column('token', sa.String(length=40), nullable=False),
+    sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['workspace_id'], ['workspaces.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('token')
+    )
+    with op.batch_alter_table('capture_bins', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_capture_bins_workspace_id'), ['workspace_id'], unique=False)
 
     op.create_table('forms',
     sa.Column('id', sa.String(length=32), nullable=False),
@@ -134,6 +148,24 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_password_reset_tokens_token_hash'), ['token_hash'], unique=True)
         batch_op.create_index(batch_op.f('ix_password_reset_tokens_user_id'), ['user_id'], unique=False)
 
+    op.create_table('captured_requests',
+    sa.Column('id', sa.String(length=32), nullable=False),
+    sa.Column('bin_id', sa.String(length=32), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('method', sa.String(length=16), nullable=False),
+    sa.Column('path', sa.Text(), nullable=False),
+    sa.Column('query', sa.Text(), nullable=False),
+    sa.Column('remote_addr', sa.String(length=64), nullable=True),
+    sa.Column('headers', sa.JSON(), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('truncated', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['bin_id'], ['capture_bins.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('captured_requests', schema=None) as batch_op:
+        batch_op.create_index('ix_captured_requests_bin_id_id', ['bin_id', 'id'], unique=False)
+
     op.create_table('fields',
     sa.Column('id', sa.String(length=32), nullable=False),
     sa.Column('form_id', sa.String(length=32), nullable=False),
@@ -193,6 +225,24 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_webhooks_form_id'), ['form_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_webhooks_workspace_id'), ['workspace_id'], unique=False)
 
+    op.create_table('audit_events',
+    sa.Column('id', sa.String(length=32), nullable=False),
+    sa.Column('workspace_id', sa.String(length=32), nullable=False),
+    sa.Column('webhook_id', sa.String(length=32), nullable=False),
+    sa.Column('user_id', sa.String(length=32), nullable=True),
+    sa.Column('actor', sa.String(length=254), nullable=False),
+    sa.Column('action', sa.String(length=40), nullable=False),
+    sa.Column('changes', sa.JSON(), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['webhook_id'], ['webhooks.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['workspace_id'], ['workspaces.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('audit_events', schema=None) as batch_op:
+        batch_op.create_index('ix_audit_events_webhook_id_at', ['webhook_id', 'at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_audit_events_workspace_id'), ['workspace_id'], unique=False)
+
     op.create_table('deliveries',
     sa.Column('id', sa.String(length=32), nullable=False),
     sa.Column('workspace_id', sa.String(length=32), nullable=False),
@@ -248,6 +298,11 @@ def downgrade():
         batch_op.drop_index('ix_deliveries_status_next_attempt_at')
 
     op.drop_table('deliveries')
+    with op.batch_alter_table('audit_events', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_audit_events_workspace_id'))
+        batch_op.drop_index('ix_audit_events_webhook_id_at')
+
+    op.drop_table('audit_events')
     with op.batch_alter_table('webhooks', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_webhooks_workspace_id'))
         batch_op.drop_index(batch_op.f('ix_webhooks_form_id'))
@@ -262,6 +317,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_fields_form_id'))
 
     op.drop_table('fields')
+    with op.batch_alter_table('captured_requests', schema=None) as batch_op:
+        batch_op.drop_index('ix_captured_requests_bin_id_id')
+
+    op.drop_table('captured_requests')
     with op.batch_alter_table('password_reset_tokens', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_password_reset_tokens_user_id'))
         batch_op.drop_index(batch_op.f('ix_password_reset_tokens_token_hash'))
@@ -286,6 +345,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_forms_public_id'))
 
     op.drop_table('forms')
+    with op.batch_alter_table('capture_bins', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_capture_bins_workspace_id'))
+
+    op.drop_table('capture_bins')
     with op.batch_alter_table('api_keys', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_api_keys_workspace_id'))
         batch_op.drop_index(batch_op.f('ix_api_keys_key_hash'))

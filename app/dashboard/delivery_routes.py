@@ -1,0 +1,258 @@
+"""The delivery log: every delivery and attempt, replay, cancel, copy as cURL, health and audit."""
+
+from datetime import UTC, datetime, timedelta
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from app.auth.workspaces import current_workspace_id
+from app.dashboard import bp
+from app.dashboard.forms import ConfirmForm
+from app.extensions import db
+from app.models import Attempt, Delivery, Form, Submission, Webhook
+from app.models.webhooks import DELIVERY_STATUSES
+from app.observability import audit, health, replay
+from app.observability.chart import hourly_chart
+from app.observability.curl import curl_command
+from app.observability.delivery_forms import EnableWebhookForm, ResendFailedForm
+from app.services.deliveries import DeliveryActionRefused, retry_now
+from app.tenancy import get_scoped_or_404, scoped
+
+PAGE_SIZE = 100
+
+
+def _parse_time(value):
+    """A datetime-local value ('2026-11-28T05:00') as UTC, or None when empty or malformed."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def _time_arg(args, name):
+    value = _parse_time(args.get(name))
+    if args.get(name) and value is None:
+        abort(400, description=f"{name}: not a date and time; use YYYY-MM-DDTHH:MM (UTC)")
+    return value
+
+
+def _filtered(query, args):
+    status = args.get("status", "")
+    if status and status not in DELIVERY_STATUSES:
+        abort(400, description=f"status: must be one of {', '.join(DELIVERY_STATUSES)}")
+    if status:
+        query = query.where(Delivery.status == status)
+    since, until = _time_arg(args, "since"), _time_arg(args, "until")
+    if since:
+        query = query.where(Delivery.created_at >= since)
+    if until:
+        query = query.where(Delivery.created_at <= until)
+    if args.get("before"):
+        query = query.where(Delivery.id < args["before"])
+    return query
+
+
+def _page(query):
+    rows = db.session.scalars(query.order_by(Delivery.id.desc()).limit(PAGE_SIZE + 1)).all()
+    return rows[:PAGE_SIZE], (rows[PAGE_SIZE - 1].id if len(rows) > PAGE_SIZE else None)
+
+
+def _webhook_or_404(webhook_id):
+    return get_scoped_or_404(Webhook, webhook_id, current_workspace_id())
+
+
+@bp.route("/forms/<form_id>/deliveries")
+@login_required
+def form_deliveries(form_id):
+    """Open the delivery log of the form's first webhook."""
+    form = get_scoped_or_404(Form, form_id, current_workspace_id())
+    webhook = db.session.scalar(select(Webhook).where(Webhook.form_id == form.id).order_by(Webhook.created_at))
+    if webhook is None:
+        flash("This form has no webhook yet. Add its URL first.", "info")
+        return redirect(url_for("dashboard.webhook_settings", form_id=form.id))
+    return redirect(url_for("dashboard.webhook_deliveries", webhook_id=webhook.id))
+
+
+@bp.route("/webhooks/<webhook_id>/deliveries")
+@login_required
+def webhook_deliveries(webhook_id):
+    """List a webhook's deliveries, newest first, filtered by status and time."""
+    webhook = _webhook_or_404(webhook_id)
+    query = _filtered(scoped(Delivery, webhook.workspace_id).where(Delivery.webhook_id == webhook.id), request.args)
+    deliveries, next_before = _page(query)
+    disabled_event = None if webhook.enabled else audit.last_event(webhook.id, "disabled")
+    backlog_since = _backlog_since(webhook, disabled_event)
+    return render_template(
+        "observability/webhook_deliveries.html", webhook=webhook, form=webhook.form, deliveries=deliveries,
+        older_url=url_for(
+            "dashboard.webhook_deliveries", webhook_id=webhook.id, **{**request.args.to_dict(), "before": next_before}
+        ) if next_before else None,
+        statuses=DELIVERY_STATUSES, args=request.args, confirm=ConfirmForm(),
+        resend_form=ResendFailedForm(formdata=None, since=_default_since()),
+        enable_form=EnableWebhookForm(formdata=None), disabled_event=disabled_event,
+        backlog=replay.backlog_size(webhook, backlog_since) if not webhook.enabled else 0,
+    )
+
+
+def _default_since():
+    return (datetime.now(UTC) - timedelta(days=1)).replace(second=0, microsecond=0, tzinfo=None)
+
+
+def _backlog_since(webhook, disabled_event):
+    """Where the missed work starts: the failure streak before the disable, else the disable itself."""
+    if disabled_event is None:
+        return datetime.now(UTC) - timedelta(seconds=current_app.config["WEBHOOK_DISABLE_AFTER"])
+    failing_since = _parse_time((disabled_event.changes.get("failing_since") or {}).get("to"))
+    return min(failing_since or disabled_event.at, disabled_event.at)
+
+
+@bp.route("/submissions/<submission_id>/deliveries")
+@login_required
+def submission_deliveries(submission_id):
+    """Every delivery of one submission, to every webhook."""
+    submission = get_scoped_or_404(Submission, submission_id, current_workspace_id())
+    deliveries = db.session.scalars(
+        scoped(Delivery, submission.workspace_id).where(Delivery.submission_id == submission.id)
+        .order_by(Delivery.id.desc())
+    ).all()
+    return render_template(
+        "observability/submission_deliveries.html", submission=submission, form=submission.form,
+        deliveries=deliveries,
+    )
+
+
+@bp.route("/deliveries/<delivery_id>")
+@login_required
+def delivery_detail(delivery_id):
+    """One delivery: every attempt's exact request and response, and why it failed."""
+    delivery = get_scoped_or_404(Delivery, delivery_id, current_workspace_id())
+    return render_template(
+        "observability/delivery_detail.html", delivery=delivery, webhook=delivery.webhook,
+        form=delivery.webhook.form, attempts=list(reversed(delivery.attempts)), confirm=ConfirmForm(),
+    )
+
+
+def _attempt_or_404(delivery, attempt_id):
+    attempt = db.session.scalar(select(Attempt).where(Attempt.id == attempt_id, Attempt.delivery_id == delivery.id))
+    if attempt is None:
+        abort(404)
+    return attempt
+
+
+@bp.route("/deliveries/<delivery_id>/attempts/<attempt_id>/curl")
+@login_required
+def attempt_curl(delivery_id, attempt_id):
+    """The attempt as a cURL command, with the real values of masked headers (members only)."""
+    delivery = get_scoped_or_404(Delivery, delivery_id, current_workspace_id())
+    attempt = _attempt_or_404(delivery, attempt_id)
+    response = Response(curl_command(attempt, delivery.webhook, delivery) + "\n", mimetype="text/plain")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/deliveries/<delivery_id>/attempts/<attempt_id>/body")
+@login_required
+def attempt_body(delivery_id, attempt_id):
+    """The exact body the attempt sent."""
+    delivery = get_scoped_or_404(Delivery, delivery_id, current_workspace_id())
+    attempt = _attempt_or_404(delivery, attempt_id)
+    return Response(attempt.request.get("body") or "", mimetype="text/plain")
+
+
+@bp.route("/deliveries/<delivery_id>/resend", methods=["POST"])
+@login_required
+def delivery_resend(delivery_id):
+    """Send the delivery again now, with the same webhook-id."""
+    delivery = get_scoped_or_404(Delivery, delivery_id, current_workspace_id())
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        retry_now(delivery)
+        flash("Resending now with the same webhook-id. This page shows the new attempt when it is made.", "success")
+    except DeliveryActionRefused as exc:
+        flash(f"Not resent: {exc}.", "warning")
+    return redirect(url_for("dashboard.delivery_detail", delivery_id=delivery.id))
+
+
+@bp.route("/deliveries/<delivery_id>/cancel", methods=["POST"])
+@login_required
+def delivery_cancel(delivery_id):
+    """Cancel the pending retry of a delivery."""
+    delivery = get_scoped_or_404(Delivery, delivery_id, current_workspace_id())
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        replay.cancel_retry(delivery, current_user.email)
+        flash("Retry cancelled.", "info")
+    except replay.ReplayRefused as exc:
+        flash(f"Nothing cancelled: {exc}.", "warning")
+    return redirect(url_for("dashboard.delivery_detail", delivery_id=delivery.id))
+
+
+@bp.route("/webhooks/<webhook_id>/resend-failed", methods=["POST"])
+@login_required
+def webhook_resend_failed(webhook_id):
+    """Resend every failed delivery since a time."""
+    webhook = _webhook_or_404(webhook_id)
+    resend_form = ResendFailedForm()
+    if not resend_form.validate_on_submit():
+        flash("Pick the time to resend failed deliveries from.", "warning")
+    else:
+        try:
+            count = replay.resend_failed_since(webhook, resend_form.since.data.replace(tzinfo=UTC))
+            flash(f"Resending {count} failed deliver{'y' if count == 1 else 'ies'}.", "success")
+        except replay.ReplayRefused as exc:
+            flash(f"Not resent: {exc}.", "warning")
+    return redirect(url_for("dashboard.webhook_deliveries", webhook_id=webhook.id))
+
+
+@bp.route("/webhooks/<webhook_id>/enable", methods=["POST"])
+@login_required
+def webhook_enable(webhook_id):
+    """Enable a disabled webhook, and on request resend what it missed."""
+    webhook = _webhook_or_404(webhook_id)
+    enable_form = EnableWebhookForm()
+    if not enable_form.validate_on_submit():
+        abort(400)
+    if webhook.enabled:
+        flash("The webhook is already enabled.", "info")
+        return redirect(url_for("dashboard.webhook_deliveries", webhook_id=webhook.id))
+    since = _backlog_since(webhook, audit.last_event(webhook.id, "disabled"))
+    before = audit.snapshot(webhook)
+    webhook.enabled = True
+    webhook.disabled_reason = None
+    audit.record_webhook_change(webhook, current_user, before, action="enabled")
+    db.session.commit()
+    message = "Webhook enabled."
+    if enable_form.resend_backlog.data:
+        count = replay.resend_backlog(webhook, since)
+        message += f" Resending {count} missed deliver{'y' if count == 1 else 'ies'}."
+    flash(message, "success")
+    return redirect(url_for("dashboard.webhook_deliveries", webhook_id=webhook.id))
+
+
+@bp.route("/webhooks/<webhook_id>/health")
+@login_required
+def webhook_health(webhook_id):
+    """Success rate, latency, volume and the failure streak of one endpoint."""
+    webhook = _webhook_or_404(webhook_id)
+    stats = health.endpoint_health(webhook.id)
+    return render_template(
+        "observability/webhook_health.html", webhook=webhook, form=webhook.form, health=stats,
+        chart=hourly_chart(stats.hourly),
+    )
+
+
+@bp.route("/webhooks/<webhook_id>/audit")
+@login_required
+def webhook_audit(webhook_id):
+    """Who changed the webhook's URL, secret, headers or state, and when."""
+    webhook = _webhook_or_404(webhook_id)
+    return render_template(
+        "observability/webhook_audit.html", webhook=webhook, form=webhook.form,
+        events=audit.webhook_events(webhook.id, webhook.workspace_id),
+    )

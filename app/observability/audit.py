@@ -1,0 +1,81 @@
+"""The audit trail of webhook changes: who changed URL, secret, headers or enabled, and when."""
+
+from app.extensions import db
+from app.models import AuditEvent
+
+AUDITED_FIELDS = ("url", "method", "format", "headers", "body_template", "events", "conditions", "enabled", "secret")
+SYSTEM_ACTOR = "Formhook"
+
+
+def snapshot(webhook):
+    """The audited settings of webhook, to compare before and after a save (None for a new one)."""
+    if webhook is None:
+        return None
+    return {name: getattr(webhook, name) for name in AUDITED_FIELDS}
+
+
+def _diff(before, after):
+    from app.delivery.sender import masked_headers  # the engine imports this module: import at call time
+
+    changes = {}
+    for name in AUDITED_FIELDS:
+        old = before.get(name) if before else None
+        new = after.get(name)
+        if old == new:
+            continue
+        if name == "secret":
+            # never store a secret, only that it changed
+            changes[name] = {"from": "••••••" if old else None, "to": "•••••• (new secret)"}
+        elif name == "headers":
+            changes[name] = {"from": masked_headers(old or {}), "to": masked_headers(new or {})}
+            if changes[name]["from"] == changes[name]["to"]:
+                changes[name]["note"] = "a secret header value changed"
+        else:
+            changes[name] = {"from": old, "to": new}
+    return changes
+
+
+def api_key_actor(api_key):
+    """How an API key appears in the trail: its name and visible prefix, never the key."""
+    return f"API key “{api_key.name}” ({api_key.prefix}…)"
+
+
+def record_webhook_change(webhook, user=None, before=None, action=None, changes=None, actor=None):
+    """Add an AuditEvent for what changed on webhook since the snapshot before; the caller commits.
+
+    user is the signed-in User (or None for Formhook itself); actor overrides the name shown,
+    e.g. api_key_actor(key). Returns the event, or None when nothing audited changed.
+    """
+    if changes is None:
+        changes = _diff(before, snapshot(webhook))
+    if not changes and action is None:
+        return None
+    if action is None:
+        action = "created" if before is None else "updated"
+    actor = actor or getattr(user, "email", None) or SYSTEM_ACTOR
+    if webhook.id is None:
+        db.session.flush()  # a new webhook needs its id before the event can point at it
+    event = AuditEvent(
+        workspace_id=webhook.workspace_id, webhook_id=webhook.id, user_id=getattr(user, "id", None),
+        actor=actor, action=action, changes=changes,
+    )
+    db.session.add(event)
+    return event
+
+
+def webhook_events(webhook_id, workspace_id, limit=200):
+    """The webhook's audit trail, newest first."""
+    from app.tenancy import scoped
+
+    return db.session.scalars(
+        scoped(AuditEvent, workspace_id).where(AuditEvent.webhook_id == webhook_id)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
+    ).all()
+
+
+def last_event(webhook_id, action):
+    """The most recent event of action on a webhook, or None."""
+    return db.session.scalar(
+        db.select(AuditEvent).where(AuditEvent.webhook_id == webhook_id, AuditEvent.action == action)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(1)
+    )

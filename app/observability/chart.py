@@ -1,0 +1,38 @@
+"""A server-rendered SVG bar chart of deliveries per hour (no JavaScript, no CDN)."""
+
+from markupsafe import Markup, escape
+
+WIDTH, HEIGHT, PAD_LEFT, PAD_BOTTOM, PAD_TOP = 720, 180, 36, 22, 8
+
+
+def hourly_chart(hourly):
+    """SVG markup for [(hour start, total, succeeded)]: failed part red on top of the green successes."""
+    peak = max((total for _, total, _ in hourly), default=0) or 1
+    plot_height = HEIGHT - PAD_BOTTOM - PAD_TOP
+    slot = (WIDTH - PAD_LEFT) / max(1, len(hourly))
+    parts = [
+        f'<svg class="chart" role="img" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" '
+        f'aria-label="Deliveries per hour, last {len(hourly)} hours" xmlns="http://www.w3.org/2000/svg">',
+        f'<text x="0" y="{PAD_TOP + 10}" class="axis">{peak}</text>',
+        f'<text x="0" y="{HEIGHT - PAD_BOTTOM}" class="axis">0</text>',
+        f'<line x1="{PAD_LEFT}" y1="{HEIGHT - PAD_BOTTOM}" x2="{WIDTH}" y2="{HEIGHT - PAD_BOTTOM}" class="baseline"/>',
+    ]
+    for index, (start, total, succeeded) in enumerate(hourly):
+        x = PAD_LEFT + index * slot + 2
+        bar_width = max(1.0, slot - 4)
+        ok_height = plot_height * succeeded / peak
+        failed_height = plot_height * (total - succeeded) / peak
+        base = HEIGHT - PAD_BOTTOM
+        label = escape(f"{start:%H}:00 UTC — {total} deliveries, {succeeded} succeeded")
+        parts.append(
+            f'<g class="bar" data-hour="{start:%Y-%m-%dT%H}" data-total="{total}" data-succeeded="{succeeded}">'
+            f"<title>{label}</title>"
+            f'<rect class="ok" x="{x:.1f}" y="{base - ok_height:.1f}" '
+            f'width="{bar_width:.1f}" height="{ok_height:.1f}"/>'
+            f'<rect class="failed" x="{x:.1f}" y="{base - ok_height - failed_height:.1f}" '
+            f'width="{bar_width:.1f}" height="{failed_height:.1f}"/></g>'
+        )
+        if index % 6 == 0:
+            parts.append(f'<text x="{x:.1f}" y="{HEIGHT - 6}" class="axis">{start:%H}:00</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))

@@ -1,0 +1,13 @@
+"""WTForms classes for the delivery log's buttons."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateTimeLocalField
+from wtforms.validators import DataRequired
+
+
+class ResendFailedForm(FlaskForm):
+    since = DateTimeLocalField("Failed since (UTC)", format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
+
+
+class EnableWebhookForm(FlaskForm):
+    resend_backlog = BooleanField("Also resend what it missed while failing and disabled", default=True)

@@ -1,0 +1,86 @@
+"""Prometheus metrics computed from the database and Redis at scrape time.
+
+Every figure comes from shared state, so any web process answers the same and
+gunicorn's several workers need no multiprocess directory.
+"""
+
+from prometheus_client import CollectorRegistry, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
+from rq.registry import ScheduledJobRegistry
+from sqlalchemy import case, func, select
+
+from app.extensions import db
+from app.models import Attempt, Delivery, Submission
+from app.models.base import utcnow
+from app.models.webhooks import DELIVERY_STATUSES, OPEN_STATUSES
+
+LATENCY_BUCKETS_MS = (50, 100, 250, 500, 1000, 2500, 5000, 10000, 15000, 30000)
+
+
+class FormhookCollector:
+    """Yield the metric families from the app's database and queue."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def collect(self):
+        with self.app.app_context():
+            try:
+                yield from self._database_metrics()
+                yield from self._queue_metrics()
+            finally:
+                db.session.remove()
+
+    def _database_metrics(self):
+        submissions = CounterMetricFamily("formhook_submissions", "Submissions stored")
+        submissions.add_metric([], db.session.scalar(select(func.count(Submission.id))) or 0)
+        yield submissions
+
+        by_status = dict(db.session.execute(select(Delivery.status, func.count()).group_by(Delivery.status)).all())
+        deliveries = GaugeMetricFamily("formhook_deliveries", "Deliveries by status", labels=["status"])
+        for status in DELIVERY_STATUSES:
+            deliveries.add_metric([status], by_status.get(status, 0))
+        yield deliveries
+
+        bucket_columns = [func.sum(case((Attempt.duration_ms <= limit, 1), else_=0)) for limit in LATENCY_BUCKETS_MS]
+        row = db.session.execute(
+            select(func.count(Attempt.id), func.coalesce(func.sum(Attempt.duration_ms), 0), *bucket_columns)
+        ).one()
+        count, total_ms, bucket_counts = row[0], row[1], row[2:]
+        pairs = zip(LATENCY_BUCKETS_MS, bucket_counts, strict=True)
+        buckets = [(str(limit / 1000), value or 0) for limit, value in pairs]
+        buckets.append(("+Inf", count))
+        latency = HistogramMetricFamily("formhook_attempt_duration_seconds", "Duration of delivery attempts")
+        latency.add_metric([], buckets, sum_value=total_ms / 1000)
+        yield latency
+
+        oldest = db.session.scalar(
+            select(func.min(Delivery.next_attempt_at))
+            .where(Delivery.status.in_(OPEN_STATUSES), Delivery.next_attempt_at <= utcnow())
+        )
+        age = GaugeMetricFamily(
+            "formhook_oldest_due_delivery_age_seconds", "How long the oldest due delivery has waited (0: none)"
+        )
+        age.add_metric([], max(0.0, (utcnow() - oldest).total_seconds()) if oldest else 0.0)
+        yield age
+
+    def _queue_metrics(self):
+        queue = self.app.task_queue
+        depth = GaugeMetricFamily("formhook_queue_depth", "Jobs in the delivery queue", labels=["state"])
+        depth.add_metric(["queued"], queue.count)
+        depth.add_metric(["scheduled"], ScheduledJobRegistry(queue=queue).count)
+        yield depth
+
+
+def registry_for(app):
+    """One registry per app, so tests that build many apps never register twice."""
+    registry = app.extensions.get("metrics_registry")
+    if registry is None:
+        registry = CollectorRegistry(auto_describe=False)
+        registry.register(FormhookCollector(app))
+        app.extensions["metrics_registry"] = registry
+    return registry
+
+
+def render_metrics(app):
+    return generate_latest(registry_for(app))

@@ -1,0 +1,91 @@
+"""Bulk resends (same webhook-id), cancelling a pending retry, recovering a webhook's backlog.
+
+Resending one delivery is the engine's `app.services.deliveries.retry_now`; this builds on it.
+"""
+
+from sqlalchemy import or_, select
+
+from app.delivery import conditions, outbox
+from app.extensions import db
+from app.models import Attempt, Delivery, Submission
+from app.models.base import utcnow
+from app.models.webhooks import OPEN_STATUSES
+from app.services.deliveries import retry_now
+
+BULK_LIMIT = 1000
+
+
+class ReplayRefused(Exception):
+    """A resend or cancel that cannot happen, with the reason to show."""
+
+
+def cancel_retry(delivery, user_email):
+    """Stop a pending or retrying delivery; its queued job then finds it closed and does nothing."""
+    if delivery.status not in OPEN_STATUSES:
+        raise ReplayRefused(f"the delivery is {delivery.status}, there is no retry to cancel")
+    delivery.status = "failed"
+    delivery.next_attempt_at = None
+    delivery.last_error = f"retry cancelled by {user_email}"
+    db.session.commit()
+
+
+def failed_since(webhook, since, attempted=False):
+    """Failed deliveries created since then (or, with attempted, also those that failed an attempt since)."""
+    recent = Delivery.created_at >= since
+    if attempted:
+        tried = select(Attempt.id).where(Attempt.delivery_id == Delivery.id, Attempt.at >= since).exists()
+        recent = or_(recent, tried)
+    return db.session.scalars(
+        select(Delivery).where(Delivery.webhook_id == webhook.id, Delivery.status == "failed", recent)
+        .order_by(Delivery.id).limit(BULK_LIMIT)
+    ).all()
+
+
+def resend_many(deliveries):
+    """Retry each delivery now (committed one by one, then queued); return how many."""
+    for delivery in deliveries:
+        retry_now(delivery)
+    return len(deliveries)
+
+
+def resend_failed_since(webhook, since):
+    """Resend every failed delivery of webhook created at or after since; return how many."""
+    if not webhook.enabled:
+        raise ReplayRefused("the webhook is disabled — enable it first")
+    return resend_many(failed_since(webhook, since))
+
+
+def missed_submissions(webhook, since):
+    """Submissions of webhook's form since then that never got a delivery for it (it was disabled)."""
+    delivered = select(Delivery.submission_id).where(
+        Delivery.webhook_id == webhook.id, Delivery.submission_id.is_not(None)
+    )
+    return db.session.scalars(
+        select(Submission).where(
+            Submission.form_id == webhook.form_id, Submission.created_at >= since, Submission.id.not_in(delivered),
+        ).order_by(Submission.id).limit(BULK_LIMIT)
+    ).all()
+
+
+def backlog_size(webhook, since):
+    return len(failed_since(webhook, since, attempted=True)) + len(missed_submissions(webhook, since))
+
+
+def resend_backlog(webhook, since):
+    """Resend failed deliveries since then and deliver the submissions missed while disabled."""
+    if not webhook.enabled:
+        raise ReplayRefused("the webhook is disabled — enable it first")
+    created = []
+    for submission in missed_submissions(webhook, since):
+        if not conditions.matches(webhook.conditions, submission.answers or {}):
+            continue
+        delivery = Delivery(
+            workspace_id=webhook.workspace_id, webhook_id=webhook.id, submission_id=submission.id,
+            event="submission.created", payload=outbox.event_data(webhook.form, submission),
+            status="pending", next_attempt_at=utcnow(),
+        )
+        db.session.add(delivery)
+        created.append(delivery)
+    db.session.commit()
+    outbox.enqueue_pending(created)
+    return resend_many(failed_since(webhook, since, attempted=True)) + len(created)

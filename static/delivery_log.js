@@ -1,0 +1,39 @@
+// Copy buttons of the delivery log: fetch the text (a cURL command or a body) and put it on the clipboard.
+(function () {
+  "use strict";
+
+  function say(button, message) {
+    var status = button.parentElement.querySelector(".copy-status");
+    if (status) { status.textContent = message; }
+  }
+
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text);
+    }
+    // plain-http hosts have no async clipboard; a hidden textarea and execCommand still work there
+    var area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.style.position = "fixed";
+    area.style.opacity = "0";
+    document.body.appendChild(area);
+    area.select();
+    var ok = document.execCommand("copy");
+    document.body.removeChild(area);
+    return ok ? Promise.resolve() : Promise.reject(new Error("copy refused"));
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy-url]");
+    if (!button) { return; }
+    fetch(button.getAttribute("data-copy-url"), { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) { throw new Error("HTTP " + response.status); }
+        return response.text();
+      })
+      .then(copyText)
+      .then(function () { say(button, "Copied: " + button.textContent.replace("Copy ", "")); })
+      .catch(function (error) { say(button, "Could not copy: " + error.message); });
+  });
+})();
