@@ -6,6 +6,7 @@ new kind of id, teach `populate` to make that object and PARAMS to find it.
 """
 
 import json
+from datetime import timedelta
 from itertools import chain
 
 import pytest
@@ -13,7 +14,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.integrations.presets import PRESETS
-from app.models import ApiKey, Attempt, Delivery, Field, Form, Invitation, Membership, Submission, Webhook
+from app.models import ApiKey, Attempt, CaptureBin, Delivery, Field, Form, Invitation, Membership, Submission, Webhook
+from app.models.base import utcnow
 from tests.conftest import make_form, make_webhook
 from tests.figures import report
 
@@ -50,6 +52,33 @@ ROUTES = {
     "dashboard.webhook_rotate_secret": (TENANT, None),
     "dashboard.webhook_test": (TENANT, None),
     "dashboard.delivery_status": (TENANT, None),
+    "dashboard.form_deliveries": (TENANT, None),
+    "dashboard.webhook_deliveries": (TENANT, None),
+    "dashboard.submission_deliveries": (TENANT, None),
+    "dashboard.delivery_detail": (TENANT, None),
+    "dashboard.attempt_curl": (TENANT, None),
+    "dashboard.attempt_body": (TENANT, None),
+    "dashboard.delivery_resend": (TENANT, None),
+    "dashboard.delivery_cancel": (TENANT, None),
+    "dashboard.webhook_resend_failed": (TENANT, None),
+    "dashboard.webhook_enable": (TENANT, None),
+    "dashboard.webhook_health": (TENANT, None),
+    "dashboard.webhook_audit": (TENANT, None),
+    "inspector.index": (LISTING, None),
+    "inspector.show": (TENANT, None),
+    "inspector.requests_json": (TENANT, None),
+    "inspector.use_for_webhook": (TENANT, None),
+    "inspector.delete_bin": (TENANT, None),
+    "inspector.capture": (PUBLIC, "capture URLs are public by their secret token"),
+    "ops.healthz": (PUBLIC, "health check, no tenant data"),
+    "ops.metrics": (PUBLIC, "aggregate metrics, token-protected, no tenant objects"),
+    **{endpoint: (PUBLIC, "operators only (OPERATOR_EMAILS); queue internals, no tenant objects") for endpoint in (
+        "rq_dashboard.static", "rq_dashboard.favicon", "rq_dashboard.queues_overview", "rq_dashboard.workers_overview",
+        "rq_dashboard.jobs_overview", "rq_dashboard.job_view", "rq_dashboard.delete_job_view",
+        "rq_dashboard.requeue_job_view", "rq_dashboard.requeue_all", "rq_dashboard.empty_queue",
+        "rq_dashboard.compact_queue", "rq_dashboard.list_queues", "rq_dashboard.list_jobs", "rq_dashboard.job_info",
+        "rq_dashboard.list_workers",
+    )},
     "auth.members": (LISTING, None),
     "auth.invite": (CREATES, None),
     "auth.revoke_invitation": (TENANT, None),
@@ -83,7 +112,7 @@ ROUTES = {
 PARAMS = {
     "form_id": "form", "field_id": "field", "webhook_id": "webhook", "submission_id": "submission",
     "delivery_id": "delivery", "attempt_id": "attempt", "key_id": "api_key", "api_key_id": "api_key",
-    "invitation_id": "invitation", "membership_id": "membership",
+    "invitation_id": "invitation", "membership_id": "membership", "bin_id": "capture_bin",
 }
 FIXED_PARAMS = {"action": ["delete", "up", "down"], "preset_name": sorted(PRESETS)[:2]}
 # a body that would change something if a route forgot its scope
@@ -114,13 +143,16 @@ def populate(app, accounts, email, marker):
         attempt = Attempt(delivery_id=delivery.id, request={"url": marker}, error=marker)
         api_key, plaintext = ApiKey.generate(workspace_id, name=f"{marker} key")
         invitation, _ = Invitation.issue(workspace_id, f"{marker.lower()}@invited.example", "member", None)
-        db.session.add_all([attempt, api_key, invitation])
+        capture_bin = CaptureBin(
+            workspace_id=workspace_id, name=f"{marker} bin", expires_at=utcnow() + timedelta(days=1),
+        )
+        db.session.add_all([attempt, api_key, invitation, capture_bin])
         db.session.commit()
         membership = db.session.scalars(select(Membership).where(Membership.workspace_id == workspace_id)).one()
         ids = {
             "workspace": workspace_id, "form": form_id, "field": form.fields[0].id, "webhook": webhook_id,
             "submission": submission.id, "delivery": delivery.id, "attempt": attempt.id, "api_key": api_key.id,
-            "invitation": invitation.id, "membership": membership.id,
+            "invitation": invitation.id, "membership": membership.id, "capture_bin": capture_bin.id,
         }
         secret = db.session.get(Webhook, webhook_id).secret
     return ids, plaintext, {marker, public_id, secret, *ids.values()} - {workspace_id}
