@@ -120,7 +120,7 @@ def mailbox(app):
 
 
 def _reset_link(message):
-    return re.search(r"https?://\S+?(/password/reset/[\w-]+)", message.get_payload()).group(1)
+    return re.search(r"(/password/reset/[\w-]+)", message.get_payload(decode=True).decode()).group(1)
 
 
 def test_password_reset_by_emailed_single_use_link(app, client, accounts, mailbox):
