@@ -20,6 +20,7 @@ def create_app(config=None):
         instance_path=str(REPO_ROOT / "instance"),
     )
     load_config(app, config or {})
+    register_log_redaction(app)
     register_extensions(app)
     register_blueprints(app)
     register_observability(app)
@@ -27,6 +28,7 @@ def create_app(config=None):
     register_error_handlers(app)
     register_template_helpers(app)
     register_security_headers(app)
+    register_quotas(app)
     return app
 
 
@@ -45,11 +47,18 @@ def load_config(app, overrides):
         configure_json_logging(logging.INFO)
 
 
+def register_log_redaction(app):
+    from app.redaction import install_log_redaction
+
+    install_log_redaction()
+
+
 def register_extensions(app):
-    from app import queueing
+    from app import crypto, queueing
     from app.database import init_database
     from app.extensions import csrf, db, limiter, login_manager, migrate
 
+    crypto.init_app(app)
     db.init_app(app)
     init_database(app)
     migrate.init_app(app, db, directory=str(REPO_ROOT / "migrations"))
@@ -93,13 +102,19 @@ def register_error_handlers(app):
     register(app)
 
 
+def register_security_headers(app):
+    from app import security_headers
+
+    security_headers.init_app(app)
+
+
+def register_quotas(app):
+    from app import quotas
+
+    quotas.init_app(app)
+
+
 def register_template_helpers(app):
     from app.web import register
-
-    register(app)
-
-
-def register_security_headers(app):
-    from app.framing import register
 
     register(app)

@@ -5,6 +5,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from app.auth.passwords import password_problem
 from app.auth.workspaces import create_user
 from app.extensions import db
 from app.models import ApiKey, Membership, User, Workspace
@@ -22,8 +23,9 @@ def user_create(email, password, workspace_name):
     email = email.strip().lower()
     if db.session.scalar(select(User).where(User.email == email)):
         raise click.ClickException(f"a user with email {email} already exists")
-    if len(password) < 8:
-        raise click.ClickException("the password needs at least 8 characters")
+    problem = password_problem(password, email)
+    if problem:
+        raise click.ClickException(f"password refused: {problem}")
     user, workspace = create_user(email, password, workspace_name)
     db.session.commit()
     click.echo(f"created user {user.email} in workspace {workspace.name!r} ({workspace.id})")
@@ -65,3 +67,6 @@ def register_commands(app):
     app.cli.add_command(user_cli)
     app.cli.add_command(apikey_cli)
     app.cli.add_command(worker_command)
+    from app.secrets_cli import secrets_cli
+
+    app.cli.add_command(secrets_cli)

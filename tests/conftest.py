@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from rq import SimpleWorker
 from rq.scheduler import RQScheduler
 from sqlalchemy import select
@@ -26,6 +27,8 @@ from tests.receiver import Receiver
 TEST_PASSWORD = "correct horse battery"
 # live_server, browser and page fixtures for the browser tests
 pytest_plugins = ["tests.browser_support"]
+# one Fernet key for the whole run, so worker processes that tests start can read the secrets they store
+os.environ.setdefault("SECRETS_KEYS", Fernet.generate_key().decode())
 
 
 @pytest.fixture(scope="session")
@@ -219,3 +222,13 @@ def csrf_token_from(html):
     )
     assert match, "no CSRF token on the page"
     return match.group(1)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print the figures that tests measured."""
+    from tests.figures import FIGURES
+
+    if FIGURES:
+        terminalreporter.section("figures")
+        for line in FIGURES:
+            terminalreporter.write_line(line)

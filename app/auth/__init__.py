@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from app.auth import routes, team_routes  # noqa: E402,F401
+from app.auth import password_reset_routes, routes, team_routes  # noqa: E402,F401

@@ -1,13 +1,25 @@
 """Sign up, log in, log out."""
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import bp
 from app.auth.forms import LoginForm, SignupForm
 from app.auth.workspaces import create_user
-from app.extensions import db
+from app.extensions import db, limiter
 from app.models import User
+
+TOO_MANY_LOGINS = "Too many failed log-in attempts. Wait a few minutes and try again, or reset your password."
+
+
+def _login_account_key():
+    return "login-account:" + (request.form.get("email") or "").strip().lower()
+
+
+def _failed(response):
+    """Only failed log-ins count towards the throttle."""
+    return response.status_code != 302
 
 
 def _safe_next(target):
@@ -39,6 +51,14 @@ def signup():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_RATE_LIMIT_ACCOUNT"], key_func=_login_account_key, methods=["POST"],
+    deduct_when=_failed, error_message=TOO_MANY_LOGINS,
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_RATE_LIMIT_ADDRESS"], key_func=get_remote_address, methods=["POST"],
+    deduct_when=_failed, error_message=TOO_MANY_LOGINS,
+)
 def login():
     """Log in with email and password."""
     if current_user.is_authenticated:
@@ -58,7 +78,9 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    """Log out and forget the session."""
+    """Log out and end the session on the server too, so a copied cookie stops working."""
+    current_user.end_sessions()
+    db.session.commit()
     logout_user()
     session.clear()
     flash("Logged out.", "info")

@@ -1,5 +1,7 @@
 """The signed-in user's current workspace."""
 
+import hmac
+
 from flask import abort, g, session
 from flask_login import current_user, login_required
 
@@ -8,8 +10,13 @@ from app.models import Membership, User, Workspace
 
 
 @login_manager.user_loader
-def load_user(user_id):
-    return db.session.get(User, user_id)
+def load_user(session_user_id):
+    """The session's user, if the session was issued under the user's current session token."""
+    user_id, _, token = session_user_id.partition(":")
+    user = db.session.get(User, user_id)
+    if user is None or not token or not hmac.compare_digest(user.session_token, token):
+        return None
+    return user
 
 
 def current_membership():

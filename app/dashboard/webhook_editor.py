@@ -102,6 +102,20 @@ def settings_of(webhook):
     }
 
 
+def masked_settings(settings):
+    """Settings for the editor page: credential header values shown as a mask, never in clear."""
+    headers = settings.get("headers") or {}
+    return {**settings, "headers": {name: sender.MASK if sender.is_sensitive(name) else value
+                                    for name, value in headers.items()}}
+
+
+def keep_masked_values(posted_headers, stored_headers):
+    """A header posted back as the mask keeps its stored value (the user did not change it)."""
+    for name, value in posted_headers.items():
+        if value == sender.MASK and name in stored_headers:
+            posted_headers[name] = stored_headers[name]
+
+
 def latest_submission(form):
     return db.session.scalar(
         scoped(Submission, form.workspace_id).where(Submission.form_id == form.id)

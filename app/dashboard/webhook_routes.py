@@ -10,6 +10,8 @@ from app.dashboard.forms import ConfirmForm, WebhookUrlForm
 from app.dashboard.webhook_editor import (
     OPERATOR_CHOICES,
     header_row_errors,
+    keep_masked_values,
+    masked_settings,
     read_editor,
     settings_of,
     state_from_settings,
@@ -102,6 +104,8 @@ def _editor_for(state):
 def _save(form, webhook, editor):
     """Validate the posted editor; save and redirect, or re-render with field errors (422)."""
     state = read_editor(request.form)
+    if webhook is not None:
+        keep_masked_values(state.data["headers"], webhook.headers or {})
     if not editor.validate_on_submit():
         return _render_editor(form, editor, state, webhook, status=422)
     clean, errors, warnings = validate_webhook(
@@ -171,7 +175,7 @@ def webhook_edit(form_id, webhook_id):
     webhook = webhook_or_404(form, webhook_id)
     if request.method == "POST":
         return _save(form, webhook, WebhookEditorForm())
-    state = state_from_settings(settings_of(webhook))
+    state = state_from_settings(masked_settings(settings_of(webhook)))
     recent = db.session.scalars(
         select(Delivery).where(Delivery.webhook_id == webhook.id).order_by(Delivery.id.desc()).limit(RECENT_DELIVERIES)
     ).all()

@@ -16,6 +16,7 @@ from app.models import Attempt, Delivery
 from app.models.base import utcnow
 from app.models.webhooks import OPEN_STATUSES
 from app.observability import autodisable
+from app.redaction import redact
 from app.version import __version__
 
 log = logging.getLogger(__name__)
@@ -91,11 +92,11 @@ def _record(delivery_id, prepared, outcome, started_at):
     return Attempt(
         delivery_id=delivery_id, at=started_at,
         request={
-            "method": prepared.method, "url": masked_url(prepared.url),
+            "method": prepared.method, "url": masked_url(redact(prepared.url)),
             "headers": masked_headers(prepared.headers),
             "body": prepared.body.decode("utf-8", errors="replace"),
         },
-        response=response, error=outcome.error or None,
+        response=response, error=redact(outcome.error) if outcome.error else None,
         error_class=outcome.error_class, duration_ms=outcome.duration_ms,
     )
 

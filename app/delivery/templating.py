@@ -82,6 +82,34 @@ def _unsafe_attributes(ast):
             yield name
 
 
+# What a template may contain: names, constants, safe filters and tests, if. No calls, no loops and
+# no arithmetic, so no template can run code or blow up in time or memory ('x' * 10**9, 9**9**9).
+ALLOWED_NODES = (
+    nodes.Template, nodes.Output, nodes.TemplateData, nodes.Name, nodes.Getattr, nodes.Getitem, nodes.Const,
+    nodes.Filter, nodes.Test, nodes.If, nodes.CondExpr, nodes.Compare, nodes.Operand, nodes.Not,
+    nodes.And, nodes.Or, nodes.Concat, nodes.List, nodes.Tuple, nodes.Keyword, nodes.Slice,
+)
+ALLOWED_FILTERS = {
+    "default", "d", "lower", "upper", "trim", "title", "capitalize", "join", "first", "last", "length", "count",
+    "striptags", "urlencode", "string", "int", "float", "round", "abs", "escape", "e", "truncate",
+    "wordcount", "list", "sort", "unique", "reverse", "tojson",
+}
+ALLOWED_TESTS = {
+    "defined", "undefined", "none", "number", "string", "equalto", "eq", "ne", "in", "sameas", "odd", "even",
+    "lower", "upper", "boolean", "true", "false", "iterable", "mapping", "sequence", "divisibleby",
+}
+
+
+def _refuse_unsupported(ast):
+    for node in ast.find_all(nodes.Node):
+        if not isinstance(node, ALLOWED_NODES):
+            raise TemplateError(f"templates support names, filters and if; not {type(node).__name__.lower()}")
+        if isinstance(node, nodes.Filter) and node.name not in ALLOWED_FILTERS:
+            raise TemplateError(f"the filter '{node.name}' is not available in templates")
+        if isinstance(node, nodes.Test) and node.name not in ALLOWED_TESTS:
+            raise TemplateError(f"the test '{node.name}' is not available in templates")
+
+
 def check_template(source, field_keys=()):
     """Validate a template for saving; return warnings about unknown names.
 
@@ -97,6 +125,7 @@ def check_template(source, field_keys=()):
     unsafe = sorted(set(_unsafe_attributes(ast)))
     if unsafe:
         raise TemplateError(f"template may not use private attributes: {', '.join(unsafe)}")
+    _refuse_unsupported(ast)
     known = set(field_keys) | KNOWN_ROOTS
     unknown = sorted(set(meta.find_undeclared_variables(ast)) - known)
     try:

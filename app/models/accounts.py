@@ -30,12 +30,22 @@ class User(UserMixin, db.Model):
     id: Mapped[str] = id_column("usr")
     email: Mapped[str] = mapped_column(String(254), unique=True, index=True)
     password_hash: Mapped[str] = mapped_column(String(255))
+    # part of every session's user id: replacing it ends every session (logout, password change)
+    session_token: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(16))
     created_at = created_at_column()
 
     memberships = relationship("Membership", back_populates="user", cascade="all, delete-orphan")
 
     def set_password(self, password):
         self.password_hash = generate_password_hash(password)
+        self.end_sessions()
+
+    def end_sessions(self):
+        """Invalidate every session and remember-me cookie issued so far."""
+        self.session_token = secrets.token_hex(16)
+
+    def get_id(self):
+        return f"{self.id}:{self.session_token}"
 
     def check_password(self, password):
         return check_password_hash(self.password_hash, password)

@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.crypto import EncryptedJSON, EncryptedText
 from app.extensions import db
 from app.models.base import UTCDateTime, created_at_column, id_column, json_column, utcnow
 
@@ -29,22 +30,25 @@ class Webhook(db.Model):
     id: Mapped[str] = id_column("wh")
     workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), index=True)
     form_id: Mapped[str] = mapped_column(ForeignKey("forms.id", ondelete="CASCADE"), index=True)
-    url: Mapped[str] = mapped_column(Text)
+    # URLs and header values can carry credentials (bot tokens, bearer tokens): encrypted at rest
+    url: Mapped[str] = mapped_column(EncryptedText)
     method: Mapped[str] = mapped_column(String(8), default="POST")
     format: Mapped[str] = mapped_column(String(16), default="json")
-    headers = json_column(dict)
+    headers = mapped_column(EncryptedJSON, default=dict, nullable=False)
     body_template: Mapped[str | None] = mapped_column(Text, nullable=True)
     events = json_column(lambda: ["submission.created"])
     conditions = json_column(lambda: None, nullable=True)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     disabled_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
-    secret: Mapped[str] = mapped_column(String(100), default=new_secret)
-    previous_secret: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    secret: Mapped[str] = mapped_column(EncryptedText, default=new_secret)
+    previous_secret: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
     previous_secret_expires_at = mapped_column(UTCDateTime(), nullable=True)
     created_at = created_at_column()
     updated_at = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     form = relationship("Form", back_populates="webhooks")
+
+    ENCRYPTED_COLUMNS = ("url", "headers", "secret", "previous_secret")
 
     def signing_secrets(self, now=None):
         """The secrets that sign right now: the current one, plus the old one during rotation."""

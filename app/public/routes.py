@@ -4,6 +4,7 @@ from flask import current_app, jsonify, redirect, render_template, request, url_
 from flask_login import current_user
 from sqlalchemy.exc import OperationalError
 
+from app import quotas
 from app.delivery import outbox
 from app.errors import ApiError, wants_json
 from app.extensions import csrf, db, limiter
@@ -107,6 +108,7 @@ def submit(public_id):
         answers=clean_answers(form, wtf_form), meta=submission_meta(request, formdata),
     )
     try:
+        quotas.check_submission_quota(form.workspace_id)
         db.session.add(submission)
         deliveries = outbox.add_submission_deliveries(form, submission)
         db.session.commit()

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 5f70583839ec
+Revision ID: e59088cd4ffe
 Revises: 
-Create Date: 2026-11-28 06:30:35.612407
+Create Date: 2026-11-28 07:03:31.944806
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '5f70583839ec'
+revision = 'e59088cd4ffe'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -22,6 +22,7 @@ def upgrade():
     sa.Column('id', sa.String(length=32), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
     sa.Column('password_hash', sa.String(length=255), nullable=False),
+    sa.Column('session_token', sa.String(length=32), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
@@ -133,6 +134,20 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_memberships_user_id'), ['user_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_memberships_workspace_id'), ['workspace_id'], unique=False)
 
+    op.create_table('password_reset_tokens',
+    sa.Column('id', sa.String(length=32), nullable=False),
+    sa.Column('user_id', sa.String(length=32), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('used_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('password_reset_tokens', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_password_reset_tokens_token_hash'), ['token_hash'], unique=True)
+        batch_op.create_index(batch_op.f('ix_password_reset_tokens_user_id'), ['user_id'], unique=False)
+
     op.create_table('captured_requests',
     sa.Column('id', sa.String(length=32), nullable=False),
     sa.Column('bin_id', sa.String(length=32), nullable=False),
@@ -191,14 +206,14 @@ def upgrade():
     sa.Column('url', sa.Text(), nullable=False),
     sa.Column('method', sa.String(length=8), nullable=False),
     sa.Column('format', sa.String(length=16), nullable=False),
-    sa.Column('headers', sa.JSON(), nullable=False),
+    sa.Column('headers', sa.Text(), nullable=False),
     sa.Column('body_template', sa.Text(), nullable=True),
     sa.Column('events', sa.JSON(), nullable=False),
     sa.Column('conditions', sa.JSON(), nullable=True),
     sa.Column('enabled', sa.Boolean(), nullable=False),
     sa.Column('disabled_reason', sa.Text(), nullable=True),
-    sa.Column('secret', sa.String(length=100), nullable=False),
-    sa.Column('previous_secret', sa.String(length=100), nullable=True),
+    sa.Column('secret', sa.Text(), nullable=False),
+    sa.Column('previous_secret', sa.Text(), nullable=True),
     sa.Column('previous_secret_expires_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=True),
@@ -306,6 +321,11 @@ def downgrade():
         batch_op.drop_index('ix_captured_requests_bin_id_id')
 
     op.drop_table('captured_requests')
+    with op.batch_alter_table('password_reset_tokens', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_password_reset_tokens_user_id'))
+        batch_op.drop_index(batch_op.f('ix_password_reset_tokens_token_hash'))
+
+    op.drop_table('password_reset_tokens')
     with op.batch_alter_table('memberships', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_memberships_workspace_id'))
         batch_op.drop_index(batch_op.f('ix_memberships_user_id'))

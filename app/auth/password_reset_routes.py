@@ -1,0 +1,75 @@
+"""Forgotten passwords: an emailed link with a single-use token that expires."""
+
+import logging
+from datetime import timedelta
+
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_limiter.util import get_remote_address
+from sqlalchemy import select, update
+
+from app.auth import bp
+from app.auth.forms import ForgotPasswordForm, ResetPasswordForm
+from app.extensions import db, limiter
+from app.models import PasswordResetToken, User
+from app.models.base import utcnow
+from app.models.password_resets import hash_reset_token
+from app.observability.mail import send_mail
+
+log = logging.getLogger(__name__)
+SENT_MESSAGE = "If an account exists for that address, we have emailed it a link to choose a new password."
+
+
+def _email_reset_link(user):
+    ttl = timedelta(seconds=current_app.config["PASSWORD_RESET_TTL"])
+    row, token = PasswordResetToken.issue(user, ttl)
+    db.session.add(row)
+    db.session.commit()
+    link = current_app.config["BASE_URL"] + url_for("auth.password_reset", token=token)
+    minutes = int(ttl.total_seconds() // 60)
+    return send_mail(
+        [user.email], "Reset your Formhook password",
+        f"Someone asked to reset the password of your Formhook account.\n\n"
+        f"Choose a new password here (the link works once, for {minutes} minutes):\n{link}\n\n"
+        "If it was not you, ignore this message; your password stays as it is.\n",
+    )
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit("5/minute;30/hour", key_func=get_remote_address, methods=["POST"])
+def password_forgot():
+    """Email a reset link; the answer is the same whether the account exists or not."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        user = db.session.scalar(select(User).where(User.email == form.email.data.strip().lower()))
+        if user is not None and not _email_reset_link(user):
+            # the mail server is down: say the same (no account probing), keep the cause for the operator
+            log.error("could not send a password reset mail")
+        flash(SENT_MESSAGE, "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/password_forgot.html", form=form), 422 if form.errors else 200
+
+
+def _usable_token_or_404(token):
+    row = db.session.scalar(select(PasswordResetToken).where(PasswordResetToken.token_hash == hash_reset_token(token)))
+    if row is None or not row.usable():
+        abort(404, "This reset link has expired or was already used. Ask for a new one.")
+    return row
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def password_reset(token):
+    """Choose a new password with a valid link; every session and every other link ends."""
+    row = _usable_token_or_404(token)
+    form = ResetPasswordForm(row.user.email)
+    if form.validate_on_submit():
+        now = utcnow()
+        db.session.execute(
+            update(PasswordResetToken)
+            .where(PasswordResetToken.user_id == row.user_id, PasswordResetToken.used_at.is_(None))
+            .values(used_at=now)
+        )
+        row.user.set_password(form.password.data)
+        db.session.commit()
+        flash("Your password was changed. Log in with the new one.", "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/password_reset.html", form=form), 422 if form.errors else 200

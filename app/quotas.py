@@ -1,0 +1,111 @@
+"""Per-workspace quotas: submissions per month and webhooks per form; over them, a clear 429."""
+
+from datetime import UTC, datetime
+
+from flask import render_template, request
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
+
+from app.errors import ApiError, error_response, wants_json
+from app.extensions import db
+from app.models import Submission, Webhook
+from app.models.base import utcnow
+
+
+class QuotaExceeded(ApiError):
+    """A request that would go over a workspace quota: refused out loud, never dropped."""
+
+    def __init__(self, message, retry_after=None):
+        headers = {"Retry-After": str(retry_after)} if retry_after else None
+        super().__init__(429, message, code="quota_exceeded", headers=headers)
+
+
+def month_bounds(now=None):
+    """The first instant of this UTC month and of the next."""
+    now = now or utcnow()
+    start = datetime(now.year, now.month, 1, tzinfo=UTC)
+    following = datetime(now.year + now.month // 12, now.month % 12 + 1, 1, tzinfo=UTC)
+    return start, following
+
+
+def submissions_this_month(workspace_id):
+    start, _ = month_bounds()
+    return db.session.scalar(
+        select(func.count()).select_from(Submission)
+        .where(Submission.workspace_id == workspace_id, Submission.created_at >= start)
+    )
+
+
+def submission_limit():
+    from flask import current_app
+
+    return current_app.config["QUOTA_SUBMISSIONS_PER_MONTH"]
+
+
+def check_submission_quota(workspace_id):
+    """Raise QuotaExceeded when the workspace has used this month's submissions."""
+    limit = submission_limit()
+    if submissions_this_month(workspace_id) >= limit:
+        _, following = month_bounds()
+        raise QuotaExceeded(
+            f"this form's workspace has received its {limit} submissions for this month; "
+            "nothing was stored — try again next month or ask the form's owner to raise the limit",
+            retry_after=int((following - utcnow()).total_seconds()) + 1,
+        )
+
+
+def check_webhook_quota(session, new_webhooks):
+    """Raise QuotaExceeded when adding new_webhooks would put a form over QUOTA_WEBHOOKS_PER_FORM."""
+    from flask import current_app
+
+    limit = current_app.config["QUOTA_WEBHOOKS_PER_FORM"]
+    adding = {}
+    for webhook in new_webhooks:
+        adding[webhook.form_id] = adding.get(webhook.form_id, 0) + 1
+    for form_id, count in adding.items():
+        with session.no_autoflush:
+            existing = session.scalar(select(func.count()).select_from(Webhook).where(Webhook.form_id == form_id))
+        if existing + count > limit:
+            raise QuotaExceeded(f"a form can have at most {limit} webhooks; delete one before adding another")
+
+
+def _refuse_webhooks_over_quota(session, _flush_context, _instances):
+    new_webhooks = [obj for obj in session.new if isinstance(obj, Webhook)]
+    if new_webhooks:
+        check_webhook_quota(session, new_webhooks)
+
+
+def quota_banner(workspace_id):
+    """The dashboard's warning when a quota is reached (or nearly), else None."""
+    used, limit = submissions_this_month(workspace_id), submission_limit()
+    if used >= limit:
+        return (f"This workspace has used all {limit} submissions of this month: new submissions are refused "
+                "with an error (none are silently dropped) until next month.")
+    if used >= 0.9 * limit:
+        return f"This workspace has used {used} of its {limit} submissions this month."
+    return None
+
+
+def init_app(app):
+    """Enforce webhook quotas on every flush, answer QuotaExceeded as JSON or a page, show the banner."""
+    if not event.contains(Session, "before_flush", _refuse_webhooks_over_quota):
+        event.listen(Session, "before_flush", _refuse_webhooks_over_quota)
+
+    @app.errorhandler(QuotaExceeded)
+    def handle_quota_exceeded(error):
+        db.session.rollback()
+        if wants_json():
+            return error_response(error.status, error.message, code=error.code, headers=error.headers)
+        template = "public/quota_exceeded.html" if request.blueprint == "public" else "error_quota.html"
+        return render_template(template, message=error.message), error.status, error.headers
+
+    @app.context_processor
+    def inject_quota_banner():
+        from flask_login import current_user
+
+        from app.auth.workspaces import current_membership
+
+        if request.blueprint != "dashboard" or not current_user.is_authenticated:
+            return {}
+        membership = current_membership()
+        return {"quota_banner": quota_banner(membership.workspace_id) if membership else None}

@@ -1,0 +1,54 @@
+"""Browser-facing security headers: a nonce-based CSP, framing rules, nosniff and referrer policy."""
+
+import secrets
+
+from flask import g, request
+
+# the hosted form is meant to be framed by any site (embed.js); nothing else may be framed
+# (the embed script and static files are not pages, so framing them is harmless)
+FRAMEABLE_ENDPOINTS = {"public.show", "public.submit", "public.embed_script", "static"}
+DASHBOARD_CSP = (
+    "default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+# a hosted form may redirect to the customer's thank-you page after a post, so form-action stays open
+HOSTED_FORM_CSP = (
+    "default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; frame-ancestors *"
+)
+API_CSP = "default-src 'none'; frame-ancestors 'none'"
+
+
+def csp_nonce():
+    """This request's CSP nonce, for the rare <script nonce="{{ csp_nonce() }}"> a page needs."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return g.csp_nonce
+
+
+def _policy_for(endpoint, path):
+    if endpoint in FRAMEABLE_ENDPOINTS:
+        return HOSTED_FORM_CSP
+    if path.startswith("/api/"):
+        return API_CSP
+    return DASHBOARD_CSP
+
+
+def add_security_headers(response):
+    """Set the headers on every response; hosted forms differ only in who may frame them."""
+    headers = response.headers
+    policy = _policy_for(request.endpoint, request.path)
+    headers["Content-Security-Policy"] = policy.format(nonce=csp_nonce())
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+    if policy is not HOSTED_FORM_CSP:
+        headers["X-Frame-Options"] = "DENY"
+    if request.is_secure:
+        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    return response
+
+
+def init_app(app):
+    """Register the headers and the csp_nonce() template helper."""
+    app.after_request(add_security_headers)
+    app.add_template_global(csp_nonce)

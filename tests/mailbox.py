@@ -1,0 +1,40 @@
+"""A real SMTP server on 127.0.0.1 (aiosmtpd) that keeps every message it receives."""
+
+import email
+import socket
+import threading
+import time
+
+from aiosmtpd.controller import Controller
+
+
+class Mailbox:
+    """Collect messages; wait_for(n) blocks until n have arrived."""
+
+    def __init__(self):
+        self.messages = []
+        self._arrived = threading.Condition()
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    @property
+    def url(self):
+        return f"smtp://127.0.0.1:{self.port}"
+
+    async def handle_DATA(self, server, session, envelope):
+        with self._arrived:
+            self.messages.append(email.message_from_bytes(envelope.content))
+            self._arrived.notify_all()
+        return "250 OK"
+
+    def wait_for(self, count, timeout=10):
+        deadline = time.monotonic() + timeout
+        with self._arrived:
+            while len(self.messages) < count:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"{len(self.messages)} message(s) arrived, expected {count}")
+                self._arrived.wait(left)
+            return list(self.messages)
