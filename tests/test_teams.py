@@ -7,6 +7,7 @@ from app.extensions import db
 from app.models import Form, Invitation, Membership, User
 from app.models.base import utcnow
 from tests.conftest import TEST_PASSWORD, csrf_token_from, make_form
+from tests.mailbox import Mailbox
 
 
 def invite(client, email, role="member"):
@@ -215,3 +216,18 @@ def test_member_of_two_workspaces_can_leave_one(app, client, accounts):
     with app.app_context():
         user = db.session.scalar(db.select(User).where(User.email == "bo@example.com"))
         assert [m.workspace.name for m in user.memberships] == ["Bo's"]
+
+
+def test_invitation_is_emailed_to_the_invitee(app, client, accounts):
+    box = Mailbox()
+    box.controller.start()
+    app.config["MAIL_URL"] = box.url
+    try:
+        accounts.user("owner@example.com", "Acme")
+        accounts.login(client, "owner@example.com")
+        link = invite(client, "zoe@example.com", "admin")
+        (message,) = box.wait_for(1)
+    finally:
+        box.controller.stop()
+    assert message["To"] == "zoe@example.com" and "Acme" in message["Subject"]
+    assert link in message.get_payload(decode=True).decode()

@@ -10,6 +10,7 @@ from app.auth.workspaces import current_membership, current_workspace_id
 from app.dashboard.forms import ConfirmForm
 from app.extensions import db
 from app.models import Invitation, Membership, User
+from app.observability.mail import send_mail
 from app.tenancy import get_scoped_or_404, scoped
 
 
@@ -49,10 +50,19 @@ def members():
     return _render_members()
 
 
+def _mail_invitation(email, workspace_name, inviter, role, link):
+    """Mail the invitation link; False when mail could not be sent (the inviter still sees the link)."""
+    body = (
+        f"{inviter} invited you to join the workspace “{workspace_name}” on Formhook as {role}.\n\n"
+        f"Accept the invitation (single use, valid 7 days):\n{link}\n"
+    )
+    return send_mail([email], f"Join {workspace_name} on Formhook", body)
+
+
 @bp.route("/workspace/invitations", methods=["POST"])
 @login_required
 def invite():
-    """Invite someone by email; the single-use link is shown to the inviter."""
+    """Invite someone by email: the single-use link is mailed to them and shown to the inviter."""
     membership = current_membership()
     if not can_manage(membership):
         abort(403)
@@ -68,7 +78,9 @@ def invite():
     db.session.add(invitation)
     db.session.commit()
     link = url_for("auth.accept_invitation", token=token, _external=True)
-    flash(f"Invitation created for {email} as {invitation.role}. Send them this link "
+    mailed = _mail_invitation(email, membership.workspace.name, current_user.email, invitation.role, link)
+    how = "emailed to" if mailed else "created for"
+    flash(f"Invitation {how} {email} as {invitation.role}. You can also send them this link "
           f"(single use, valid 7 days): {link}", "success")
     return redirect(url_for("auth.members"))
 
