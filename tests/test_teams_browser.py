@@ -34,7 +34,7 @@ def test_invite_join_and_switch_workspace(app, accounts, browser, live_url):  # 
     owner.get_by_label("Role").select_option("admin")
     owner.get_by_role("button", name="Create invitation link").click()
     flash = owner.locator(".flash-success")
-    expect(flash).to_contain_text("Send them this link")
+    expect(flash).to_contain_text("send them this link")
     link = re.search(r"http://\S+/invite/\S+", flash.inner_text()).group(0)
     expect(owner.locator("#pending-invitations")).to_contain_text("bo@example.com")
     screenshot(owner, "team.png")
