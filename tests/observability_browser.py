@@ -3,11 +3,10 @@
 The Chromium itself is the session-wide `browser` of tests/browser_support.py.
 """
 
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
+from tests.browser_support import ServerThread
 from tests.conftest import TEST_PASSWORD
 
 
@@ -15,12 +14,8 @@ from tests.conftest import TEST_PASSWORD
 def live_server(app):
     """Serve app on 127.0.0.1 with CSRF on, as in production; yield its base URL."""
     app.config["WTF_CSRF_ENABLED"] = True
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(10)
+    with ServerThread(app) as server:
+        yield server.url
 
 
 @pytest.fixture

@@ -1,11 +1,9 @@
 """The webhook editor in a real Chromium: live preview, variable picker, test event, secret."""
 
-import threading
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
 from app.extensions import db
 from app.models import Webhook
@@ -27,14 +25,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.app_config(WTF_CSRF_ENABLED=True)
 
 
 @pytest.fixture
-def live_url(app):
-    """The app served on 127.0.0.1 by a threaded werkzeug server for the test's duration."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(10)
+def live_url(live_server):
+    """The app served on 127.0.0.1 for the test's duration (tests/browser_support.py)."""
+    return live_server
 
 
 @pytest.fixture
