@@ -8,16 +8,19 @@ connection pool all stay per name, while a DNS answer that changes between
 saving and sending (rebinding) cannot slip through.
 """
 
+import asyncio
 import ipaddress
 import socket
 import ssl
+import threading
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-import httpcore
-import httpx
+import aiohttp
+from aiohttp.abc import AbstractResolver
+from yarl import URL
 
 MAX_RESPONSE_BYTES = 64 * 1024
 CGNAT = ipaddress.ip_network("100.64.0.0/10")
@@ -122,35 +125,24 @@ def check_url_for_saving(url, allowed_networks=()):
             raise
 
 
-class CheckingBackend(httpcore.SyncBackend):
-    """Opens every connection to an address that passed the check, never to a fresh DNS answer."""
+class CheckingResolver(AbstractResolver):
+    """aiohttp's resolver: every connection goes to an address that passed the check, never a fresh DNS answer."""
 
     def __init__(self, allowed_networks=()):
         self.allowed_networks = tuple(allowed_networks)
 
-    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
-        last_error = None
-        for address in checked_addresses(host, port, self.allowed_networks):
-            try:
-                return super().connect_tcp(address, port, timeout, local_address, socket_options)
-            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
-                last_error = exc  # the next checked address may answer
-        raise last_error
+    async def resolve(self, host, port=0, family=socket.AF_INET):
+        loop = asyncio.get_running_loop()
+        # getaddrinfo blocks; the loop keeps serving other deliveries meanwhile
+        addresses = await loop.run_in_executor(None, checked_addresses, host, port, self.allowed_networks)
+        return [
+            {"hostname": host, "host": address, "port": port,
+             "family": socket.AF_INET6 if ":" in address else socket.AF_INET, "proto": 0, "flags": 0}
+            for address in addresses
+        ]
 
-
-class CheckingHTTPTransport(httpx.HTTPTransport):
-    """httpx's transport over a pool whose connections go through CheckingBackend."""
-
-    def __init__(self, allowed_networks=(), verify=True, max_connections=100):
-        super().__init__(verify=verify, trust_env=False)
-        self._pool.close()
-        self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(verify=verify, trust_env=False),
-            max_connections=max_connections,
-            max_keepalive_connections=max_connections,
-            keepalive_expiry=5.0,
-            network_backend=CheckingBackend(allowed_networks),
-        )
+    async def close(self):
+        return None
 
 
 @dataclass
@@ -169,86 +161,138 @@ class Outcome:
 def _describe_error(exc, timeout):
     """A plain-language message and a short error class for a failed request."""
     text = str(exc)
-    chain = [exc, exc.__cause__, exc.__context__]
-    if isinstance(exc, httpx.TimeoutException):
+    chain = [exc, exc.__cause__, exc.__context__, getattr(exc, "os_error", None)]
+    if isinstance(exc, TimeoutError | aiohttp.ServerTimeoutError):
         return f"timed out after {timeout:g} s", "timeout"
-    if any(isinstance(item, ssl.SSLCertVerificationError) for item in chain) or "CERTIFICATE_VERIFY_FAILED" in text:
+    if isinstance(exc, aiohttp.ClientConnectorCertificateError) or any(
+        isinstance(item, ssl.SSLCertVerificationError) for item in chain
+    ) or "CERTIFICATE_VERIFY_FAILED" in text:
         return f"TLS certificate not trusted: {text}", "tls"
-    if any(isinstance(item, ssl.SSLError) for item in chain) or "SSL" in text:
+    if isinstance(exc, aiohttp.ClientSSLError) or any(isinstance(item, ssl.SSLError) for item in chain):
         return f"TLS error: {text}", "tls"
-    if "refused" in text.lower():
+    if any(isinstance(item, ConnectionRefusedError) for item in chain) or "refused" in text.lower():
         return "connection refused", "connection_refused"
-    if isinstance(exc, httpx.RemoteProtocolError):
-        return f"bad HTTP response: {text}", "protocol"
+    if isinstance(exc, aiohttp.ServerDisconnectedError | aiohttp.ClientPayloadError | aiohttp.ClientResponseError):
+        return f"bad HTTP response: {text or type(exc).__name__}", "protocol"
     return f"connection failed: {text or type(exc).__name__}", "connection"
 
 
-def _header_bytes(headers):
-    # header values may carry any answer; send them as UTF-8 rather than fail on non-ASCII
-    return {name: value.encode("utf-8") if isinstance(value, str) else value for name, value in headers.items()}
+class AsyncTransport:
+    """The sending core: one keep-alive pool per worker process, on the worker's event loop.
 
-
-class Transport:
-    """A pooled, thread-safe client that only talks to checked addresses."""
+    No proxy from the environment, no redirects, no decompression (a compressed answer could
+    expand far past the cap), and a body read stops at MAX_RESPONSE_BYTES.
+    """
 
     def __init__(self, timeout=15.0, allowed_networks=(), max_connections=100, verify=True):
         self.timeout = timeout
         self.allowed_networks = tuple(allowed_networks)
-        self.client = httpx.Client(
-            transport=CheckingHTTPTransport(self.allowed_networks, verify, max_connections),
-            trust_env=False,  # never a proxy from the environment
-            follow_redirects=False,
-            timeout=httpx.Timeout(timeout),
+        self._max_connections = max_connections
+        self._verify = verify
+        self._session = None
+
+    def _open(self):
+        ssl_setting = self._verify if isinstance(self._verify, ssl.SSLContext) else (None if self._verify else False)
+        connector = aiohttp.TCPConnector(
+            limit=self._max_connections, limit_per_host=0, use_dns_cache=False, keepalive_timeout=5.0,
+            resolver=CheckingResolver(self.allowed_networks), ssl=ssl_setting,
+        )
+        return aiohttp.ClientSession(
+            connector=connector, trust_env=False, auto_decompress=False, cookie_jar=aiohttp.DummyCookieJar(),
+            skip_auto_headers=("Accept-Encoding",), timeout=aiohttp.ClientTimeout(total=self.timeout),
         )
 
-    def close(self):
-        self.client.close()
+    async def close(self):
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
 
-    def send(self, method, url, headers, body):
+    async def send(self, method, url, headers, body):
         """Send one request; never raises for network trouble, returns an Outcome."""
         started = time.monotonic()
         outcome = Outcome()
         try:
-            split_url(url)
-            request_headers = {**_header_bytes(headers), "Accept-Encoding": "identity"}
-            # raw bytes only (identity): a compressed response could expand far past the cap
-            request = self.client.build_request(
-                method, url, headers=request_headers, content=body if method != "GET" else None,
-            )
-            response = self.client.send(request, stream=True)
-            try:
-                outcome.status = response.status_code
-                outcome.headers = dict(response.headers)
+            _, host, port = split_url(url)
+            if _is_literal(host):
+                # aiohttp does not ask the resolver about an IP literal: check it here
+                checked_addresses(host, port, self.allowed_networks)
+            if self._session is None:
+                self._session = self._open()
+            request_headers = {**headers, "Accept-Encoding": "identity"}
+            # encoded=True: the rendered URL goes out byte for byte, as its template escaped it
+            async with self._session.request(
+                method, URL(url, encoded=True), headers=request_headers, data=body if method != "GET" else None,
+                allow_redirects=False,
+            ) as response:
+                outcome.status = response.status
+                outcome.headers = _lowercase_headers(response.headers)
                 outcome.address = _peer_address(response)
-                outcome.body = _read_capped(response, started + self.timeout)
-            finally:
-                response.close()
+                outcome.body = await _read_capped(response, started + self.timeout)
         except AddressRefused as exc:
             outcome.error, outcome.error_class = str(exc), exc.error_class
-        except httpx.InvalidURL as exc:
+        except aiohttp.InvalidURL as exc:
             outcome.error, outcome.error_class = f"invalid URL: {exc}", "invalid_url"
-        except httpx.HTTPError as exc:
+        except (TimeoutError, aiohttp.ClientError, OSError, ValueError) as exc:
             outcome.error, outcome.error_class = _describe_error(exc, self.timeout)
         outcome.duration_ms = int((time.monotonic() - started) * 1000)
         return outcome
 
 
+class Transport:
+    """The same client for synchronous callers (RQ's own workers, tools): a private loop thread."""
+
+    def __init__(self, timeout=15.0, allowed_networks=(), max_connections=100, verify=True):
+        self.timeout = timeout
+        self.core = AsyncTransport(timeout, allowed_networks, max_connections, verify)
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="formhook-transport", daemon=True)
+        self._thread.start()
+
+    def send(self, method, url, headers, body):
+        return asyncio.run_coroutine_threadsafe(self.core.send(method, url, headers, body), self._loop).result()
+
+    def close(self):
+        asyncio.run_coroutine_threadsafe(self.core.close(), self._loop).result()
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(5)
+        self._loop.close()
+
+
+def _lowercase_headers(headers):
+    """Response headers as a dict of lowercase names; repeated headers joined as HTTP allows."""
+    merged = {}
+    for name, value in headers.items():
+        name = name.lower()
+        merged[name] = f"{merged[name]}, {value}" if name in merged else value
+    return merged
+
+
+def _is_literal(host):
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
 def _peer_address(response):
-    stream = response.extensions.get("network_stream")
-    peer = stream.get_extra_info("server_addr") if stream is not None else None
+    # the protocol outlives the connection, which a closing server's short answer releases at once
+    protocol = getattr(response, "_protocol", None)
+    transport = protocol.transport if protocol is not None else None
+    peer = transport.get_extra_info("peername") if transport is not None else None
     return peer[0] if peer else None
 
 
-def _read_capped(response, deadline):
+async def _read_capped(response, deadline):
     """Read at most MAX_RESPONSE_BYTES of the body before the deadline, then stop."""
     chunks, size = [], 0
-    for chunk in response.iter_raw():
+    async for chunk in response.content.iter_chunked(MAX_RESPONSE_BYTES):
         chunks.append(chunk)
         size += len(chunk)
         if size >= MAX_RESPONSE_BYTES:
             break
         if time.monotonic() > deadline:
-            raise httpx.ReadTimeout("the response body did not finish in time")
+            raise TimeoutError("the response body did not finish in time")
     return excerpt(b"".join(chunks))
 
 
