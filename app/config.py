@@ -64,7 +64,9 @@ class Config:
             env.get("WEBHOOK_RETRY_SCHEDULE") or DEFAULT_RETRY_SCHEDULE
         )
         self.WEBHOOK_TIMEOUT = float(env.get("WEBHOOK_TIMEOUT", "15"))
-        self.WORKER_CONCURRENCY = int(env.get("WORKER_CONCURRENCY", "64"))
+        self.WORKER_CONCURRENCY = int(env.get("WORKER_CONCURRENCY", "100"))
+        # one endpoint (webhook) never holds more of a worker process's slots than this
+        self.WORKER_ENDPOINT_CONCURRENCY = int(env.get("WORKER_ENDPOINT_CONCURRENCY", "8"))
         self.SUBMISSION_MAX_BYTES = int(env.get("SUBMISSION_MAX_BYTES", "1048576"))
         self.PUBLIC_RATE_LIMIT = env.get("PUBLIC_RATE_LIMIT", "60/minute")
         self.API_RATE_LIMIT = env.get("API_RATE_LIMIT", "600/minute")

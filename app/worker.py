@@ -1,11 +1,15 @@
-"""The delivery worker: RQ inside the app context, with scheduler and sweep."""
+"""The delivery worker process: the batching runner over RQ's queue, plus scheduler, sweep and heartbeat."""
 
 import logging
+import os
+import signal
+import socket
 import threading
 
-from rq import SimpleWorker
+from rq.scheduler import RQScheduler
 
 from app.delivery import jobs
+from app.delivery.runner import DeliveryRunner
 from app.observability.heartbeat import start_heartbeat
 
 log = logging.getLogger(__name__)
@@ -27,19 +31,44 @@ def sweep_once(app):
             log.debug("sweep lock already gone")
 
 
-def start_sweeper(app, stop_event):
-    """Sweep every SWEEP_INTERVAL seconds so a lost Redis or killed worker loses nothing."""
+def _every(interval, stop_event, name, work):
+    """Run work every interval seconds in a daemon thread until stop_event is set."""
 
     def loop():
-        while not stop_event.wait(app.config["SWEEP_INTERVAL"]):
+        while not stop_event.wait(interval):
             try:
-                sweep_once(app)
-            except Exception:  # keep sweeping through a passing Redis or database outage
-                log.exception("sweep failed; trying again next interval")
+                work()
+            except Exception:  # keep going through a passing Redis or database outage
+                log.exception("%s failed; trying again next interval", name)
 
-    thread = threading.Thread(target=loop, name="formhook-sweeper", daemon=True)
+    thread = threading.Thread(target=loop, name=f"formhook-{name}", daemon=True)
     thread.start()
     return thread
+
+
+def start_sweeper(app, stop_event):
+    """Sweep every SWEEP_INTERVAL seconds so a lost Redis or killed worker loses nothing."""
+    return _every(app.config["SWEEP_INTERVAL"], stop_event, "sweeper", lambda: sweep_once(app))
+
+
+def start_scheduler(app, stop_event):
+    """RQ's scheduler as a thread of this process: it dies with the worker, never orphaned.
+
+    One worker at a time holds the queue's scheduler lock and moves due scheduled jobs
+    (retries, deferred jobs) into the queue; the others try to take the lock every second.
+    """
+    scheduler = RQScheduler([app.task_queue], connection=app.redis)
+
+    def tick():
+        if scheduler.acquired_locks:
+            scheduler.heartbeat()  # refreshes the lock, or notices that another took it
+        else:
+            scheduler.acquire_locks()
+        if scheduler.acquired_locks:
+            scheduler.enqueue_scheduled_jobs()
+
+    _every(scheduler.interval, stop_event, "scheduler", tick)
+    return scheduler
 
 
 def run_worker(app, concurrency=None, burst=False):
@@ -47,11 +76,20 @@ def run_worker(app, concurrency=None, burst=False):
     jobs.bind_app(app)
     stop = threading.Event()
     start_heartbeat(app, stop)
+    runner = DeliveryRunner(app, app.task_queue, f"{socket.gethostname()}:{os.getpid()}", concurrency)
+    previous, scheduler = {}, None
     if not burst:
         sweep_once(app)
         start_sweeper(app, stop)
-    worker = SimpleWorker([app.task_queue], connection=app.redis)
+        scheduler = start_scheduler(app, stop)
+        for number in (signal.SIGINT, signal.SIGTERM):
+            previous[number] = signal.signal(number, lambda *_: runner.stop())
+    log.info("worker %s: %d deliveries in flight at most", runner.jobqueue.worker_name, runner.concurrency)
     try:
-        worker.work(burst=burst, with_scheduler=True, logging_level="INFO")
+        runner.run(burst=burst)
     finally:
         stop.set()
+        if scheduler is not None:
+            scheduler.release_locks()  # the next worker need not wait for the lock to expire
+        for number, handler in previous.items():
+            signal.signal(number, handler)

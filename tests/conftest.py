@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
-from rq import SimpleWorker
 from rq.scheduler import RQScheduler
 from sqlalchemy import select
 
@@ -21,6 +20,7 @@ from app.config import normalize_database_url
 from app.delivery import jobs
 from app.extensions import db
 from app.models import ApiKey, Delivery, Field, Form, Webhook
+from app.worker import run_worker
 from tests.api_support import api_client
 from tests.receiver import Receiver
 
@@ -205,7 +205,7 @@ def drain(app, rounds=20):
     scheduler = RQScheduler([queue], connection=app.redis)
     for _ in range(rounds):
         scheduler.enqueue_scheduled_jobs()
-        SimpleWorker([queue], connection=app.redis).work(burst=True, logging_level="WARNING")
+        run_worker(app, burst=True)
         with app.app_context():
             open_count = len(db.session.scalars(
                 select(Delivery.id).where(Delivery.status.in_(("pending", "retrying")))

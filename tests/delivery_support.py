@@ -1,11 +1,11 @@
 """Helpers for the delivery engine tests: submit, run one worker pass, read back deliveries."""
 
-from rq import SimpleWorker
 from sqlalchemy import select
 
 from app.delivery import jobs
 from app.extensions import db
 from app.models import Attempt, Delivery, Webhook
+from app.worker import run_worker
 from tests.conftest import make_form, make_webhook
 
 ANSWERS = {"name": "Ana", "email": "ana@example.com"}
@@ -28,7 +28,7 @@ def submit(client, public_id, answers=None):
 def work_once(app):
     """One burst of the real RQ worker over what is queued now (scheduled jobs stay scheduled)."""
     jobs.bind_app(app)
-    SimpleWorker([app.task_queue], connection=app.redis).work(burst=True, logging_level="WARNING")
+    run_worker(app, burst=True)
 
 
 def all_deliveries(app):

@@ -116,12 +116,9 @@ def test_cancel_stops_a_pending_retry(app, client, accounts, receiver):
 
 
 def drain_once(app):
-    from rq import SimpleWorker
+    from app.worker import run_worker
 
-    from app.delivery import jobs
-
-    jobs.bind_app(app)
-    SimpleWorker([app.task_queue], connection=app.redis).work(burst=True, logging_level="WARNING")
+    run_worker(app, burst=True)
 
 
 @pytest.mark.app_config(WEBHOOK_RETRY_SCHEDULE=[])

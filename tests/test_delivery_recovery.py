@@ -1,17 +1,22 @@
 """The database is the source of truth: the sweep recovers lost and dead jobs, and never doubles live ones."""
 
-from contextlib import contextmanager
+from collections import Counter
 from datetime import timedelta
 
+import pytest
 from rq.job import Job, JobStatus
+from rq.registry import ScheduledJobRegistry
 
 from app.delivery import jobs, outbox, sender
+from app.delivery.jobqueue import JobQueue
 from app.extensions import db
 from app.models import Delivery
 from app.models.base import utcnow
 from app.queueing import job_id_for
 from app.worker import sweep_once
-from tests.delivery_support import form_with_webhook, only_delivery, submit, work_once
+from tests.conftest import make_form, make_webhook
+from tests.delivery_support import all_deliveries, form_with_webhook, only_delivery, submit, work_once
+from tests.receiver import Receiver, Reply
 
 
 def _age(app, delivery_id, seconds):
@@ -118,30 +123,51 @@ def test_the_sweep_pages_through_every_due_delivery(app, client, accounts, recei
     assert len({request.headers["webhook-id"] for request in receiver.wait_for(5)}) == 5
 
 
-def test_a_slot_that_refuses_leaves_the_attempt_unclaimed(app, client, accounts, receiver):
-    class Busy(Exception):
-        pass
-
-    def busy_slot(webhook_id):
-        raise Busy(webhook_id)
-
-    _, public_id, webhook_id = form_with_webhook(app, accounts, f"{receiver.url}/hook")
-    submit(client, public_id)
-    delivery_id = only_delivery(app)["id"]
-    held = []
+def test_jobs_taken_by_a_worker_that_died_are_sent_by_the_sweep(app, client, accounts, receiver):
+    _, public_id, _ = form_with_webhook(app, accounts, f"{receiver.url}/hook")
+    for _ in range(3):
+        submit(client, public_id)
+    # a worker takes the jobs (RQ status "started") and is killed before claiming any
+    taken = JobQueue(app.task_queue, "dead-worker").take(10)
+    assert len(taken) == 3 and app.task_queue.count == 0
+    assert {Job.fetch(job_id, connection=app.redis).get_status() for job_id in taken} == {JobStatus.STARTED}
+    for delivery in all_deliveries(app):
+        _age(app, delivery["id"], 60)
     with app.app_context():
-        transport = jobs.get_transport(app)
-        schedule = app.config["WEBHOOK_RETRY_SCHEDULE"]
-        try:
-            sender.attempt_delivery(delivery_id, 1, transport, schedule, slot=busy_slot)
-        except Busy as refused:
-            held.append(str(refused))
-        assert held == [webhook_id] and receiver.requests == []
+        assert jobs.sweep() == 3
+    work_once(app)
+    assert len({request.headers["webhook-id"] for request in receiver.wait_for(3)}) == 3
+    assert {delivery["status"] for delivery in all_deliveries(app)} == {"succeeded"}
 
-        @contextmanager
-        def free_slot(webhook_id):
-            held.append("taken")
-            yield
 
-        sender.attempt_delivery(delivery_id, 1, transport, schedule, slot=free_slot)
-    assert held == [webhook_id, "taken"] and len(receiver.requests) == 1
+@pytest.mark.app_config(WORKER_ENDPOINT_CONCURRENCY=2, WEBHOOK_TIMEOUT=1, WEBHOOK_RETRY_SCHEDULE=[])
+def test_an_endpoint_that_hangs_holds_no_more_than_its_cap(app, client, accounts, receiver):
+    receiver.default = Reply(delay=3)  # longer than the timeout: every attempt to it hangs
+    _, workspace_id = accounts.user()
+    hanging_form, hanging_id = make_form(app, workspace_id)
+    make_webhook(app, hanging_form, f"{receiver.url}/hang")
+    healthy = Receiver().start()
+    try:
+        healthy_form, healthy_id = make_form(app, workspace_id)
+        make_webhook(app, healthy_form, f"{healthy.url}/ok")
+        for number in range(5):
+            submit(client, hanging_id)
+            if number < 2:
+                submit(client, healthy_id)
+        started = utcnow()
+        work_once(app)
+        assert len(healthy.wait_for(2)) == 2
+    finally:
+        healthy.stop()
+    receiver.wait_for(2)  # the hanging receiver notes a request once its (too late) answer is written
+    assert len(receiver.requests) == 2  # the cap: the other three went back to RQ's scheduler
+    deliveries = all_deliveries(app)
+    by_state = Counter((delivery["status"], delivery["attempt_count"]) for delivery in deliveries)
+    assert by_state == {("succeeded", 1): 2, ("failed", 1): 2, ("pending", 0): 3}
+    waiting = [delivery["id"] for delivery in deliveries if delivery["status"] == "pending"]
+    scheduled = ScheduledJobRegistry(queue=app.task_queue).get_job_ids()
+    assert set(scheduled) >= {job_id_for(delivery_id, 1) for delivery_id in waiting}
+    with app.app_context():
+        # the database agrees with the scheduler (a second or more ahead), so the sweep does not take them for lost
+        assert all(db.session.get(Delivery, delivery_id).next_attempt_at >= started + timedelta(seconds=1)
+                   for delivery_id in waiting)

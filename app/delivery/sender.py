@@ -2,12 +2,13 @@
 
 import logging
 import time
-from contextlib import nullcontext
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from sqlalchemy import or_, select, update
+from sqlalchemy.orm import selectinload
 
 from app.delivery import payloads, policy, signing, templating
 from app.delivery.transport import Outcome
@@ -101,90 +102,167 @@ def _record(delivery_id, prepared, outcome, started_at):
     )
 
 
-def claim(delivery_id, attempt_number, lease_seconds):
-    """Take the attempt for lease_seconds; False when it is not due, already taken or done.
+@dataclass
+class Attempting:
+    """One claimed attempt on its way: the request to send, then what sending it did."""
 
-    The lease lives in next_attempt_at: while it runs the sweep leaves the delivery alone,
-    and when a killed worker lets it run out, the sweep sends the attempt again.
+    delivery_id: str
+    attempt_number: int
+    webhook_id: str
+    prepared: PreparedRequest
+    outcome: Outcome | None = None  # set before sending when the request could not even be rendered
+    started_at: object = None
+    job_id: str | None = None  # the RQ job that asked for it, when a worker took one
+
+
+def webhooks_of(delivery_ids):
+    """{delivery id: webhook id} of the deliveries that still exist."""
+    if not delivery_ids:
+        return {}
+    rows = db.session.execute(select(Delivery.id, Delivery.webhook_id).where(Delivery.id.in_(delivery_ids)))
+    return dict(rows.all())
+
+
+def _due_and_open(now):
+    return (
+        Delivery.status.in_(OPEN_STATUSES),
+        or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now + EARLY_START),
+    )
+
+
+def claim_many(attempts, lease_seconds):
+    """Take each (delivery id, attempt number) for lease_seconds; return the ids taken.
+
+    An attempt is taken only when it is the next one, due and open: a stale or duplicate job
+    takes nothing. The lease lives in next_attempt_at: while it runs the sweep leaves the
+    delivery alone, and when a killed worker lets it run out, the sweep sends the attempt again.
     """
     now = utcnow()
-    result = db.session.execute(
-        update(Delivery)
-        .where(
-            Delivery.id == delivery_id,
-            Delivery.status.in_(OPEN_STATUSES),
-            Delivery.attempt_count == attempt_number - 1,
-            or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now + EARLY_START),
+    by_number = defaultdict(list)
+    for delivery_id, attempt_number in attempts:
+        by_number[attempt_number].append(delivery_id)
+    taken = set()
+    for attempt_number, delivery_ids in by_number.items():
+        result = db.session.execute(
+            update(Delivery)
+            .where(Delivery.id.in_(delivery_ids), Delivery.attempt_count == attempt_number - 1, *_due_and_open(now))
+            .values(next_attempt_at=now + timedelta(seconds=lease_seconds))
+            .returning(Delivery.id)
+            .execution_options(synchronize_session=False)
         )
-        .values(next_attempt_at=now + timedelta(seconds=lease_seconds))
-        .execution_options(synchronize_session=False)
-    )
+        taken.update(result.scalars().all())
     db.session.commit()
-    return result.rowcount == 1
+    return taken
+
+
+def claim(delivery_id, attempt_number, lease_seconds):
+    """Take one attempt (see claim_many); False when it is not due, already taken or done."""
+    return delivery_id in claim_many([(delivery_id, attempt_number)], lease_seconds)
+
+
+def postpone(delivery_ids, until):
+    """Move the next attempt of due, unclaimed deliveries to `until` (their endpoint is busy)."""
+    if delivery_ids:
+        db.session.execute(
+            update(Delivery).where(Delivery.id.in_(delivery_ids), *_due_and_open(utcnow()))
+            .values(next_attempt_at=until).execution_options(synchronize_session=False)
+        )
+    db.session.commit()
 
 
 def _close_without_sending(delivery, message):
     delivery.status = "failed"
     delivery.last_error = message
     delivery.next_attempt_at = None
-    db.session.commit()
 
 
-def attempt_delivery(delivery_id, attempt_number, transport, schedule, lease_seconds=60, slot=None):
-    """Make attempt attempt_number of a delivery; return the retry time, if any.
-
-    A stale or duplicate job (the attempt is done, closed or being made) does nothing.
-    slot(webhook_id), when given, is a context manager held around the attempt; it may
-    refuse (raise) before the attempt is claimed, so a refused job leaves no lease behind.
-    """
-    webhook_id = db.session.scalar(select(Delivery.webhook_id).where(Delivery.id == delivery_id))
-    if webhook_id is None:
-        return None
-    with slot(webhook_id) if slot else nullcontext():
-        if not claim(delivery_id, attempt_number, lease_seconds):
-            return None
-        return _attempt_claimed(delivery_id, attempt_number, transport, schedule)
-
-
-def _attempt_claimed(delivery_id, attempt_number, transport, schedule):
-    delivery = db.session.get(Delivery, delivery_id)
+def _closing_reason(delivery):
     webhook = delivery.webhook
     if webhook is None:
-        _close_without_sending(delivery, "the webhook was deleted")
-        return None
+        return "the webhook was deleted"
     if not webhook.enabled and delivery.event != "webhook.test":
         reason = webhook.disabled_reason
-        _close_without_sending(delivery, "webhook disabled" + (f": {reason}" if reason else ""))
-        return None
-    started_at = utcnow()
-    try:
-        prepared = prepare_request(webhook, delivery)
-    except Exception as exc:  # noqa: BLE001 - any error of a user's template is recorded, never retried
-        # it passed the save-time check but fails on these answers: record the attempt as failed
-        prepared = PreparedRequest(webhook.method, webhook.url, {}, b"")
-        outcome = Outcome(error=f"template error: {exc}", error_class="template")
-    else:
-        db.session.commit()  # hold no transaction open while the network call runs
-        outcome = transport.send(prepared.method, prepared.url, prepared.headers, prepared.body)
-    return _finish(delivery_id, attempt_number, schedule, prepared, outcome, started_at)
+        return "webhook disabled" + (f": {reason}" if reason else "")
+    return None
 
 
-def _finish(delivery_id, attempt_number, schedule, prepared, outcome, started_at):
-    decision = policy.decide(outcome, attempt_number, schedule)
-    db.session.add(_record(delivery_id, prepared, outcome, started_at))
-    delivery = db.session.get(Delivery, delivery_id)
-    delivery.attempt_count = attempt_number
-    delivery.last_status_code = outcome.status
-    delivery.last_error = None if decision.status == "succeeded" else policy.describe_status(outcome)
-    delivery.status = decision.status
-    delivery.next_attempt_at = policy.next_time(decision) if decision.status == "retrying" else None
-    if decision.disable_reason:
-        delivery.webhook.enabled = False
-        delivery.webhook.disabled_reason = decision.disable_reason
+def prepare_claimed(claimed):
+    """Render and sign the claimed (delivery id, attempt number) pairs; return what is to be sent.
+
+    Deliveries whose webhook was deleted or disabled are closed here, unsent.
+    """
+    numbers = dict(claimed)
+    deliveries = db.session.scalars(
+        select(Delivery).options(selectinload(Delivery.webhook)).where(Delivery.id.in_(list(numbers)))
+    ).all()
+    ready = []
+    for delivery in deliveries:
+        reason = _closing_reason(delivery)
+        if reason:
+            _close_without_sending(delivery, reason)
+            continue
+        item = Attempting(delivery.id, numbers[delivery.id], delivery.webhook_id, None, started_at=utcnow())
+        try:
+            item.prepared = prepare_request(delivery.webhook, delivery)
+        except Exception as exc:  # noqa: BLE001 - any error of a user's template is recorded, never retried
+            # it passed the save-time check but fails on these answers: record the attempt as failed
+            item.prepared = PreparedRequest(delivery.webhook.method, delivery.webhook.url, {}, b"")
+            item.outcome = Outcome(error=f"template error: {exc}", error_class="template")
+        ready.append(item)
+    db.session.commit()  # hold no transaction open while the network calls run
+    return ready
+
+
+def record_outcomes(items, schedule):
+    """Record each sent attempt and decide what follows, in one transaction.
+
+    Returns [(delivery id, next attempt number, retry time)] for those that must retry.
+    """
+    deliveries = {
+        delivery.id: delivery for delivery in db.session.scalars(
+            select(Delivery).options(selectinload(Delivery.webhook))
+            .where(Delivery.id.in_([item.delivery_id for item in items]))
+        )
+    }
+    retries, finished = [], []
+    for item in items:
+        delivery = deliveries.get(item.delivery_id)
+        if delivery is None:
+            continue  # deleted with its workspace while the attempt ran
+        decision = policy.decide(item.outcome, item.attempt_number, schedule)
+        db.session.add(_record(item.delivery_id, item.prepared, item.outcome, item.started_at))
+        delivery.attempt_count = item.attempt_number
+        delivery.last_status_code = item.outcome.status
+        delivery.last_error = None if decision.status == "succeeded" else policy.describe_status(item.outcome)
+        delivery.status = decision.status
+        delivery.next_attempt_at = policy.next_time(decision) if decision.status == "retrying" else None
+        if decision.disable_reason and delivery.webhook is not None:
+            delivery.webhook.enabled = False
+            delivery.webhook.disabled_reason = decision.disable_reason
+        if delivery.next_attempt_at is not None:
+            retries.append((delivery.id, item.attempt_number + 1, delivery.next_attempt_at))
+        finished.append(delivery)
     db.session.commit()
-    autodisable.after_attempt(delivery)
-    log.info(
-        "delivery %s attempt %s: %s%s", delivery_id, attempt_number, decision.status,
-        f" ({delivery.last_error})" if delivery.last_error else "",
-    )
-    return delivery.next_attempt_at
+    for delivery in finished:
+        autodisable.after_attempt(delivery)
+        log.info(
+            "delivery %s attempt %s: %s%s", delivery.id, delivery.attempt_count, delivery.status,
+            f" ({delivery.last_error})" if delivery.last_error else "",
+        )
+    return retries
+
+
+def attempt_delivery(delivery_id, attempt_number, transport, schedule, lease_seconds=60):
+    """Make attempt attempt_number of one delivery with a synchronous transport; return the retry time, if any.
+
+    A stale or duplicate job (the attempt is done, closed or being made) does nothing.
+    """
+    if not claim(delivery_id, attempt_number, lease_seconds):
+        return None
+    ready = prepare_claimed([(delivery_id, attempt_number)])
+    for item in ready:
+        if item.outcome is None:
+            item.outcome = transport.send(item.prepared.method, item.prepared.url, item.prepared.headers,
+                                          item.prepared.body)
+    retries = record_outcomes(ready, schedule) if ready else []
+    return retries[0][2] if retries else None

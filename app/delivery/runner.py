@@ -1,0 +1,233 @@
+"""The delivery worker's engine: many attempts in flight on one event loop, database work in batches.
+
+Sending is I/O: one asyncio loop keeps up to WORKER_CONCURRENCY requests in flight over one
+keep-alive pool. Everything else (taking jobs, claiming, rendering, signing, recording) runs
+in batches on one database thread, so a hundred finished attempts cost one transaction and a
+few Redis round trips instead of a hundred of each. A per-endpoint cap keeps an endpoint that
+hangs from holding more than WORKER_ENDPOINT_CONCURRENCY of this process's slots: its further
+jobs go back to RQ's scheduler for a moment instead of waiting in line.
+"""
+
+import asyncio
+import logging
+import random
+import threading
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+from app.delivery import outbox, sender
+from app.delivery.jobqueue import JobQueue, parse_job_id
+from app.delivery.transport import AsyncTransport
+from app.extensions import db
+from app.models.base import utcnow
+
+log = logging.getLogger(__name__)
+TAKE_BATCH = 100  # jobs taken per round trip at most
+IDLE_WAIT = 1  # seconds a blocking wait for work lasts before the loop looks around again
+DEFER_SECONDS = (1.0, 3.0)  # a busy endpoint's job waits this long (random, so they do not return in a herd)
+
+
+class EndpointCaps:
+    """In-flight attempts per webhook in this process, never more than `cap` each."""
+
+    def __init__(self, cap):
+        self.cap = cap
+        self._counts = Counter()
+        self._lock = threading.Lock()
+
+    def admit(self, webhook_id):
+        with self._lock:
+            if self._counts[webhook_id] >= self.cap:
+                return False
+            self._counts[webhook_id] += 1
+            return True
+
+    def release(self, webhook_id):
+        with self._lock:
+            self._counts[webhook_id] -= 1
+            if self._counts[webhook_id] <= 0:
+                del self._counts[webhook_id]
+
+
+class Batches:
+    """The database thread's work: turn taken jobs into requests, and outcomes into records."""
+
+    def __init__(self, app, jobqueue, caps):
+        self.app = app
+        self.jobqueue = jobqueue
+        self.caps = caps
+        self.schedule = app.config["WEBHOOK_RETRY_SCHEDULE"]
+
+    def start(self, limit):
+        """Take up to limit jobs; return (ready attempts, other jobs, True if the queue gave any)."""
+        job_ids = self.jobqueue.take(limit)
+        if not job_ids:
+            return [], [], False
+        try:
+            return self._claim_and_prepare(job_ids)
+        finally:
+            db.session.remove()
+
+    def _claim_and_prepare(self, job_ids):
+        attempts = {}
+        others = []
+        for job_id in job_ids:
+            parsed = parse_job_id(job_id)
+            if parsed is None:
+                others.append(job_id)
+            else:
+                attempts[parsed[0]] = (parsed[1], job_id)
+        webhook_of = sender.webhooks_of(list(attempts))
+        admitted, busy, gone = [], [], []
+        for delivery_id, (number, job_id) in attempts.items():
+            webhook_id = webhook_of.get(delivery_id)
+            if webhook_id is None:
+                gone.append(job_id)
+            elif self.caps.admit(webhook_id):
+                admitted.append((delivery_id, number))
+            else:
+                busy.append(delivery_id)
+        self._defer(busy, attempts)
+        claimed = sender.claim_many(admitted, outbox.lease_seconds())
+        for delivery_id, _ in admitted:
+            if delivery_id not in claimed:  # stale or duplicate job: nothing to send
+                self.caps.release(webhook_of[delivery_id])
+                gone.append(attempts[delivery_id][1])
+        ready = sender.prepare_claimed([(delivery_id, attempts[delivery_id][0]) for delivery_id in claimed])
+        prepared = {item.delivery_id for item in ready}
+        for delivery_id in claimed - prepared:  # closed unsent: webhook deleted or disabled
+            self.caps.release(webhook_of[delivery_id])
+            gone.append(attempts[delivery_id][1])
+        self.jobqueue.finish(gone)
+        for item in ready:
+            item.job_id = attempts[item.delivery_id][1]
+        return ready, others, True
+
+    def _defer(self, delivery_ids, attempts):
+        if not delivery_ids:
+            return
+        until = utcnow() + timedelta(seconds=random.uniform(*DEFER_SECONDS))
+        # the database agrees with the scheduler, so the sweep does not take them for lost
+        sender.postpone(delivery_ids, until)
+        self.jobqueue.defer([attempts[delivery_id][1] for delivery_id in delivery_ids], until)
+
+    def finish(self, items):
+        """Record outcomes in one transaction, queue the retries, forget the jobs."""
+        try:
+            retries = sender.record_outcomes(items, self.schedule)
+            for delivery_id, number, at in retries:
+                outbox.enqueue(delivery_id, number, at=at)
+            self.jobqueue.finish([item.job_id for item in items])
+        finally:
+            db.session.remove()
+
+
+class DeliveryRunner:
+    """Works one RQ queue until stopped (or, in burst mode, until nothing is left)."""
+
+    def __init__(self, app, queue, worker_name, concurrency=None):
+        self.app = app
+        self.concurrency = concurrency or app.config["WORKER_CONCURRENCY"]
+        self.caps = EndpointCaps(app.config["WORKER_ENDPOINT_CONCURRENCY"])
+        self.jobqueue = JobQueue(queue, worker_name)
+        self.batches = Batches(app, self.jobqueue, self.caps)
+        self.stopping = threading.Event()
+        self.in_flight = 0
+        self._done = []
+        self._sent_event = self._freed_event = None
+        self._db = ThreadPoolExecutor(1, thread_name_prefix="formhook-db", initializer=self._enter_app)
+        self._waiter = ThreadPoolExecutor(1, thread_name_prefix="formhook-wait")
+
+    def _enter_app(self):
+        self.app.app_context().push()  # this thread's whole life runs inside the app
+
+    def stop(self):
+        """Stop taking jobs; attempts in flight finish and are recorded."""
+        self.stopping.set()
+
+    def run(self, burst=False):
+        try:
+            asyncio.run(self._run(burst))
+        finally:
+            self._db.shutdown(wait=True)
+            self._waiter.shutdown(wait=False, cancel_futures=True)
+
+    async def _in_db(self, function, *args):
+        return await asyncio.get_running_loop().run_in_executor(self._db, function, *args)
+
+    async def _run(self, burst):
+        self._sent_event, self._freed_event = asyncio.Event(), asyncio.Event()
+        transport = AsyncTransport(
+            timeout=self.app.config["WEBHOOK_TIMEOUT"], allowed_networks=self.app.config["WEBHOOK_ALLOWED_NETWORKS"],
+            max_connections=self.concurrency,
+        )
+        finisher = asyncio.create_task(self._finish_loop())
+        try:
+            await self._take_loop(transport, burst)
+        finally:
+            while self.in_flight:
+                await _wait(self._freed_event)
+            finisher.cancel()
+            await transport.close()
+
+    async def _take_loop(self, transport, burst):
+        while not self.stopping.is_set():
+            free = self.concurrency - self.in_flight
+            if free <= 0:
+                await _wait(self._freed_event)
+                continue
+            try:
+                ready, others, took_any = await self._in_db(self.batches.start, min(free, TAKE_BATCH))
+            except Exception:  # Redis or the database is away: the jobs stay "started" for the sweep
+                log.exception("could not take deliveries; trying again in a second")
+                await asyncio.sleep(1)
+                continue
+            for job_id in others:
+                await self._in_db(self.jobqueue.perform, job_id)
+            self._launch(ready, transport)
+            if took_any:
+                continue
+            if burst:
+                if self.in_flight == 0:
+                    return
+                await _wait(self._freed_event)
+            else:
+                await asyncio.get_running_loop().run_in_executor(self._waiter, self.jobqueue.wait_for_work, IDLE_WAIT)
+
+    def _launch(self, ready, transport):
+        for item in ready:
+            self.in_flight += 1
+            if item.outcome is None:
+                asyncio.create_task(self._send(item, transport))
+            else:
+                self._sent(item)
+
+    async def _send(self, item, transport):
+        prepared = item.prepared
+        item.outcome = await transport.send(prepared.method, prepared.url, prepared.headers, prepared.body)
+        self._sent(item)
+
+    def _sent(self, item):
+        self.caps.release(item.webhook_id)
+        self._done.append(item)
+        self._sent_event.set()
+
+    async def _finish_loop(self):
+        """Record whatever has been sent since the last batch, one batch at a time."""
+        while True:
+            if not self._done:
+                await _wait(self._sent_event)
+                continue
+            items, self._done = self._done, []
+            try:
+                await self._in_db(self.batches.finish, items)
+            except Exception:  # the database is away: the leases run out and the sweep sends again
+                log.exception("could not record %d attempts; the sweep will retry them", len(items))
+            self.in_flight -= len(items)
+            self._freed_event.set()
+
+
+async def _wait(event):
+    await event.wait()
+    event.clear()
