@@ -148,7 +148,13 @@ class DeliveryRunner:
 
     def run(self, burst=False):
         try:
-            asyncio.run(self._run(burst))
+            if _loop_running():
+                # this thread already runs a loop (a browser driver, a notebook): use a thread of our own
+                thread = threading.Thread(target=lambda: asyncio.run(self._run(burst)), name="formhook-runner")
+                thread.start()
+                thread.join()
+            else:
+                asyncio.run(self._run(burst))
         finally:
             self._db.shutdown(wait=True)
             self._waiter.shutdown(wait=False, cancel_futures=True)
@@ -226,6 +232,14 @@ class DeliveryRunner:
                 log.exception("could not record %d attempts; the sweep will retry them", len(items))
             self.in_flight -= len(items)
             self._freed_event.set()
+
+
+def _loop_running():
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 async def _wait(event):
