@@ -41,9 +41,26 @@ def parse_args(argv):
     return parser.parse_args(argv)
 
 
+LOCAL_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/"
+BENCH_DATABASE = "formhook_bench"
+
+
 def postgres_url():
+    """BENCH_POSTGRES_URL, else a database of the bench's own on this machine's PostgreSQL, if one answers."""
     url = os.environ.get("BENCH_POSTGRES_URL") or os.environ.get("DATABASE_URL", "")
-    return url if url.startswith("postgres") else None
+    if url.startswith("postgres"):
+        return url
+    try:
+        import psycopg
+
+        with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres", connect_timeout=3,
+                             autocommit=True) as connection:
+            exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (BENCH_DATABASE,)).fetchone()
+            if not exists:
+                connection.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
+    except Exception:  # no local PostgreSQL: the run says so and goes on with SQLite
+        return None
+    return LOCAL_POSTGRES + BENCH_DATABASE
 
 
 def database_urls(choice, workdir):
@@ -134,7 +151,8 @@ def main(argv=None):
         try:
             for label, url in database_urls(args.db, workdir).items():
                 if url is None:
-                    print(f"[bench] {label}: skipped — set BENCH_POSTGRES_URL", file=sys.stderr)
+                    print(f"[bench] {label}: skipped — no PostgreSQL on 127.0.0.1:5432; set BENCH_POSTGRES_URL",
+                          file=sys.stderr)
                     continue
                 results[label] = run_database(label, url, redis_url, args, workdir)
                 print(format_table({label: results[label]}), flush=True)

@@ -189,7 +189,7 @@ def test_worker_logs_carry_the_delivery_id(app, client, accounts, receiver):
     with app.app_context():
         delivery_id = db.session.scalars(db.select(Delivery.id)).one()
     (line,) = [json.loads(text) for text in stream.getvalue().splitlines()]
-    assert line["delivery_id"] == delivery_id  # found from the running RQ job, not from the message
+    assert line["delivery_id"] == delivery_id  # a field of its own, not only in the message
 
 
 @pytest.mark.app_config(OPERATOR_EMAILS=["ops@example.com"])

@@ -247,7 +247,7 @@ def record_outcomes(items, schedule):
         autodisable.after_attempt(delivery)
         log.info(
             "delivery %s attempt %s: %s%s", delivery.id, delivery.attempt_count, delivery.status,
-            f" ({delivery.last_error})" if delivery.last_error else "",
+            f" ({delivery.last_error})" if delivery.last_error else "", extra={"delivery_id": delivery.id},
         )
     return retries
 
