@@ -9,6 +9,7 @@ from app.delivery import outbox
 from app.errors import ApiError, wants_json
 from app.extensions import csrf, db, limiter
 from app.models import Form, Submission
+from app.models.base import utcnow
 from app.models.ids import new_id
 from app.public import bp
 from app.public.forms import build_submission_form, clean_answers
@@ -104,19 +105,37 @@ def submit(public_id):
         return _accepted(form, new_id("sub"), json_client)
 
     submission = Submission(
-        id=new_id("sub"), workspace_id=form.workspace_id, form_id=form.id,
+        id=new_id("sub"), workspace_id=form.workspace_id, form_id=form.id, created_at=utcnow(),
         answers=clean_answers(form, wtf_form), meta=submission_meta(request, formdata),
     )
+    deliveries = _store(form, submission)
+    # the deliveries were created in that transaction: no job can exist for them yet
+    outbox.enqueue_pending(deliveries, new=True)
+    return _accepted(form, submission.id, json_client)
+
+
+def _store(form, submission):
+    """Store submission and its deliveries in one transaction; return the deliveries.
+
+    What was written stays loaded after the commit: reading it back (the ids to enqueue,
+    the form for the answer) would cost a query per object.
+    """
+    session = db.session()
     try:
         quotas.check_submission_quota(form.workspace_id)
-        db.session.add(submission)
-        deliveries = outbox.add_submission_deliveries(form, submission)
-        db.session.commit()
+        session.add(submission)
+        # one flush at commit (the deliveries' event needs the id and time, set above), so
+        # SQLite's write lock is held only that long
+        with session.no_autoflush:
+            deliveries = outbox.add_submission_deliveries(form, submission)
+        session.expire_on_commit = False
+        session.commit()
     except OperationalError as exc:
-        db.session.rollback()
+        session.rollback()
         raise database_unavailable() from exc
-    outbox.enqueue_pending(deliveries)
-    return _accepted(form, submission.id, json_client)
+    finally:
+        session.expire_on_commit = True
+    return deliveries
 
 
 def _is_embedded():
