@@ -2,7 +2,9 @@
 
 from flask import current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import joinedload
 
 from app import quotas
 from app.delivery import outbox
@@ -24,9 +26,13 @@ def database_unavailable():
     return ApiError(503, "the service is briefly unavailable, try again", headers={"Retry-After": DB_RETRY_AFTER})
 
 
+# the form and its fields in one statement (the relationship's own selectin load is a second one)
+_FORM_WITH_FIELDS = select(Form).options(joinedload(Form.fields))
+
+
 def _load_form(public_id):
     try:
-        form = db.session.scalar(db.select(Form).where(Form.public_id == public_id))
+        form = db.session.scalars(_FORM_WITH_FIELDS.where(Form.public_id == public_id)).unique().one_or_none()
     except OperationalError as exc:
         db.session.rollback()
         raise database_unavailable() from exc
