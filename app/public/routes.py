@@ -127,6 +127,7 @@ def _store(form, submission):
     the form for the answer) would cost a query per object.
     """
     session = db.session()
+    expire_on_commit = session.expire_on_commit
     try:
         quotas.check_submission_quota(form.workspace_id)
         session.add(submission)
@@ -140,7 +141,7 @@ def _store(form, submission):
         session.rollback()
         raise database_unavailable() from exc
     finally:
-        session.expire_on_commit = True
+        session.expire_on_commit = expire_on_commit
     return deliveries
 
 
