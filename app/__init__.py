@@ -54,7 +54,7 @@ def register_log_redaction(app):
 
 
 def register_extensions(app):
-    from app import crypto, queueing
+    from app import crypto, queueing, ratelimiting
     from app.database import init_database
     from app.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -65,6 +65,7 @@ def register_extensions(app):
     csrf.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"])
     limiter.init_app(app)
+    ratelimiting.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     queueing.init_app(app)

@@ -88,7 +88,9 @@ class Config:
         self.QUOTA_SUBMISSIONS_PER_MONTH = int(env.get("QUOTA_SUBMISSIONS_PER_MONTH", "10000"))
         self.QUOTA_WEBHOOKS_PER_FORM = int(env.get("QUOTA_WEBHOOKS_PER_FORM", "10"))
         self.PASSWORD_RESET_TTL = int(env.get("PASSWORD_RESET_TTL", "3600"))
-        self.RATELIMIT_HEADERS_ENABLED = True
+        # X-RateLimit-* on every answer would cost two Redis reads each; a 429 still gets
+        # Retry-After (app/ratelimiting.py) and the API its RateLimit-* headers
+        self.RATELIMIT_HEADERS_ENABLED = False
         # a Redis outage must not turn posts into 500s: limits fall back to memory meanwhile
         self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
         self.RATELIMIT_SWALLOW_ERRORS = True

@@ -2,6 +2,8 @@
 
 from sqlalchemy import event
 
+MMAP_BYTES = 256 * 1024 * 1024
+
 
 def _sqlite_pragmas(dbapi_connection, _record):
     cursor = dbapi_connection.cursor()
@@ -10,6 +12,9 @@ def _sqlite_pragmas(dbapi_connection, _record):
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA foreign_keys=ON")
+    # pages read through a memory map, not one pread() per page: every write by another
+    # connection empties this connection's page cache, so reads are frequent
+    cursor.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
     cursor.close()
 
 

@@ -12,6 +12,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 from app import create_app
 from app.config import REPO_ROOT
 from app.embedded_redis import start_server
@@ -73,11 +75,13 @@ def database_urls(choice, workdir):
     return urls
 
 
-def child_environment(database_url, redis_url, workdir):
+def child_environment(database_url, redis_url, workdir, secrets_key):
     """make run's defaults, pointed at this run's database and Redis."""
     env = {key: value for key, value in os.environ.items() if key not in ("WORKER_CONCURRENCY",)}
     env.update({
         "DATABASE_URL": database_url, "REDIS_URL": redis_url, "SECRET_KEY": "bench-secret",
+        # the seeding app and the children must share the key that encrypts webhook URLs at rest
+        "SECRETS_KEYS": secrets_key,
         "WEBHOOK_ALLOWED_NETWORKS": "127.0.0.0/8", "FLASK_APP": "wsgi", "PYTHONPATH": str(REPO_ROOT),
         # the per-form, per-address limit would refuse a load generator on one address after 60 posts
         "PUBLIC_RATE_LIMIT": "10000000/minute",
@@ -86,9 +90,10 @@ def child_environment(database_url, redis_url, workdir):
 
 
 def run_database(label, database_url, redis_url, args, workdir):
-    env = child_environment(database_url, redis_url, workdir)
+    secrets_key = Fernet.generate_key().decode()
+    env = child_environment(database_url, redis_url, workdir, secrets_key)
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "REDIS_URL": redis_url,
-                      "INSTANCE_PATH": str(workdir), "SECRET_KEY": "bench-secret"})
+                      "INSTANCE_PATH": str(workdir), "SECRET_KEY": "bench-secret", "SECRETS_KEYS": [secrets_key]})
     seed.reset_schema(app)
     processes = Processes(env)
     rows = []

@@ -9,10 +9,15 @@ from app.models.base import created_at_column, id_column, json_column
 
 class Submission(db.Model):
     __tablename__ = "submissions"
-    __table_args__ = (Index("ix_submissions_form_id_id", "form_id", "id"),)
+    __table_args__ = (
+        Index("ix_submissions_form_id_id", "form_id", "id"),
+        # the monthly quota counts a workspace's submissions since the 1st: a range of this index,
+        # not every row the workspace ever received (it also serves lookups by workspace alone)
+        Index("ix_submissions_workspace_id_created_at", "workspace_id", "created_at"),
+    )
 
     id: Mapped[str] = id_column("sub")
-    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), index=True)
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     form_id: Mapped[str] = mapped_column(ForeignKey("forms.id", ondelete="CASCADE"))
     answers = json_column(dict)
     meta = json_column(dict)

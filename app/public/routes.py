@@ -2,13 +2,16 @@
 
 from flask import current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import joinedload
 
 from app import quotas
 from app.delivery import outbox
 from app.errors import ApiError, wants_json
 from app.extensions import csrf, db, limiter
 from app.models import Form, Submission
+from app.models.base import utcnow
 from app.models.ids import new_id
 from app.public import bp
 from app.public.forms import build_submission_form, clean_answers
@@ -23,9 +26,13 @@ def database_unavailable():
     return ApiError(503, "the service is briefly unavailable, try again", headers={"Retry-After": DB_RETRY_AFTER})
 
 
+# the form and its fields in one statement (the relationship's own selectin load is a second one)
+_FORM_WITH_FIELDS = select(Form).options(joinedload(Form.fields))
+
+
 def _load_form(public_id):
     try:
-        form = db.session.scalar(db.select(Form).where(Form.public_id == public_id))
+        form = db.session.scalars(_FORM_WITH_FIELDS.where(Form.public_id == public_id)).unique().one_or_none()
     except OperationalError as exc:
         db.session.rollback()
         raise database_unavailable() from exc
@@ -104,19 +111,38 @@ def submit(public_id):
         return _accepted(form, new_id("sub"), json_client)
 
     submission = Submission(
-        id=new_id("sub"), workspace_id=form.workspace_id, form_id=form.id,
+        id=new_id("sub"), workspace_id=form.workspace_id, form_id=form.id, created_at=utcnow(),
         answers=clean_answers(form, wtf_form), meta=submission_meta(request, formdata),
     )
+    deliveries = _store(form, submission)
+    # the deliveries were created in that transaction: no job can exist for them yet
+    outbox.enqueue_pending(deliveries, new=True)
+    return _accepted(form, submission.id, json_client)
+
+
+def _store(form, submission):
+    """Store submission and its deliveries in one transaction; return the deliveries.
+
+    What was written stays loaded after the commit: reading it back (the ids to enqueue,
+    the form for the answer) would cost a query per object.
+    """
+    session = db.session()
+    expire_on_commit = session.expire_on_commit
     try:
         quotas.check_submission_quota(form.workspace_id)
-        db.session.add(submission)
-        deliveries = outbox.add_submission_deliveries(form, submission)
-        db.session.commit()
+        session.add(submission)
+        # one flush at commit (the deliveries' event needs the id and time, set above), so
+        # SQLite's write lock is held only that long
+        with session.no_autoflush:
+            deliveries = outbox.add_submission_deliveries(form, submission)
+        session.expire_on_commit = False
+        session.commit()
     except OperationalError as exc:
-        db.session.rollback()
+        session.rollback()
         raise database_unavailable() from exc
-    outbox.enqueue_pending(deliveries)
-    return _accepted(form, submission.id, json_client)
+    finally:
+        session.expire_on_commit = expire_on_commit
+    return deliveries
 
 
 def _is_embedded():
