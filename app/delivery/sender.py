@@ -8,7 +8,7 @@ from datetime import timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from sqlalchemy import or_, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import load_only, selectinload
 
 from app.delivery import payloads, policy, signing, templating
 from app.delivery.transport import Outcome
@@ -218,9 +218,10 @@ def record_outcomes(items, schedule):
 
     Returns [(delivery id, next attempt number, retry time)] for those that must retry.
     """
+    # only what deciding needs: not the payload, not the webhook (its secrets would be decrypted)
     deliveries = {
         delivery.id: delivery for delivery in db.session.scalars(
-            select(Delivery).options(selectinload(Delivery.webhook))
+            select(Delivery).options(load_only(Delivery.id, Delivery.webhook_id))
             .where(Delivery.id.in_([item.delivery_id for item in items]))
         )
     }
@@ -241,13 +242,15 @@ def record_outcomes(items, schedule):
             delivery.webhook.disabled_reason = decision.disable_reason
         if delivery.next_attempt_at is not None:
             retries.append((delivery.id, item.attempt_number + 1, delivery.next_attempt_at))
-        finished.append(delivery)
+        # read now: after the commit each attribute would be loaded again, one query per delivery
+        finished.append((delivery.id, delivery.webhook_id, delivery.status, item.attempt_number, delivery.last_error))
     db.session.commit()
-    for delivery in finished:
-        autodisable.after_attempt(delivery)
+    for webhook_id in {webhook_id for _, webhook_id, status, _, _ in finished if status != "succeeded"}:
+        autodisable.after_failure(webhook_id)
+    for delivery_id, _, status, attempt_number, last_error in finished:
         log.info(
-            "delivery %s attempt %s: %s%s", delivery.id, delivery.attempt_count, delivery.status,
-            f" ({delivery.last_error})" if delivery.last_error else "", extra={"delivery_id": delivery.id},
+            "delivery %s attempt %s: %s%s", delivery_id, attempt_number, status,
+            f" ({last_error})" if last_error else "", extra={"delivery_id": delivery_id},
         )
     return retries
 

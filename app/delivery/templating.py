@@ -2,6 +2,7 @@
 
 import json
 import re
+from functools import lru_cache
 from urllib.parse import quote
 from xml.sax.saxutils import escape as xml_escape
 
@@ -137,11 +138,17 @@ def check_template(source, field_keys=()):
     return [f"unknown name '{name}' renders as empty" for name in unknown]
 
 
+@lru_cache(maxsize=4096)
+def _compiled(source, where):
+    # compiling is most of a render's cost, and a webhook's templates change only when it is edited
+    return _ENVS[where].from_string(source)
+
+
 def render(source, context, where):
     """Render source with context, escaping every inserted value for `where`."""
     if not source:
         return ""
-    return _ENVS[where].from_string(source).render(context)
+    return _compiled(source, where).render(context)
 
 
 def build_context(*, form, submission, event):

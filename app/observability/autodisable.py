@@ -14,15 +14,13 @@ from app.observability.mail import send_mail
 log = logging.getLogger(__name__)
 
 
-def after_attempt(delivery):
-    """Called by the engine after it recorded an attempt: disable and notify when it is time."""
-    if delivery.status == "succeeded":
-        return
+def after_failure(webhook_id):
+    """Called by the engine after it recorded a failed attempt: disable and notify when it is time."""
     try:
-        check_webhook(delivery.webhook_id)
+        check_webhook(webhook_id)
     except Exception:  # a notice problem must never break delivery; the next failure checks again
         db.session.rollback()
-        log.exception("auto-disable check failed for webhook %s", delivery.webhook_id)
+        log.exception("auto-disable check failed for webhook %s", webhook_id)
 
 
 def check_webhook(webhook_id, now=None):
