@@ -11,10 +11,9 @@ from pathlib import Path
 import httpx
 
 from app.config import REPO_ROOT
+from app.launcher import GUNICORN_SETTINGS  # the same settings as `make run`
 
 BIN = Path(sys.executable).parent
-# the same gunicorn settings as `make run` (app/launcher.py)
-GUNICORN_ARGS = ["--workers", "2", "--threads", "8"]
 
 
 def free_port():
@@ -81,7 +80,7 @@ class Processes:
     def gunicorn(self, app_path, env=None):
         port = free_port()
         process = self.start(
-            [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", *GUNICORN_ARGS, app_path], env=env or self.env
+            [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", *GUNICORN_SETTINGS, app_path], env=env or self.env
         )
         url = f"http://127.0.0.1:{port}"
         wait_for_http(url + "/")
