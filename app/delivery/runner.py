@@ -2,10 +2,11 @@
 
 Sending is I/O: one asyncio loop keeps up to WORKER_CONCURRENCY requests in flight over one
 keep-alive pool. Everything else (taking jobs, claiming, rendering, signing, recording) runs
-in batches on one database thread, so a hundred finished attempts cost one transaction and a
-few Redis round trips instead of a hundred of each. A per-endpoint cap keeps an endpoint that
-hangs from holding more than WORKER_ENDPOINT_CONCURRENCY of this process's slots: its further
-jobs go back to RQ's scheduler for a moment instead of waiting in line.
+in batches on database threads (one takes, one records; on SQLite, one for both), so a hundred
+finished attempts cost one transaction and a few Redis round trips instead of a hundred of
+each. A per-endpoint cap keeps an endpoint that hangs from holding more than
+WORKER_ENDPOINT_CONCURRENCY of this process's slots: its further jobs go back to RQ's
+scheduler for a moment instead of waiting in line.
 """
 
 import asyncio
@@ -51,7 +52,7 @@ class EndpointCaps:
 
 
 class Batches:
-    """The database thread's work: turn taken jobs into requests, and outcomes into records."""
+    """The database threads' work: turn taken jobs into requests, and outcomes into records."""
 
     def __init__(self, app, jobqueue, caps):
         self.app = app
@@ -88,21 +89,25 @@ class Batches:
                 admitted.append((delivery_id, number))
             else:
                 busy.append(delivery_id)
-        self._defer(busy, attempts)
-        claimed = sender.claim_many(admitted, outbox.lease_seconds())
-        for delivery_id, _ in admitted:
-            if delivery_id not in claimed:  # stale or duplicate job: nothing to send
-                self.caps.release(webhook_of[delivery_id])
-                gone.append(attempts[delivery_id][1])
-        ready = sender.prepare_claimed([(delivery_id, attempts[delivery_id][0]) for delivery_id in claimed])
-        prepared = {item.delivery_id for item in ready}
-        for delivery_id in claimed - prepared:  # closed unsent: webhook deleted or disabled
-            self.caps.release(webhook_of[delivery_id])
-            gone.append(attempts[delivery_id][1])
+        ready = []
+        try:
+            ready = self._claim_admitted(admitted, busy, attempts)
+        finally:  # on an error too: a slot is held only by what is really being sent
+            sending = {item.delivery_id for item in ready}
+            for delivery_id, _ in admitted:
+                if delivery_id not in sending:  # stale, closed unsent, or nothing taken at all
+                    self.caps.release(webhook_of[delivery_id])
+                    gone.append(attempts[delivery_id][1])
         self.jobqueue.finish(gone)
         for item in ready:
             item.job_id = attempts[item.delivery_id][1]
         return ready, others, True
+
+    def _claim_admitted(self, admitted, busy, attempts):
+        """One transaction: postpone the busy, claim the admitted, render and sign what was claimed."""
+        self._defer(busy, attempts)
+        claimed = sender.claim_many(admitted, outbox.lease_seconds())
+        return sender.prepare_claimed([(delivery_id, attempts[delivery_id][0]) for delivery_id in claimed])
 
     def _defer(self, delivery_ids, attempts):
         if not delivery_ids:
@@ -136,7 +141,12 @@ class DeliveryRunner:
         self.in_flight = 0
         self._done = []
         self._sent_event = self._freed_event = None
-        self._db = ThreadPoolExecutor(1, thread_name_prefix="formhook-db", initializer=self._enter_app)
+        self._taking = ThreadPoolExecutor(1, thread_name_prefix="formhook-take", initializer=self._enter_app)
+        # a server database takes and records at once; SQLite has one writer, so one thread does both
+        self._recording = (
+            self._taking if _is_sqlite(app) else
+            ThreadPoolExecutor(1, thread_name_prefix="formhook-record", initializer=self._enter_app)
+        )
         self._waiter = ThreadPoolExecutor(1, thread_name_prefix="formhook-wait")
 
     def _enter_app(self):
@@ -156,11 +166,13 @@ class DeliveryRunner:
             else:
                 asyncio.run(self._run(burst))
         finally:
-            self._db.shutdown(wait=True)
+            self._taking.shutdown(wait=True)
+            self._recording.shutdown(wait=True)
             self._waiter.shutdown(wait=False, cancel_futures=True)
 
-    async def _in_db(self, function, *args):
-        return await asyncio.get_running_loop().run_in_executor(self._db, function, *args)
+    @staticmethod
+    async def _on(executor, function, *args):
+        return await asyncio.get_running_loop().run_in_executor(executor, function, *args)
 
     async def _run(self, burst):
         self._sent_event, self._freed_event = asyncio.Event(), asyncio.Event()
@@ -184,13 +196,13 @@ class DeliveryRunner:
                 await _wait(self._freed_event)
                 continue
             try:
-                ready, others, took_any = await self._in_db(self.batches.start, min(free, TAKE_BATCH))
+                ready, others, took_any = await self._on(self._taking, self.batches.start, min(free, TAKE_BATCH))
             except Exception:  # Redis or the database is away: the jobs stay "started" for the sweep
                 log.exception("could not take deliveries; trying again in a second")
                 await asyncio.sleep(1)
                 continue
             for job_id in others:
-                await self._in_db(self.jobqueue.perform, job_id)
+                await self._on(self._taking, self.jobqueue.perform, job_id)
             self._launch(ready, transport)
             if took_any:
                 continue
@@ -227,11 +239,15 @@ class DeliveryRunner:
                 continue
             items, self._done = self._done, []
             try:
-                await self._in_db(self.batches.finish, items)
+                await self._on(self._recording, self.batches.finish, items)
             except Exception:  # the database is away: the leases run out and the sweep sends again
                 log.exception("could not record %d attempts; the sweep will retry them", len(items))
             self.in_flight -= len(items)
             self._freed_event.set()
+
+
+def _is_sqlite(app):
+    return app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
 
 
 def _loop_running():

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from sqlalchemy import or_, select, update
-from sqlalchemy.orm import load_only, selectinload
+from sqlalchemy import insert, or_, select, update
+from sqlalchemy.orm import selectinload
 
 from app.delivery import payloads, policy, signing, templating
 from app.delivery.transport import Outcome
 from app.extensions import db
-from app.models import Attempt, Delivery
+from app.models import Attempt, Delivery, Webhook
 from app.models.base import utcnow
 from app.models.webhooks import OPEN_STATUSES
 from app.observability import autodisable
@@ -86,11 +86,12 @@ def prepare_request(webhook, delivery, now=None):
     return PreparedRequest(webhook.method, url, headers, signed_body)
 
 
-def _record(delivery_id, prepared, outcome, started_at):
+def _attempt_row(delivery_id, prepared, outcome, started_at):
+    """The attempts row of one sent request, credentials masked."""
     response = None
     if outcome.status is not None:
         response = {"status": outcome.status, "headers": masked_headers(outcome.headers), "body": outcome.body}
-    return Attempt(
+    return dict(
         delivery_id=delivery_id, at=started_at,
         request={
             "method": prepared.method, "url": masked_url(redact(prepared.url)),
@@ -136,6 +137,7 @@ def claim_many(attempts, lease_seconds):
     An attempt is taken only when it is the next one, due and open: a stale or duplicate job
     takes nothing. The lease lives in next_attempt_at: while it runs the sweep leaves the
     delivery alone, and when a killed worker lets it run out, the sweep sends the attempt again.
+    The caller commits (prepare_claimed does), before anything is sent.
     """
     now = utcnow()
     by_number = defaultdict(list)
@@ -151,23 +153,23 @@ def claim_many(attempts, lease_seconds):
             .execution_options(synchronize_session=False)
         )
         taken.update(result.scalars().all())
-    db.session.commit()
     return taken
 
 
 def claim(delivery_id, attempt_number, lease_seconds):
-    """Take one attempt (see claim_many); False when it is not due, already taken or done."""
-    return delivery_id in claim_many([(delivery_id, attempt_number)], lease_seconds)
+    """Take one attempt (see claim_many) and commit; False when it is not due, already taken or done."""
+    taken = delivery_id in claim_many([(delivery_id, attempt_number)], lease_seconds)
+    db.session.commit()
+    return taken
 
 
 def postpone(delivery_ids, until):
-    """Move the next attempt of due, unclaimed deliveries to `until` (their endpoint is busy)."""
+    """Move the next attempt of due, unclaimed deliveries to `until` (their endpoint is busy); the caller commits."""
     if delivery_ids:
         db.session.execute(
             update(Delivery).where(Delivery.id.in_(delivery_ids), *_due_and_open(utcnow()))
             .values(next_attempt_at=until).execution_options(synchronize_session=False)
         )
-    db.session.commit()
 
 
 def _close_without_sending(delivery, message):
@@ -189,7 +191,8 @@ def _closing_reason(delivery):
 def prepare_claimed(claimed):
     """Render and sign the claimed (delivery id, attempt number) pairs; return what is to be sent.
 
-    Deliveries whose webhook was deleted or disabled are closed here, unsent.
+    Deliveries whose webhook was deleted or disabled are closed here, unsent. Commits the
+    claims with them: one transaction from taking to sending.
     """
     numbers = dict(claimed)
     deliveries = db.session.scalars(
@@ -217,33 +220,36 @@ def record_outcomes(items, schedule):
     """Record each sent attempt and decide what follows, in one transaction.
 
     Returns [(delivery id, next attempt number, retry time)] for those that must retry.
+    Bulk statements, not ORM objects: a batch is one INSERT of attempts and one executemany
+    UPDATE of deliveries, and nothing is loaded but the ids still there.
     """
-    # only what deciding needs: not the payload, not the webhook (its secrets would be decrypted)
-    deliveries = {
-        delivery.id: delivery for delivery in db.session.scalars(
-            select(Delivery).options(load_only(Delivery.id, Delivery.webhook_id))
-            .where(Delivery.id.in_([item.delivery_id for item in items]))
-        )
-    }
-    retries, finished = [], []
+    still_there = set(db.session.scalars(
+        select(Delivery.id).where(Delivery.id.in_([item.delivery_id for item in items]))
+    ))
+    attempts, changes, retries, finished, disabling = [], [], [], [], {}
     for item in items:
-        delivery = deliveries.get(item.delivery_id)
-        if delivery is None:
+        if item.delivery_id not in still_there:
             continue  # deleted with its workspace while the attempt ran
         decision = policy.decide(item.outcome, item.attempt_number, schedule)
-        db.session.add(_record(item.delivery_id, item.prepared, item.outcome, item.started_at))
-        delivery.attempt_count = item.attempt_number
-        delivery.last_status_code = item.outcome.status
-        delivery.last_error = None if decision.status == "succeeded" else policy.describe_status(item.outcome)
-        delivery.status = decision.status
-        delivery.next_attempt_at = policy.next_time(decision) if decision.status == "retrying" else None
-        if decision.disable_reason and delivery.webhook is not None:
-            delivery.webhook.enabled = False
-            delivery.webhook.disabled_reason = decision.disable_reason
-        if delivery.next_attempt_at is not None:
-            retries.append((delivery.id, item.attempt_number + 1, delivery.next_attempt_at))
-        # read now: after the commit each attribute would be loaded again, one query per delivery
-        finished.append((delivery.id, delivery.webhook_id, delivery.status, item.attempt_number, delivery.last_error))
+        next_at = policy.next_time(decision) if decision.status == "retrying" else None
+        last_error = None if decision.status == "succeeded" else policy.describe_status(item.outcome)
+        attempts.append(_attempt_row(item.delivery_id, item.prepared, item.outcome, item.started_at))
+        changes.append({
+            "id": item.delivery_id, "attempt_count": item.attempt_number, "status": decision.status,
+            "last_status_code": item.outcome.status, "last_error": last_error, "next_attempt_at": next_at,
+        })
+        if decision.disable_reason:
+            disabling[item.webhook_id] = decision.disable_reason
+        if next_at is not None:
+            retries.append((item.delivery_id, item.attempt_number + 1, next_at))
+        finished.append((item.delivery_id, item.webhook_id, decision.status, item.attempt_number, last_error))
+    if attempts:
+        db.session.execute(insert(Attempt), attempts)
+        db.session.execute(update(Delivery), changes)
+    for webhook_id, reason in disabling.items():
+        db.session.execute(
+            update(Webhook).where(Webhook.id == webhook_id).values(enabled=False, disabled_reason=reason)
+        )
     db.session.commit()
     for webhook_id in {webhook_id for _, webhook_id, status, _, _ in finished if status != "succeeded"}:
         autodisable.after_failure(webhook_id)
@@ -260,7 +266,8 @@ def attempt_delivery(delivery_id, attempt_number, transport, schedule, lease_sec
 
     A stale or duplicate job (the attempt is done, closed or being made) does nothing.
     """
-    if not claim(delivery_id, attempt_number, lease_seconds):
+    if not claim_many([(delivery_id, attempt_number)], lease_seconds):
+        db.session.commit()
         return None
     ready = prepare_claimed([(delivery_id, attempt_number)])
     for item in ready:
