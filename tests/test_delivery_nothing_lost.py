@@ -59,7 +59,12 @@ def wait_until_all_delivered(app, receiver, timeout=60):
         if open_count == 0 and len(received) >= SUBMISSIONS:
             return
         time.sleep(0.25)
-    raise AssertionError(f"{open_count} deliveries not succeeded, {len(received)} distinct ids received")
+    with app.app_context():
+        stuck = [(delivery.id, delivery.status, delivery.attempt_count, delivery.next_attempt_at,
+                  app.redis.hget(f"rq:job:deliver-{delivery.id}-{delivery.attempt_count + 1}", "status"))
+                 for delivery in db.session.scalars(select(Delivery).where(Delivery.status != "succeeded"))]
+        db.session.remove()
+    raise AssertionError(f"{open_count} deliveries not succeeded, {len(received)} distinct ids received: {stuck}")
 
 
 @pytest.mark.slow

@@ -19,7 +19,7 @@ from datetime import timedelta
 
 from app.delivery import outbox, sender
 from app.delivery.jobqueue import JobQueue, parse_job_id
-from app.delivery.transport import AsyncTransport
+from app.delivery.transport import AsyncTransport, Outcome
 from app.extensions import db
 from app.models.base import utcnow
 
@@ -140,6 +140,7 @@ class DeliveryRunner:
         self.stopping = threading.Event()
         self.in_flight = 0
         self._done = []
+        self._sending = set()  # the loop keeps only weak references to tasks: these keep them alive
         self._sent_event = self._freed_event = None
         self._taking = ThreadPoolExecutor(1, thread_name_prefix="formhook-take", initializer=self._enter_app)
         # a server database takes and records at once; SQLite has one writer, so one thread does both
@@ -217,13 +218,19 @@ class DeliveryRunner:
         for item in ready:
             self.in_flight += 1
             if item.outcome is None:
-                asyncio.create_task(self._send(item, transport))
+                task = asyncio.create_task(self._send(item, transport))
+                self._sending.add(task)
+                task.add_done_callback(self._sending.discard)
             else:
                 self._sent(item)
 
     async def _send(self, item, transport):
         prepared = item.prepared
-        item.outcome = await transport.send(prepared.method, prepared.url, prepared.headers, prepared.body)
+        try:
+            item.outcome = await transport.send(prepared.method, prepared.url, prepared.headers, prepared.body)
+        except Exception as exc:  # a bug, not the network (send answers those): record it, keep the slot count right
+            log.exception("sending delivery %s failed unexpectedly", item.delivery_id)
+            item.outcome = Outcome(error=f"could not send: {type(exc).__name__}", error_class="connection")
         self._sent(item)
 
     def _sent(self, item):
