@@ -1,4 +1,4 @@
-"""The delivery worker's side of RQ's queue: take jobs in batches, then finish, defer or return them.
+"""The delivery worker's side of RQ's queue: take jobs in batches, then finish or put them back.
 
 RQ stays the queue: jobs are enqueued, scheduled and moved by RQ, and keep RQ's keys and
 statuses. Only the taking is batched: one script call takes up to n jobs and marks each
@@ -9,7 +9,6 @@ that then dies stays "started" while its delivery is due, which the sweep counts
 from datetime import UTC, datetime
 
 from rq.job import Job
-from rq.registry import ScheduledJobRegistry
 
 # LPOP up to ARGV[1] ids; keep those whose job still exists, marked started by worker ARGV[2]
 TAKE_SCRIPT = """
@@ -51,7 +50,6 @@ class JobQueue:
         self.connection = queue.connection
         self.worker_name = worker_name
         self._take = self.connection.register_script(TAKE_SCRIPT)
-        self._scheduled_key = ScheduledJobRegistry(queue=queue).key
 
     def take(self, limit):
         """Up to limit job ids from the head of the queue, now marked started."""
@@ -72,24 +70,14 @@ class JobQueue:
         if job_ids:
             self.connection.delete(*[Job.key_for(job_id) for job_id in job_ids])
 
-    def defer(self, job_ids, until):
-        """Hand jobs back to RQ's scheduler, to be queued again at `until`."""
-        if not job_ids:
-            return
-        with self.connection.pipeline() as pipe:
-            pipe.zadd(self._scheduled_key, {job_id: until.timestamp() for job_id in job_ids})
-            for job_id in job_ids:
-                pipe.hset(Job.key_for(job_id), "status", "scheduled")
-            pipe.execute()
-
-    def give_back(self, job_ids):
-        """Return jobs taken but not started to the head of the queue, in their order."""
+    def put_back(self, job_ids):
+        """Return taken jobs to the tail of the queue, waiting again (their endpoint is busy)."""
         if not job_ids:
             return
         with self.connection.pipeline() as pipe:
             for job_id in job_ids:
                 pipe.hset(Job.key_for(job_id), "status", "queued")
-            pipe.lpush(self.queue.key, *reversed(job_ids))
+            pipe.rpush(self.queue.key, *job_ids)
             pipe.execute()
 
     def perform(self, job_id):

@@ -11,22 +11,19 @@ scheduler for a moment instead of waiting in line.
 
 import asyncio
 import logging
-import random
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
 
 from app.delivery import outbox, sender
 from app.delivery.jobqueue import JobQueue, parse_job_id
 from app.delivery.transport import AsyncTransport, Outcome
 from app.extensions import db
-from app.models.base import utcnow
 
 log = logging.getLogger(__name__)
 TAKE_BATCH = 100  # jobs taken per round trip at most
 IDLE_WAIT = 1  # seconds a blocking wait for work lasts before the loop looks around again
-DEFER_SECONDS = (1.0, 3.0)  # a busy endpoint's job waits this long (random, so they do not return in a herd)
+BUSY_PAUSE = 0.05  # seconds to wait for a free slot when every job taken was for a busy endpoint
 
 
 class EndpointCaps:
@@ -61,10 +58,10 @@ class Batches:
         self.schedule = app.config["WEBHOOK_RETRY_SCHEDULE"]
 
     def start(self, limit):
-        """Take up to limit jobs; return (ready attempts, other jobs, True if the queue gave any)."""
+        """Take up to limit jobs; return (ready attempts, other jobs, how many were taken)."""
         job_ids = self.jobqueue.take(limit)
         if not job_ids:
-            return [], [], False
+            return [], [], 0
         try:
             return self._claim_and_prepare(job_ids)
         finally:
@@ -101,21 +98,13 @@ class Batches:
         self.jobqueue.finish(gone)
         for item in ready:
             item.job_id = attempts[item.delivery_id][1]
-        return ready, others, True
+        return ready, others, len(job_ids)
 
     def _claim_admitted(self, admitted, busy, attempts):
-        """One transaction: postpone the busy, claim the admitted, render and sign what was claimed."""
-        self._defer(busy, attempts)
+        """Put the busy back in line; in one transaction, claim the admitted, render and sign them."""
+        self.jobqueue.put_back([attempts[delivery_id][1] for delivery_id in busy])
         claimed = sender.claim_many(admitted, outbox.lease_seconds())
         return sender.prepare_claimed([(delivery_id, attempts[delivery_id][0]) for delivery_id in claimed])
-
-    def _defer(self, delivery_ids, attempts):
-        if not delivery_ids:
-            return
-        until = utcnow() + timedelta(seconds=random.uniform(*DEFER_SECONDS))
-        # the database agrees with the scheduler, so the sweep does not take them for lost
-        sender.postpone(delivery_ids, until)
-        self.jobqueue.defer([attempts[delivery_id][1] for delivery_id in delivery_ids], until)
 
     def finish(self, items):
         """Record outcomes in one transaction, queue the retries, forget the jobs."""
@@ -197,7 +186,7 @@ class DeliveryRunner:
                 await _wait(self._freed_event)
                 continue
             try:
-                ready, others, took_any = await self._on(self._taking, self.batches.start, min(free, TAKE_BATCH))
+                ready, others, taken = await self._on(self._taking, self.batches.start, min(free, TAKE_BATCH))
             except Exception:  # Redis or the database is away: the jobs stay "started" for the sweep
                 log.exception("could not take deliveries; trying again in a second")
                 await asyncio.sleep(1)
@@ -205,7 +194,10 @@ class DeliveryRunner:
             for job_id in others:
                 await self._on(self._taking, self.jobqueue.perform, job_id)
             self._launch(ready, transport)
-            if took_any:
+            if taken and not ready and self.in_flight:
+                # all for busy endpoints: taking them again at once would only spin
+                await _wait_at_most(self._freed_event, BUSY_PAUSE)
+            if taken:
                 continue
             if burst:
                 if self.in_flight == 0:
@@ -263,6 +255,13 @@ def _loop_running():
     except RuntimeError:
         return False
     return True
+
+
+async def _wait_at_most(event, seconds):
+    try:
+        await asyncio.wait_for(_wait(event), seconds)
+    except TimeoutError:
+        pass
 
 
 async def _wait(event):

@@ -163,15 +163,6 @@ def claim(delivery_id, attempt_number, lease_seconds):
     return taken
 
 
-def postpone(delivery_ids, until):
-    """Move the next attempt of due, unclaimed deliveries to `until` (their endpoint is busy); the caller commits."""
-    if delivery_ids:
-        db.session.execute(
-            update(Delivery).where(Delivery.id.in_(delivery_ids), *_due_and_open(utcnow()))
-            .values(next_attempt_at=until).execution_options(synchronize_session=False)
-        )
-
-
 def _close_without_sending(delivery, message):
     delivery.status = "failed"
     delivery.last_error = message
