@@ -1,16 +1,14 @@
 """The delivery worker process: the batching runner over RQ's queue, plus scheduler, sweep and heartbeat."""
 
 import logging
-import os
 import signal
-import socket
 import threading
 
 from rq.scheduler import RQScheduler
 
 from app.delivery import jobs
 from app.delivery.runner import DeliveryRunner
-from app.observability.heartbeat import start_heartbeat
+from app.observability.heartbeat import process_name, start_heartbeat
 
 log = logging.getLogger(__name__)
 SWEEP_LOCK = "formhook:sweep-lock"
@@ -76,7 +74,7 @@ def run_worker(app, concurrency=None, burst=False):
     jobs.bind_app(app)
     stop = threading.Event()
     start_heartbeat(app, stop)
-    runner = DeliveryRunner(app, app.task_queue, f"{socket.gethostname()}:{os.getpid()}", concurrency)
+    runner = DeliveryRunner(app, app.task_queue, process_name(), concurrency)
     previous, scheduler = {}, None
     if not burst:
         sweep_once(app)

@@ -5,8 +5,8 @@ keep-alive pool. Everything else (taking jobs, claiming, rendering, signing, rec
 in batches on database threads (one takes, one records; on SQLite, one for both), so a hundred
 finished attempts cost one transaction and a few Redis round trips instead of a hundred of
 each. A per-endpoint cap keeps an endpoint that hangs from holding more than
-WORKER_ENDPOINT_CONCURRENCY of this process's slots: its further jobs go back to RQ's
-scheduler for a moment instead of waiting in line.
+WORKER_ENDPOINT_CONCURRENCY of this process's slots: its further jobs go back to the tail
+of the queue, still waiting, while the jobs behind them are sent.
 """
 
 import asyncio

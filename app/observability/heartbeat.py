@@ -18,9 +18,14 @@ def beat(connection, name):
     connection.set(KEY_PREFIX + name, str(int(time.time())), ex=TTL)
 
 
+def process_name():
+    """This worker process's name in heartbeats and job records: host:pid."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
 def start_heartbeat(app, stop_event, interval=INTERVAL):
     """Refresh this process's heartbeat key every interval seconds until stop_event is set."""
-    name = f"{socket.gethostname()}:{os.getpid()}"
+    name = process_name()
     # a client of its own: RQ tunes the worker's connection for its blocking pops
     connection = redis.Redis.from_url(app.config["REDIS_URL"], socket_timeout=5, socket_connect_timeout=5)
 
