@@ -1,7 +1,8 @@
 """The builder's fields: add, edit, move, reorder by drag and drop, delete."""
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
-from flask_login import login_required
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
 
 from app.auth.workspaces import current_workspace_id
 from app.dashboard import bp
@@ -10,6 +11,7 @@ from app.dashboard.routes import render_form_edit
 from app.errors import ApiError, wants_json
 from app.extensions import db
 from app.models import Field, Form
+from app.services import field_renames
 from app.services.forms import validate_field
 from app.tenancy import get_scoped_or_404
 
@@ -63,7 +65,7 @@ def field_add(form_id):
 @bp.route("/forms/<form_id>/fields/<field_id>", methods=["GET", "POST"])
 @login_required
 def field_edit(form_id, field_id):
-    """Edit one field."""
+    """Edit one field; renaming a key that webhooks use asks first, then updates them in the same save."""
     form = get_scoped_or_404(Form, form_id, current_workspace_id())
     field = _field_or_404(form, field_id)
     field_form = FieldForm(obj=field)
@@ -73,14 +75,38 @@ def field_edit(form_id, field_id):
         taken = set(form.field_keys()) - {field.key}
         clean, errors = validate_field(_field_data(field_form), "field", taken)
         if not errors:
+            old_key = field.key
+            usages = field_renames.uses_of(form, old_key) if clean["key"] != old_key else []
+            if usages and request.form.get("rename_templates") != "update":
+                return _rename_dialog(form, field, field_form, clean["key"], usages)
+            stuck = field_renames.check_rewritable(usages, old_key)
+            if stuck:
+                flash(_("Not saved: these webhooks use {{ %(key)s }} in a way that cannot be updated for you: "
+                        "%(which)s. Edit them first.", key=old_key, which=field_renames.describe(stuck)), "danger")
+                return render_template("dashboard/field_edit.html", form=form, field=field,
+                                       field_form=field_form), 409
             for name, value in clean.items():
                 setattr(field, name, value)
+            field_renames.rename_in_webhooks(usages, old_key, field.key, current_user)
             db.session.commit()
             flash(f"Field “{field.label}” saved.", "success")
+            if usages:
+                flash(_("{{ %(old)s }} is now {{ %(new)s }} in %(which)s.", old=old_key, new=field.key,
+                        which=field_renames.describe(usages)), "success")
             return redirect(_builder_url(form, field.id))
         _show_errors(field_form, errors)
     status = 422 if field_form.errors else 200
     return render_template("dashboard/field_edit.html", form=form, field=field, field_form=field_form), status
+
+
+def _rename_dialog(form, field, field_form, new_key, usages):
+    """Ask before renaming a key that webhooks use: update them all in this save, or keep the old key."""
+    resubmit = [(name, value) for name, value in request.form.items(multi=True)
+                if name not in ("csrf_token", "rename_templates")]
+    return render_template(
+        "dashboard/field_edit.html", form=form, field=field, field_form=field_form,
+        rename={"old": field.key, "new": new_key, "usages": usages, "resubmit": resubmit},
+    ), 409
 
 
 def _renumber(fields):
@@ -116,9 +142,13 @@ def field_action(form_id, field_id, action):
         abort(404)
     index = fields.index(field)
     if action == "delete":
+        usages = field_renames.uses_of(form, field.key)
         fields.pop(index)
         db.session.delete(field)
         flash(f"Field “{field.label}” deleted.", "info")
+        if usages:
+            flash(_("These webhooks still use {{ %(key)s }} and now send it empty: %(which)s. Edit them.",
+                    key=field.key, which=field_renames.describe(usages)), "warning")
         field_id = None
     else:
         other = index + MOVES[action]

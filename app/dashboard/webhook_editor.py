@@ -2,6 +2,8 @@
 
 import json
 from dataclasses import dataclass, field
+from xml.dom import minidom
+from xml.parsers.expat import ExpatError
 
 from app.delivery import outbox, sender, templating
 from app.delivery.conditions import OPERATORS, VALUELESS
@@ -9,6 +11,7 @@ from app.extensions import db
 from app.models import Delivery, Submission, Webhook
 from app.models.base import utcnow
 from app.models.webhooks import FORMATS, METHODS, new_secret
+from app.services.field_renames import template_uses
 from app.tenancy import scoped
 
 META_NAMES = tuple(f"meta.{name}" for name in templating.META_NAMES)
@@ -19,6 +22,7 @@ OPERATOR_LABELS = {
     "gt": "is greater than", "lt": "is less than",
 }
 PREVIEW_ID = "msg_preview"
+PRETTY_MAX_BYTES = 65536  # bigger bodies are shown as sent
 
 
 @dataclass
@@ -145,7 +149,8 @@ def preview(form, data, secret=None):
     errors, warnings = _template_problems(data, form.field_keys())
     submission = latest_submission(form)
     if submission is not None:
-        event, payload = "submission.created", outbox.event_data(form, submission)
+        event, payload = "submission.created", _as_current_form(outbox.event_data(form, submission), form)
+        warnings.extend(_unanswered_names(data, form, payload))
         source = f"the latest submission ({submission.id}, {submission.created_at:%Y-%m-%d %H:%M} UTC)"
     else:
         event, payload = "webhook.test", outbox.test_event_data(form)
@@ -168,9 +173,44 @@ def preview(form, data, secret=None):
             warnings.append("the body is not valid JSON with these answers")
     result["request"] = {
         "method": prepared.method, "url": prepared.url,
-        "headers": sender.masked_headers(prepared.headers), "body": body,
+        "headers": sender.masked_headers(prepared.headers), "body": pretty_body(body, data["format"]),
     }
     return result
+
+
+def _as_current_form(payload, form):
+    """The latest submission with only the form's current keys: a renamed or deleted key's old answer
+    is not what the next submission sends, so the preview must not show it (the warnings say empty)."""
+    keys = set(form.field_keys())
+    answers = payload["submission"].get("answers") or {}
+    payload["submission"] = {**payload["submission"], "answers": {k: v for k, v in answers.items() if k in keys}}
+    return payload
+
+
+def _unanswered_names(data, form, payload):
+    """Warnings for field keys the templates use that the latest submission has no answer for."""
+    answers = payload["submission"]["answers"]
+    sources = [data["url"], data["body_template"], *data["headers"].values()]
+    return [
+        f"'{key}' has no answer in the latest submission, so it shows empty here"
+        for key in form.field_keys()
+        if key not in answers and any(template_uses(source, key) for source in sources)
+    ]
+
+
+def pretty_body(body, fmt):
+    """A JSON or XML body indented for reading; anything else (or anything unparsable) as sent."""
+    if len(body) > PRETTY_MAX_BYTES:
+        return body
+    try:
+        if fmt == "json":
+            return json.dumps(json.loads(body), indent=2, ensure_ascii=False)
+        if fmt == "xml":
+            pretty = minidom.parseString(body.encode()).toprettyxml(indent="  ")
+            return "\n".join(line for line in pretty.splitlines() if line.strip())
+    except (ValueError, ExpatError):
+        pass
+    return body
 
 
 OPERATOR_CHOICES = [(op, OPERATOR_LABELS[op]) for op in OPERATORS]

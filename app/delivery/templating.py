@@ -1,5 +1,6 @@
 """Sandboxed {{ name }} templates, escaped for where the value lands."""
 
+import difflib
 import json
 import re
 from functools import lru_cache
@@ -135,7 +136,32 @@ def check_template(source, field_keys=()):
         raise TemplateError(f"template refused by the sandbox: {exc}") from exc
     except Exception as exc:  # any other runtime error in a user's template is a 422, not a 500
         raise TemplateError(f"template cannot be rendered: {exc}") from exc
-    return [f"unknown name '{name}' renders as empty" for name in unknown]
+    return [_unknown_name_warning(name, known) for name in unknown]
+
+
+def near_match(name, known):
+    """The known name a typo or an old key most likely meant: close in spelling, or a longer key it starts."""
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.8)
+    if close:
+        return close[0]
+    longer = sorted(key for key in known if key.startswith(name + "_") or name.startswith(key + "_"))
+    return longer[0] if len(longer) == 1 else None
+
+
+def _unknown_name_warning(name, known):
+    """'unknown name 'campain' renders as empty (did you mean campaign?)'."""
+    near = near_match(name, known)
+    hint = f" (did you mean {near}?)" if near else ""
+    return f"unknown name '{name}' renders as empty{hint}"
+
+
+def lex_tokens(source):
+    """Yield (token type, text) of source as the template engine reads it; TemplateError on bad syntax."""
+    try:
+        for _lineno, kind, value in _ENVS["text"].lex(source):
+            yield kind, value
+    except TemplateSyntaxError as exc:
+        raise TemplateError(f"template syntax error on line {exc.lineno}: {exc.message}") from exc
 
 
 @lru_cache(maxsize=4096)
