@@ -104,6 +104,8 @@ class Config:
         self.METRICS_TOKEN = env.get("METRICS_TOKEN") or None
         self.INSPECTOR_MAX_BODY = int(env.get("INSPECTOR_MAX_BODY", "65536"))
         self.INSPECTOR_KEEP_REQUESTS = int(env.get("INSPECTOR_KEEP_REQUESTS", "100"))
+        # where "Find my chat id" asks Telegram (a self-hosted Bot API server may stand in)
+        self.TELEGRAM_API_URL = env.get("TELEGRAM_API_URL", "https://api.telegram.org").rstrip("/")
 
     def as_dict(self):
         """Return the settings as a mapping Flask can load."""

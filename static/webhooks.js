@@ -27,6 +27,7 @@
   }
 
   if (editor) { setUpEditor(); }
+  setUpUrlReveal();
   setUpSecret();
   setUpTest();
 
@@ -117,6 +118,19 @@
     element.className = "note note-" + kind;
     element.textContent = text;
     return element;
+  }
+
+  function setUpUrlReveal() {
+    var button = $("reveal-url");
+    if (!button) { return; }
+    button.addEventListener("click", function () {
+      postForm(button.getAttribute("data-url"), tokenBody()).then(function (result) {
+        var input = editor.querySelector("input[name=url]");
+        input.value = result.url;
+        input.dispatchEvent(new Event("input", { bubbles: true }));
+        $("url-masked-note").hidden = true;
+      }).catch(function (error) { button.textContent = "Could not reveal (" + error.message + ")"; });
+    });
   }
 
   function setUpSecret() {

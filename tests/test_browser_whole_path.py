@@ -48,9 +48,9 @@ def test_signup_build_form_set_webhook_submit_and_receive(app, live_url, page, r
     page.get_by_role("link", name="Settings → Webhook URL").click()
     seed_url = (f"{receiver.url}/webhook?campaign_name={{{{ campaign_name }}}}"
                 "&campaign_type={{ campaign_type }}&lead_status={{ lead_status }}")
-    page.get_by_label("Webhook URL").fill(seed_url)
-    page.get_by_role("button", name="Save webhook URL").click()
-    assert "Webhook URL saved." in page.content()
+    page.get_by_label("New webhook URL").fill(seed_url)
+    page.get_by_role("button", name="Add webhook", exact=True).click()
+    assert "Webhook added." in page.content()
     page.get_by_role("button", name="Reveal").click()
     expect(page.locator("#signing-secret")).to_contain_text("whsec_")
     secret = page.locator("#signing-secret").inner_text()

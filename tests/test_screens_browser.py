@@ -120,3 +120,96 @@ def test_editor_warning_and_preview_agree_and_suggest_the_near_match(app, client
     expect(page.locator("#preview-problems")).to_contain_text(
         "unknown name 'campaign' renders as empty (did you mean campaign_choice?)")
     expect(page.locator("#preview-url")).to_have_text(f"{receiver.url}/crm?c=")
+
+
+def test_the_list_url_box_adds_a_webhook_and_says_so(app, page, live_server, receiver):
+    form_id, _ = make_form(app, workspace_of(app), FIELDS)
+    make_webhook(app, form_id, f"{receiver.url}/old", enabled=False)
+    page.goto(f"{live_server}/forms/{form_id}/settings/webhook")
+    expect(page.locator(".crumbs")).to_contain_text("Forms")  # the same header as the other tabs
+    expect(page.locator("h1 .badge")).to_have_text("live")
+    expect(page.locator("#hosted-link")).to_be_visible()
+    expect(page.get_by_role("heading", name="Add a webhook")).to_be_visible()
+
+    page.get_by_label("New webhook URL").fill(f"{receiver.url}/old")  # "fixing" the disabled one here
+    page.get_by_role("button", name="Add webhook", exact=True).click()
+    expect(page.locator(".error")).to_contain_text("already sends to this URL")
+    with app.app_context():
+        assert len(db.session.scalars(db.select(Webhook)).all()) == 1  # no duplicate
+
+    page.get_by_label("New webhook URL").fill(f"{receiver.url}/new")
+    page.get_by_role("button", name="Add webhook", exact=True).click()
+    expect(page.locator(".flash-success")).to_contain_text("Webhook added.")
+    with app.app_context():
+        assert sorted(w.url for w in db.session.scalars(db.select(Webhook))) == [
+            f"{receiver.url}/new", f"{receiver.url}/old"]
+
+
+TOKEN = "123456789:AAEhBOweik6ad9r_QXMENQjcrGbqCr4K-ra"
+
+
+def test_telegram_preset_finds_the_chat_id_through_a_bot_api_stand_in(app, page, live_server, receiver):
+    from tests.receiver import Reply
+
+    bot_api = receiver  # a local stand-in of api.telegram.org, allowed by WEBHOOK_ALLOWED_NETWORKS
+    bot_api.default = Reply(200, {"Content-Type": "application/json"}, (
+        '{"ok": true, "result": [{"update_id": 1, "message": {"chat": {"id": 555001, "type": "private",'
+        ' "first_name": "Ana", "username": "ana_k"}, "text": "hi"}}, {"update_id": 2, "my_chat_member":'
+        ' {"chat": {"id": -1009876, "type": "supergroup", "title": "Sales leads"}}}]}'))
+    app.config["TELEGRAM_API_URL"] = bot_api.url
+    form_id, _ = make_form(app, workspace_of(app), FIELDS)
+    page.goto(f"{live_server}/forms/{form_id}/settings/webhook")
+    page.locator("[data-preset=telegram]").click()
+    expect(page.locator("#preset-steps")).to_contain_text("@BotFather")
+    page.get_by_role("button", name="Find my chat id").click()
+    expect(page.locator("#chat-choices .error")).to_contain_text("Paste the bot token first")
+    page.get_by_label("Bot token").fill(TOKEN)
+    page.get_by_role("button", name="Find my chat id").click()
+    page.get_by_role("button", name="Sales leads (supergroup, -1009876)").click()
+    expect(page.get_by_label("Chat id")).to_have_value("-1009876")
+    asked = bot_api.wait_for(1)[0]
+    assert asked.path == f"/bot{TOKEN}/getUpdates"
+    shot(page, "telegram-find-chat-id.png")
+
+    page.get_by_role("button", name="Fill the webhook editor").click()
+    page.get_by_role("button", name="Create webhook").click()
+    expect(page.locator(".flash-success")).to_contain_text("Webhook created.")
+    # the token is masked in the editor, the list and the delete page; shown only on Reveal
+    url_box = page.get_by_label("Webhook URL")
+    expect(url_box).to_have_value("https://api.telegram.org/bot••••••/sendMessage")
+    page.get_by_role("button", name="Reveal URL").click()
+    expect(url_box).to_have_value(f"https://api.telegram.org/bot{TOKEN}/sendMessage")
+    page.goto(f"{live_server}/forms/{form_id}/settings/webhook")
+    expect(page.locator(".webhook-table")).to_contain_text("bot••••••/sendMessage")
+    assert TOKEN not in page.content()
+
+
+def test_saving_the_masked_url_keeps_the_token(app, page, live_server):
+    form_id, _ = make_form(app, workspace_of(app), FIELDS)
+    webhook_id = make_webhook(app, form_id, f"https://api.telegram.org/bot{TOKEN}/sendMessage")
+    page.goto(f"{live_server}/forms/{form_id}/webhooks/{webhook_id}")
+    assert TOKEN not in page.content()
+    page.get_by_label("Webhook URL").fill("https://api.telegram.org/bot••••••/sendMessage?src={{ campaign }}")
+    page.get_by_role("button", name="Save webhook").click()
+    expect(page.locator(".flash-success")).to_contain_text("Webhook saved.")
+    with app.app_context():
+        assert db.session.get(Webhook, webhook_id).url == (
+            f"https://api.telegram.org/bot{TOKEN}/sendMessage?src={{{{ campaign }}}}")
+
+
+def test_crm_preset_offers_to_add_the_fields_it_uses(app, page, live_server):
+    form_id, _ = make_form(app, workspace_of(app), FIELDS)
+    page.goto(f"{live_server}/forms/{form_id}/webhooks/new?preset=crm")
+    missing = page.locator("#missing-fields")
+    expect(missing).to_contain_text("This form has no field campaign_name, campaign_type, lead_status")
+    page.get_by_label("Default for lead_status").fill("hot")
+    page.get_by_role("button", name="Fill the webhook editor").click()
+    expect(page.locator(".flash-success")).to_contain_text(
+        "Added hidden fields campaign_name, campaign_type, lead_status")
+    expect(page.locator("#preview-url")).to_have_text(
+        "https://crm.example/webhook?campaign_name=website&campaign_type=organic&lead_status=hot")
+    expect(page.locator("#preview-problems")).not_to_contain_text("unknown name")
+    with app.app_context():
+        added = db.session.scalars(db.select(Field).where(Field.form_id == form_id, Field.type == "hidden")).all()
+        assert {f.key: f.default for f in added} == {
+            "campaign": "spring", "campaign_name": "website", "campaign_type": "organic", "lead_status": "hot"}

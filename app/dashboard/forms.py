@@ -1,5 +1,6 @@
 """WTForms classes for the dashboard's pages."""
 
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import URL, DataRequired, Length, Optional
@@ -37,7 +38,7 @@ class FieldForm(FlaskForm):
 
 
 class WebhookUrlForm(FlaskForm):
-    url = StringField("Webhook URL", validators=[DataRequired(), Length(max=4000)])
+    url = StringField(lazy_gettext("New webhook URL"), validators=[DataRequired(), Length(max=4000)])
     enabled = BooleanField("Enabled", default=True)
 
 

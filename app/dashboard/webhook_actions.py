@@ -48,6 +48,15 @@ def webhook_secret(form_id, webhook_id):
     })
 
 
+@bp.route("/forms/<form_id>/webhooks/<webhook_id>/url", methods=["POST"])
+@login_required
+def webhook_url(form_id, webhook_id):
+    """Reveal the webhook's URL with its tokens, for the editor's Reveal button."""
+    webhook = webhook_or_404(form_or_404(form_id), webhook_id)
+    _require_token()
+    return jsonify({"url": webhook.url})
+
+
 @bp.route("/forms/<form_id>/webhooks/<webhook_id>/rotate-secret", methods=["POST"])
 @login_required
 def webhook_rotate_secret(form_id, webhook_id):

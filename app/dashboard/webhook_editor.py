@@ -1,6 +1,7 @@
 """The webhook editor's data: reading its rows, and previewing it with the real engine."""
 
 import json
+import re
 from dataclasses import dataclass, field
 from xml.dom import minidom
 from xml.parsers.expat import ExpatError
@@ -11,6 +12,7 @@ from app.extensions import db
 from app.models import Delivery, Submission, Webhook
 from app.models.base import utcnow
 from app.models.webhooks import FORMATS, METHODS, new_secret
+from app.redaction import MASK, redact
 from app.services.field_renames import template_uses
 from app.tenancy import scoped
 
@@ -107,10 +109,26 @@ def settings_of(webhook):
 
 
 def masked_settings(settings):
-    """Settings for the editor page: credential header values shown as a mask, never in clear."""
+    """Settings for the editor page: credential header values and URL tokens shown as a mask, never in clear."""
     headers = settings.get("headers") or {}
-    return {**settings, "headers": {name: sender.MASK if sender.is_sensitive(name) else value
-                                    for name, value in headers.items()}}
+    return {**settings, "url": redact(settings.get("url") or ""),
+            "headers": {name: sender.MASK if sender.is_sensitive(name) else value for name, value in headers.items()}}
+
+
+def unmask_url(posted, stored):
+    """The posted URL with each mask put back to the stored secret it hides; None when that is ambiguous.
+
+    The editor shows redact(stored): the literal text between the masks locates each hidden value in
+    stored, and the user may change anything around the masks without revealing them.
+    """
+    if MASK not in posted:
+        return posted
+    literals = redact(stored or "").split(MASK)
+    hidden = re.fullmatch("(.*?)".join(re.escape(part) for part in literals), stored or "", re.DOTALL)
+    if hidden is None or posted.count(MASK) != len(literals) - 1:
+        return None
+    pieces = posted.split(MASK)
+    return "".join(piece + (hidden.group(i + 1) if i < len(hidden.groups()) else "") for i, piece in enumerate(pieces))
 
 
 def keep_masked_values(posted_headers, stored_headers):

@@ -1,6 +1,7 @@
 """Settings → Webhook URL: a form's webhooks, created from scratch or from a preset, edited, deleted."""
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -15,6 +16,7 @@ from app.dashboard.webhook_editor import (
     read_editor,
     settings_of,
     state_from_settings,
+    unmask_url,
     variable_names,
 )
 from app.dashboard.webhook_forms import PresetForm, WebhookEditorForm
@@ -54,26 +56,31 @@ def _last_deliveries(webhooks):
 @bp.route("/forms/<form_id>/settings/webhook", methods=["GET", "POST"])
 @login_required
 def webhook_settings(form_id):
-    """List the form's webhooks; a URL pasted at the top becomes a new JSON webhook at once."""
+    """List the form's webhooks; a URL pasted in "Add a webhook" becomes a new JSON webhook at once."""
     form = form_or_404(form_id)
     quick = WebhookUrlForm()
+    webhooks = db.session.scalars(
+        select(Webhook).where(Webhook.form_id == form.id).order_by(Webhook.created_at)
+    ).all()
     if quick.validate_on_submit():
         clean, errors, warnings = validate_webhook(
             {"url": quick.url.data}, form.field_keys(), current_app.config["WEBHOOK_ALLOWED_NETWORKS"], partial=True,
         )
+        same = next((webhook for webhook in webhooks if webhook.url == clean.get("url")), None)
+        if same is not None:
+            # pasting an existing URL here is usually an attempt to fix it: a second copy would send every lead twice
+            errors["url"] = _("this form already sends to this URL; change that webhook with its Edit button")
         if not errors:
             webhook = Webhook(workspace_id=form.workspace_id, form_id=form.id, url=clean["url"])
             db.session.add(webhook)
             record_webhook_change(webhook, current_user)
             db.session.commit()
-            flash("Webhook URL saved. Every submission is now sent there as signed JSON.", "success")
+            flash(_("Webhook added. Every submission is now also sent there as signed JSON; "
+                    "to change a webhook, use its Edit button."), "success")
             for warning in warnings:
                 flash(f"Note: {warning}.", "warning")
             return redirect(url_for("dashboard.webhook_edit", form_id=form.id, webhook_id=webhook.id))
         quick.url.errors.append(errors.get("url") or "is not valid")
-    webhooks = db.session.scalars(
-        select(Webhook).where(Webhook.form_id == form.id).order_by(Webhook.created_at)
-    ).all()
     return render_template(
         "dashboard/webhook_list.html", form=form, webhooks=webhooks, presets=presets.PRESETS, quick=quick,
         last_deliveries=_last_deliveries(webhooks), confirm=ConfirmForm(),
@@ -104,14 +111,21 @@ def _editor_for(state):
 def _save(form, webhook, editor):
     """Validate the posted editor; save and redirect, or re-render with field errors (422)."""
     state = read_editor(request.form)
+    posted_url = state.data["url"]
     if webhook is not None:
         keep_masked_values(state.data["headers"], webhook.headers or {})
+        state.data["url"] = unmask_url(posted_url, webhook.url)
     if not editor.validate_on_submit():
         return _render_editor(form, editor, state, webhook, status=422)
-    clean, errors, warnings = validate_webhook(
+    if state.data["url"] is None:
+        state.data["url"] = posted_url
+        errors = {"url": _("press Reveal before changing the masked part of the URL")}
+    else:
+        errors = {}
+    clean, more_errors, warnings = validate_webhook(
         state.data, form.field_keys(), current_app.config["WEBHOOK_ALLOWED_NETWORKS"],
     )
-    errors = header_row_errors(state, errors)
+    errors = header_row_errors(state, {**more_errors, **errors})
     if errors:
         flash("The webhook was not saved: fix the fields marked below.", "error")
         return _render_editor(form, editor, state, webhook, errors=errors, status=422)
@@ -139,18 +153,24 @@ def webhook_new(form_id):
     form = form_or_404(form_id)
     preset = presets.PRESETS.get(request.args.get("preset", ""))
     if request.method == "GET" and preset is not None:
-        return render_template("dashboard/webhook_preset.html", form=form, preset=preset,
-                               preset_form=PresetForm(), values={}, errors={})
+        return _render_preset(form, preset, PresetForm(), {}, {})
     if request.method == "POST":
         return _save(form, None, WebhookEditorForm())
     state = state_from_settings({"url": "", "method": "POST", "format": "json", "enabled": True})
     return _render_editor(form, _editor_for(state), state)
 
 
+def _render_preset(form, preset, preset_form, values, errors, status=200):
+    return render_template(
+        "dashboard/webhook_preset.html", form=form, preset=preset, preset_form=preset_form, values=values,
+        errors=errors, missing=presets.missing_fields(preset, form),
+    ), status
+
+
 @bp.route("/forms/<form_id>/webhooks/new/<preset_name>", methods=["POST"])
 @login_required
 def webhook_from_preset(form_id, preset_name):
-    """Fill the editor from a preset's answers; nothing is saved until the editor is."""
+    """Fill the editor from a preset's answers; only the missing fields the user ticked are saved now."""
     form = form_or_404(form_id)
     preset = presets.PRESETS.get(preset_name) or abort(404)
     preset_form = PresetForm()
@@ -158,9 +178,15 @@ def webhook_from_preset(form_id, preset_name):
     if not preset_form.validate_on_submit():
         abort(400)
     settings, errors = presets.build(preset_name, values, form)
+    field_errors, added = preset_actions.add_missing_fields(form, preset, request.form)
+    errors = {**(errors or {}), **field_errors}
     if errors:
-        return render_template("dashboard/webhook_preset.html", form=form, preset=preset,
-                               preset_form=preset_form, values=values, errors=errors), 422
+        db.session.rollback()
+        return _render_preset(form, preset, preset_form, values, errors, status=422)
+    if added:
+        db.session.commit()
+        flash(_("Added hidden fields %(keys)s to the form, with the defaults you gave.",
+                keys=", ".join(added)), "success")
     settings["enabled"] = True
     state = state_from_settings(settings)
     flash(f"{preset.title} preset filled in below. Check the live preview, then save.", "info")
@@ -219,4 +245,4 @@ def webhook_toggle(form_id, webhook_id):
     return redirect(url_for("dashboard.webhook_settings", form_id=form.id))
 
 
-from app.dashboard import webhook_actions  # noqa: E402,F401  (registers the JSON endpoints)
+from app.dashboard import preset_actions, webhook_actions  # noqa: E402,F401  (registers the JSON endpoints)

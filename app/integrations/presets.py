@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
+from flask_babel import lazy_gettext as _l
+
 SEED_QUERY = "campaign_name={{ campaign_name }}&campaign_type={{ campaign_type }}&lead_status={{ lead_status }}"
 WHATSAPP_GRAPH_VERSION = "v21.0"
 
@@ -33,6 +35,17 @@ class Preset:
     summary: str
     params: tuple = field(default_factory=tuple)
     build_settings: object = None
+    steps: tuple = ()  # step-by-step help shown above the parameters
+    needs_fields: tuple = ()  # NeededField: form fields the preset's templates use
+
+
+@dataclass(frozen=True)
+class NeededField:
+    """A form field a preset's templates name, and the hidden default offered when the form lacks it."""
+
+    key: str
+    label: str
+    default: str
 
 
 def message_text(form):
@@ -117,6 +130,13 @@ PRESETS = {
                       "-1001234567890"),
             ),
             _telegram,
+            steps=(
+                _l("In Telegram, open @BotFather, send /newbot and follow its questions. It answers with a bot "
+                   "token like 123456789:AAE…: paste it below."),
+                _l("Open your new bot and send it any message. For a group, add the bot to the group and send a "
+                   "message there; for a channel, make the bot an admin and post."),
+                _l("Press Find my chat id and pick the chat the submissions should go to."),
+            ),
         ),
         Preset(
             "whatsapp", "WhatsApp", "Send a text message with the WhatsApp Cloud API.",
@@ -158,9 +178,20 @@ PRESETS = {
                       "https://crm.example/webhook", default="https://crm.example/webhook"),
             ),
             _crm,
+            needs_fields=(
+                NeededField("campaign_name", "Campaign name", "website"),
+                NeededField("campaign_type", "Campaign type", "organic"),
+                NeededField("lead_status", "Lead status", "new"),
+            ),
         ),
     )
 }
+
+
+def missing_fields(preset, form):
+    """The fields preset's templates use that form does not have."""
+    keys = set(form.field_keys())
+    return [needed for needed in preset.needs_fields if needed.key not in keys]
 
 
 def validate_params(preset, raw):
