@@ -88,23 +88,47 @@ def test_capture_urls_live_seven_days(app, accounts):
     assert timedelta(days=7) - timedelta(seconds=5) < lifetime <= timedelta(days=7)
 
 
-def test_one_click_points_a_webhook_at_the_capture_url_and_audits_it(app, client, accounts):
+def test_copy_deliveries_keeps_the_webhook_url_and_audits_it(app, client, accounts):
+    _, workspace_id = accounts.user()
+    form_id, _ = make_form(app, workspace_id)
+    webhook_id = make_webhook(app, form_id, "https://crm.example/hook?c={{ campaign_name }}")
+    accounts.login(client)
+    bin_id = _new_bin(client)
+    app.config["WTF_CSRF_ENABLED"] = True
+    assert client.post(f"/inspector/{bin_id}/copy", data={"webhook_id": webhook_id}).status_code == 400
+    token = csrf_token_from(client.get(f"/inspector/{bin_id}").get_data(as_text=True))
+    response = client.post(f"/inspector/{bin_id}/copy", data={"webhook_id": webhook_id, "csrf_token": token})
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"?webhook={webhook_id}")
+    with app.app_context():
+        webhook = db.session.get(Webhook, webhook_id)
+        assert webhook.url == "https://crm.example/hook?c={{ campaign_name }}"  # the templated query survives
+        assert webhook.mirror_bin_id == bin_id
+        event = db.session.scalars(db.select(AuditEvent)).one()
+        assert (event.actor, event.action) == ("owner@example.com", "copy started")
+        assert event.changes == {"copies_to": {"from": None, "to": "CRM test"}}
+    page = client.get(f"/inspector/{bin_id}?webhook={webhook_id}").get_data(as_text=True)
+    assert f'<option selected value="{webhook_id}">' in page  # the picker keeps its choice
+    response = client.post(f"/inspector/{bin_id}/copy/{webhook_id}/stop", data={"csrf_token": token})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(Webhook, webhook_id).mirror_bin_id is None
+
+
+@pytest.mark.parametrize("host", ["169.254.169.254", "[::1", "evil.example"])
+def test_a_forged_host_header_is_never_stored_or_shown(app, client, accounts, host):
     _, workspace_id = accounts.user()
     form_id, _ = make_form(app, workspace_id)
     webhook_id = make_webhook(app, form_id, "https://crm.example/hook")
     accounts.login(client)
     bin_id = _new_bin(client)
-    app.config["WTF_CSRF_ENABLED"] = True
-    assert client.post(f"/inspector/{bin_id}/use", data={"webhook_id": webhook_id}).status_code == 400
-    token = csrf_token_from(client.get(f"/inspector/{bin_id}").get_data(as_text=True))
-    response = client.post(f"/inspector/{bin_id}/use", data={"webhook_id": webhook_id, "csrf_token": token})
-    assert response.status_code == 302
+    response = client.post(f"/inspector/{bin_id}/copy", data={"webhook_id": webhook_id}, headers={"Host": host})
+    assert response.status_code in (302, 400)
+    page = client.get(f"/inspector/{bin_id}").get_data(as_text=True)
+    assert f"{app.config['BASE_URL']}/in/{_token(app, bin_id)}" in page  # built from BASE_URL
     with app.app_context():
-        webhook = db.session.get(Webhook, webhook_id)
-        assert webhook.url == f"http://localhost/in/{_token(app, bin_id)}"
-        event = db.session.scalars(db.select(AuditEvent)).one()
-        assert event.actor == "owner@example.com"
-        assert event.changes == {"url": {"from": "https://crm.example/hook", "to": webhook.url}}
+        assert db.session.get(Webhook, webhook_id).url == "https://crm.example/hook"
+        stored = [str(event.changes) for event in db.session.scalars(db.select(AuditEvent))]
+        assert not any(host in text or "http:///" in text for text in stored)
 
 
 def test_another_workspace_gets_404_for_bins_and_cannot_point_their_webhook(app, client, accounts):
@@ -119,11 +143,13 @@ def test_another_workspace_gets_404_for_bins_and_cannot_point_their_webhook(app,
     for path in (f"/inspector/{bin_id}", f"/inspector/{bin_id}/requests.json"):
         assert mallory.get(path).status_code == 404
     assert mallory.post(f"/inspector/{bin_id}/delete").status_code == 404
-    assert mallory.post(f"/inspector/{bin_id}/use", data={"webhook_id": other_webhook}).status_code == 404
-    # and the owner cannot point another workspace's webhook at their bin
-    assert client.post(f"/inspector/{bin_id}/use", data={"webhook_id": other_webhook}).status_code == 404
+    assert mallory.post(f"/inspector/{bin_id}/copy", data={"webhook_id": other_webhook}).status_code == 404
+    assert mallory.post(f"/inspector/{bin_id}/copy/{other_webhook}/stop").status_code == 404
+    # and the owner cannot copy another workspace's webhook into their bin
+    assert client.post(f"/inspector/{bin_id}/copy", data={"webhook_id": other_webhook}).status_code == 404
     with app.app_context():
         assert db.session.get(Webhook, other_webhook).url == "https://mallory.example/hook"
+        assert db.session.get(Webhook, other_webhook).mirror_bin_id is None
     assert bin_id not in mallory.get("/inspector").get_data(as_text=True)
 
 

@@ -95,8 +95,8 @@ def test_inspector_shows_requests_as_they_arrive(app, accounts, live_server, pag
     page.get_by_label("Name").fill("Try my webhook")
     page.get_by_role("button", name="Create capture URL").click()
     expect(page.locator("h1")).to_have_text("Try my webhook")
-    page.get_by_role("button", name="Point this webhook here").click()
-    expect(page.locator(".flash-success")).to_contain_text("now sends to this capture URL")
+    page.get_by_role("button", name="Send a copy here").click()
+    expect(page.locator(".flash-success")).to_contain_text("now also appears here, as a copy")
     expect(page.locator("[data-request-id]")).to_have_count(0)
 
     _submit(live_server, public_id, "Live Lead")

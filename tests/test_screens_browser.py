@@ -213,3 +213,43 @@ def test_crm_preset_offers_to_add_the_fields_it_uses(app, page, live_server):
         added = db.session.scalars(db.select(Field).where(Field.form_id == form_id, Field.type == "hidden")).all()
         assert {f.key: f.default for f in added} == {
             "campaign": "spring", "campaign_name": "website", "campaign_type": "organic", "lead_status": "hot"}
+
+
+def test_the_inspector_gets_a_copy_while_the_real_receiver_still_gets_the_delivery(app, page, live_server,
+                                                                                   receiver):
+    form_id, public_id = make_form(app, workspace_of(app), FIELDS)
+    make_webhook(app, form_id, "https://other.example/first")  # the picker's first entry
+    crm_id = make_webhook(app, form_id, f"{receiver.url}/crm?c={{{{ campaign }}}}",
+                          headers={"Authorization": "Bearer s3cret-crm-key"})
+    page.goto(f"{live_server}/inspector")
+    page.get_by_label("Name").fill("Watch the CRM hook")
+    page.get_by_role("button", name="Create capture URL").click()
+    page.get_by_label("Webhook").select_option(crm_id)
+    page.get_by_role("button", name="Send a copy here").click()
+    expect(page.locator(".flash-success")).to_contain_text("Its real URL still receives every delivery")
+    expect(page.get_by_label("Webhook")).to_have_value(crm_id)  # the picker kept its choice
+    expect(page.locator(f"#copying-{crm_id}")).to_contain_text(f"{receiver.url}/crm")
+    with app.app_context():
+        assert db.session.get(Webhook, crm_id).url == f"{receiver.url}/crm?c={{{{ campaign }}}}"
+
+    inspector = page.url
+    page.goto(f"{live_server}/f/{public_id}")
+    page.get_by_label("Name").fill("Ana")
+    page.get_by_label("Email").fill("ana@example.com")
+    page.get_by_role("button", name="Submit").click()
+    drain(app)
+    real = receiver.wait_for(1)[0]
+    assert real.path == "/crm" and real.query == {"c": ["spring"]}
+    assert real.headers["authorization"] == "Bearer s3cret-crm-key"
+
+    page.goto(inspector)
+    copy = page.locator("[data-request-id]")
+    expect(copy).to_have_count(1)
+    expect(copy.first).to_contain_text("c=spring")
+    expect(copy.first).to_contain_text(real.headers["webhook-id"])
+    expect(copy.first.locator("pre.body")).to_contain_text("ana@example.com")
+    assert "s3cret-crm-key" not in page.content()  # credentials are masked in the copy
+    shot(page, "inspector-copy.png")
+
+    page.get_by_role("button", name="Stop copying").click()
+    expect(page.locator(f"#copying-{crm_id}")).to_have_count(0)

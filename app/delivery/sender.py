@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import selectinload
 
-from app.delivery import payloads, policy, signing, templating
+from app.delivery import mirror, payloads, policy, signing, templating
 from app.delivery.transport import Outcome
 from app.extensions import db
 from app.models import Attempt, Delivery, Webhook
@@ -114,6 +114,7 @@ class Attempting:
     outcome: Outcome | None = None  # set before sending when the request could not even be rendered
     started_at: object = None
     job_id: str | None = None  # the RQ job that asked for it, when a worker took one
+    mirror_bin_id: str | None = None  # a capture bin that gets a copy of the request (the inspector)
 
 
 def webhooks_of(delivery_ids):
@@ -195,7 +196,8 @@ def prepare_claimed(claimed):
         if reason:
             _close_without_sending(delivery, reason)
             continue
-        item = Attempting(delivery.id, numbers[delivery.id], delivery.webhook_id, None, started_at=utcnow())
+        item = Attempting(delivery.id, numbers[delivery.id], delivery.webhook_id, None, started_at=utcnow(),
+                          mirror_bin_id=delivery.webhook.mirror_bin_id)
         try:
             item.prepared = prepare_request(delivery.webhook, delivery)
         except Exception as exc:  # noqa: BLE001 - any error of a user's template is recorded, never retried
@@ -237,6 +239,7 @@ def record_outcomes(items, schedule):
     if attempts:
         db.session.execute(insert(Attempt), attempts)
         db.session.execute(update(Delivery), changes)
+        mirror.record_copies([item for item in items if item.delivery_id in still_there], masked_headers)
     for webhook_id, reason in disabling.items():
         db.session.execute(
             update(Webhook).where(Webhook.id == webhook_id).values(enabled=False, disabled_reason=reason)

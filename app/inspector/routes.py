@@ -1,6 +1,8 @@
-"""The request inspector's pages: make capture URLs, watch requests arrive, point a webhook at one."""
+"""The request inspector's pages: make capture URLs, watch requests arrive, copy a webhook's requests to one."""
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
@@ -8,10 +10,11 @@ from wtforms.validators import DataRequired, Length
 
 from app.auth.workspaces import current_workspace_id
 from app.dashboard.forms import ConfirmForm
+from app.dashboard.url_display import masked_url
 from app.extensions import db
 from app.inspector import bp, store
 from app.models import CaptureBin, Form, Webhook
-from app.observability import audit
+from app.services import mirrors
 from app.tenancy import get_scoped_or_404, scoped
 
 
@@ -19,20 +22,23 @@ class CaptureBinForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=120)], default="My test endpoint")
 
 
-class UseForWebhookForm(FlaskForm):
-    webhook_id = SelectField("Webhook", validators=[DataRequired()])
+class CopyDeliveriesForm(FlaskForm):
+    webhook_id = SelectField(lazy_gettext("Webhook"), validators=[DataRequired()])
 
 
 def capture_url(capture_bin):
-    return url_for("inspector.capture", token=capture_bin.token, _external=True)
+    """The capture URL on BASE_URL: never built from the request's Host header."""
+    return current_app.config["BASE_URL"] + url_for("inspector.capture", token=capture_bin.token)
 
 
-def _webhook_choices(workspace_id):
-    rows = db.session.execute(
-        scoped(Webhook, workspace_id).join(Form, Webhook.form_id == Form.id)
-        .with_only_columns(Webhook.id, Form.name, Webhook.url).order_by(Form.name)
+def _webhooks(workspace_id):
+    return db.session.scalars(
+        scoped(Webhook, workspace_id).join(Form, Webhook.form_id == Form.id).order_by(Form.name, Webhook.created_at)
     ).all()
-    return [(webhook_id, f"{name} — {url}") for webhook_id, name, url in rows]
+
+
+def _webhook_choices(webhooks):
+    return [(webhook.id, f"{webhook.form.name} — {masked_url(webhook.url)}") for webhook in webhooks]
 
 
 @bp.route("/inspector", methods=["GET", "POST"])
@@ -59,11 +65,17 @@ def index():
 def show(bin_id):
     """One capture URL and the requests it recorded; static/inspector.js polls for new ones."""
     capture_bin = get_scoped_or_404(CaptureBin, bin_id, current_workspace_id())
-    use_form = UseForWebhookForm(formdata=None)
-    use_form.webhook_id.choices = _webhook_choices(capture_bin.workspace_id)
+    webhooks = _webhooks(capture_bin.workspace_id)
+    copy_form = CopyDeliveriesForm(formdata=None)
+    copy_form.webhook_id.choices = _webhook_choices(webhooks)
+    # the picker keeps its choice: the webhook just chosen (?webhook=), else one already copying here
+    copying = [webhook for webhook in webhooks if webhook.mirror_bin_id == capture_bin.id]
+    chosen = request.args.get("webhook") or (copying[0].id if copying else None)
+    if chosen in {webhook.id for webhook in webhooks}:
+        copy_form.webhook_id.data = chosen
     return render_template(
         "inspector/show.html", capture_bin=capture_bin, url=capture_url(capture_bin),
-        captured=store.requests_after(capture_bin), use_form=use_form, confirm=ConfirmForm(),
+        captured=store.requests_after(capture_bin), copy_form=copy_form, copying=copying, confirm=ConfirmForm(),
     )
 
 
@@ -78,23 +90,38 @@ def requests_json(bin_id):
     return response
 
 
-@bp.route("/inspector/<bin_id>/use", methods=["POST"])
+@bp.route("/inspector/<bin_id>/copy", methods=["POST"])
 @login_required
-def use_for_webhook(bin_id):
-    """Point one of the workspace's webhooks at this capture URL."""
+def copy_deliveries(bin_id):
+    """Record a copy of every request one of the workspace's webhooks sends here; its URL stays as it is."""
     workspace_id = current_workspace_id()
     capture_bin = get_scoped_or_404(CaptureBin, bin_id, workspace_id)
-    use_form = UseForWebhookForm()
-    use_form.webhook_id.choices = _webhook_choices(workspace_id)
-    if not use_form.validate_on_submit():
-        abort(404 if use_form.webhook_id.data else 400)
-    webhook = get_scoped_or_404(Webhook, use_form.webhook_id.data, workspace_id)
-    before = audit.snapshot(webhook)
-    webhook.url = capture_url(capture_bin)
-    audit.record_webhook_change(webhook, current_user, before)
+    copy_form = CopyDeliveriesForm()
+    copy_form.webhook_id.choices = _webhook_choices(_webhooks(workspace_id))
+    if not copy_form.validate_on_submit():
+        abort(404 if copy_form.webhook_id.data else 400)
+    webhook = get_scoped_or_404(Webhook, copy_form.webhook_id.data, workspace_id)
+    mirrors.start_copying(webhook, capture_bin, current_user)
     db.session.commit()
-    flash(f"The webhook of “{webhook.form.name}” now sends to this capture URL. Send a test submission.", "success")
-    return redirect(url_for("inspector.show", bin_id=capture_bin.id))
+    flash(_("Each request the webhook of “%(form)s” sends now also appears here, as a copy. Its real URL still "
+            "receives every delivery. Send a test submission.", form=webhook.form.name), "success")
+    return redirect(url_for("inspector.show", bin_id=capture_bin.id, webhook=webhook.id))
+
+
+@bp.route("/inspector/<bin_id>/copy/<webhook_id>/stop", methods=["POST"])
+@login_required
+def stop_copy(bin_id, webhook_id):
+    """Stop copying a webhook's requests to this capture URL."""
+    workspace_id = current_workspace_id()
+    capture_bin = get_scoped_or_404(CaptureBin, bin_id, workspace_id)
+    webhook = get_scoped_or_404(Webhook, webhook_id, workspace_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if webhook.mirror_bin_id == capture_bin.id:
+        mirrors.stop_copying(webhook, current_user)
+        db.session.commit()
+        flash(_("No more copies of the webhook of “%(form)s” are recorded here.", form=webhook.form.name), "info")
+    return redirect(url_for("inspector.show", bin_id=capture_bin.id, webhook=webhook.id))
 
 
 @bp.route("/inspector/<bin_id>/delete", methods=["POST"])

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from sqlalchemy import delete, select
 
+from app.delivery.mirror import keep_newest
 from app.extensions import db
 from app.models import CaptureBin, CapturedRequest
 from app.models.base import utcnow
@@ -39,11 +40,7 @@ def record(capture_bin, method, path, query, headers, body, remote_addr, max_bod
     )
     db.session.add(stored)
     db.session.flush()
-    newest = select(CapturedRequest.id).where(CapturedRequest.bin_id == capture_bin.id).order_by(
-        CapturedRequest.id.desc()).limit(keep)
-    db.session.execute(
-        delete(CapturedRequest).where(CapturedRequest.bin_id == capture_bin.id, CapturedRequest.id.not_in(newest))
-    )
+    keep_newest(capture_bin.id, keep)
     return stored
 
 
