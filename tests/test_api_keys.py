@@ -1,5 +1,7 @@
 """API keys: bearer authentication, the CLI, Settings → API keys; hashed, shown once, revocable."""
 
+import re
+
 import pytest
 
 from app.extensions import db
@@ -62,9 +64,10 @@ def test_dashboard_creates_shows_once_lists_and_revokes(app, client, accounts):
     assert page.status_code == 200 and "No API keys yet" in page.get_data(as_text=True)
 
     created = client.post("/settings/api-keys", data={"name": "CRM sync"})
-    html = created.get_data(as_text=True)
-    assert created.status_code == 200 and "shown only this once" in html
-    plaintext = html.split('id="api-key-plaintext">')[1].split("<")[0]
+    assert created.status_code == 303  # POST-redirect-GET
+    html = client.get(created.headers["Location"]).get_data(as_text=True)
+    assert "shown only this once" in html
+    plaintext = re.search(r'id="api-key-plaintext"[^>]*value="([^"]+)"', html).group(1)
     assert plaintext.startswith("fh_")
     headers = {"Authorization": f"Bearer {plaintext}"}
     assert app.test_client().get("/api/v1/forms", headers=headers).status_code == 200

@@ -1,5 +1,6 @@
 """Webhook screens a marketer cannot break by accident, walked in a real Chromium (issue 14)."""
 
+import re
 import shutil
 from pathlib import Path
 
@@ -7,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from app.extensions import db
-from app.models import AuditEvent, Field, Webhook, Workspace
+from app.models import ApiKey, AuditEvent, Field, Webhook, Workspace
 from tests.conftest import TEST_PASSWORD, drain, make_form, make_webhook
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -253,3 +254,22 @@ def test_the_inspector_gets_a_copy_while_the_real_receiver_still_gets_the_delive
 
     page.get_by_role("button", name="Stop copying").click()
     expect(page.locator(f"#copying-{crm_id}")).to_have_count(0)
+
+
+def test_api_key_page_has_a_copy_button_and_a_reload_creates_nothing(app, page, live_server):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto(f"{live_server}/settings/api-keys")
+    page.get_by_label("Key name").fill("CRM sync")
+    page.get_by_role("button", name="Create API key").click()
+    key = page.locator("#api-key-plaintext")
+    expect(key).to_have_value(re.compile(r"^fh_"))
+    assert page.url.endswith("/settings/api-keys#new-api-key")  # redirected after the POST
+    page.get_by_role("button", name="Copy", exact=True).click()
+    expect(page.get_by_role("button", name="Copied ✓")).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == key.input_value()
+
+    page.reload()
+    expect(page.locator("#api-key-plaintext")).to_have_count(0)  # shown once, then forgotten
+    expect(page.locator("#api-keys tbody tr")).to_have_count(1)  # and the reload created nothing
+    with app.app_context():
+        assert len(db.session.scalars(db.select(ApiKey)).all()) == 1

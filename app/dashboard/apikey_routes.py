@@ -1,6 +1,9 @@
 """Settings → API keys: create (the key is shown once), list and revoke the workspace's keys."""
 
-from flask import abort, flash, redirect, render_template, url_for
+import json
+
+from cryptography.fernet import InvalidToken
+from flask import abort, flash, redirect, render_template, session, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import StringField
@@ -8,12 +11,15 @@ from wtforms.validators import DataRequired, Length
 
 from app.auth.team import can_manage
 from app.auth.workspaces import current_membership, current_workspace_id
+from app.crypto import decrypt, encrypt
 from app.dashboard import bp
 from app.dashboard.forms import ConfirmForm
 from app.extensions import db
 from app.models import ApiKey
 from app.models.base import utcnow
 from app.tenancy import get_scoped_or_404, scoped
+
+NEW_KEY_SESSION = "new_api_key"  # the just-created key, encrypted, until the page after the redirect shows it
 
 
 class ApiKeyForm(FlaskForm):
@@ -37,8 +43,19 @@ def _render(key_form, new_key=None, status=200):
 @bp.route("/settings/api-keys", methods=["GET"])
 @login_required
 def api_keys():
-    """List the workspace's API keys."""
-    return _render(ApiKeyForm(formdata=None))
+    """List the workspace's API keys; right after creating one, show it this once."""
+    return _render(ApiKeyForm(formdata=None), new_key=_pop_new_key())
+
+
+def _pop_new_key():
+    """The key created by the last POST, once: a reload (or another tab) finds nothing."""
+    sealed = session.pop(NEW_KEY_SESSION, None)
+    if not sealed:
+        return None
+    try:
+        return json.loads(decrypt(sealed))
+    except (InvalidToken, ValueError):  # sealed with a key since rotated away: show nothing rather than fail
+        return None
 
 
 @bp.route("/settings/api-keys", methods=["POST"])
@@ -51,7 +68,9 @@ def api_key_create():
     key, plaintext = ApiKey.generate(current_workspace_id(), current_user.id, key_form.name.data.strip())
     db.session.add(key)
     db.session.commit()
-    return _render(ApiKeyForm(formdata=None), new_key={"name": key.name, "plaintext": plaintext})
+    # POST-redirect-GET, so reloading the page creates nothing; the key rides in the session only encrypted
+    session[NEW_KEY_SESSION] = encrypt(json.dumps({"name": key.name, "plaintext": plaintext}))
+    return redirect(url_for("dashboard.api_keys") + "#new-api-key", code=303)
 
 
 @bp.route("/settings/api-keys/<key_id>/revoke", methods=["POST"])
