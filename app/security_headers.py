@@ -17,6 +17,12 @@ HOSTED_FORM_CSP = (
     "object-src 'none'; base-uri 'self'; frame-ancestors *"
 )
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
+# the API reference is a page: the app's own CSS and JS files, and still no inline script at all
+DOCS_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+DOCS_PATHS = ("/api/docs",)
 
 
 def csp_nonce():
@@ -29,6 +35,8 @@ def csp_nonce():
 def _policy_for(endpoint, path):
     if endpoint in FRAMEABLE_ENDPOINTS:
         return HOSTED_FORM_CSP
+    if path in DOCS_PATHS:
+        return DOCS_CSP
     if path.startswith("/api/"):
         return API_CSP
     return DASHBOARD_CSP

@@ -273,3 +273,44 @@ def test_api_key_page_has_a_copy_button_and_a_reload_creates_nothing(app, page, 
     expect(page.locator("#api-keys tbody tr")).to_have_count(1)  # and the reload created nothing
     with app.app_context():
         assert len(db.session.scalars(db.select(ApiKey)).all()) == 1
+
+
+def test_api_docs_are_styled_under_a_csp_without_inline_script(app, page, live_server):
+    refused = []
+    page.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text
+            else None)
+    response = page.goto(f"{live_server}/api/docs")
+    policy = response.headers["content-security-policy"]
+    assert "script-src 'self';" in policy and "unsafe-inline" not in policy and "nonce" not in policy
+    card = page.locator(".api-operation").first
+    assert card.evaluate("el => getComputedStyle(el).borderTopLeftRadius") != "0px"  # app.css applies
+    assert page.locator(".api-method").first.evaluate("el => getComputedStyle(el).color") == "rgb(255, 255, 255)"
+    page.get_by_label("Find an operation").fill("retry")  # api_docs.js runs
+    expect(page.locator(".api-operation:visible")).to_have_count(1)
+    expect(page.locator(".api-operation:visible h2")).to_contain_text("/retry")
+    assert refused == []
+    shot(page, "api-docs.png")
+
+
+def test_no_page_misses_its_favicon(app, client, page, live_server):
+    form_id, public_id = make_form(app, workspace_of(app), FIELDS)
+    missing = []
+    page.on("response", lambda response: missing.append(response.url) if response.status == 404 else None)
+    for path in ("/forms", f"/forms/{form_id}", f"/forms/{form_id}/settings/webhook", "/settings/api-keys",
+                 "/inspector", "/api/docs", f"/f/{public_id}"):
+        page.goto(f"{live_server}{path}")
+        assert page.locator("link[rel=icon]").get_attribute("href") == "/static/favicon.svg"
+    assert missing == []
+    assert client.get("/favicon.ico").status_code == 200  # for clients that ask without reading the page
+
+
+def test_the_body_preview_is_pretty_printed(app, page, live_server):
+    form_id, _ = make_form(app, workspace_of(app), FIELDS)
+    page.goto(f"{live_server}/forms/{form_id}/webhooks/new")
+    page.get_by_label("Webhook URL").fill("https://crm.example/hook")
+    expect(page.locator("#preview-body")).to_contain_text('"type": "webhook.test"')
+    assert page.locator("#preview-body").inner_text().startswith('{\n  "type": "webhook.test",\n')
+    page.get_by_label("Format").select_option("xml")
+    expect(page.locator("#preview-body")).to_contain_text("<submission")
+    lines = page.locator("#preview-body").inner_text().splitlines()
+    assert len(lines) > 3 and any(line.startswith("  <") for line in lines)

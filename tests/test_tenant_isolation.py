@@ -26,6 +26,7 @@ CREATES = "creates"  # takes no id: creates in the caller's own workspace, so it
 
 ROUTES = {
     "static": (PUBLIC, "static files"),
+    "favicon": (PUBLIC, "the site icon"),
     "auth.login": (PUBLIC, "log in"),
     "auth.signup": (PUBLIC, "sign up"),
     "auth.logout": (PUBLIC, "ends the caller's own session"),

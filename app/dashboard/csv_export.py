@@ -1,4 +1,4 @@
-"""Submissions as CSV rows: one column per field, then the meta, safe to open in a spreadsheet."""
+"""Submissions as CSV rows: one column per field (headed by its label), then the meta, safe in a spreadsheet."""
 
 import csv
 import io
@@ -20,8 +20,25 @@ def _cell(value):
     return "'" + text if FORMULA_START.match(text) and not PLAIN_NUMBER.match(text) else text
 
 
-def csv_lines(field_keys, submissions):
-    """Yield the CSV text line by line, starting with a UTF-8 BOM so Excel reads accents right."""
+META_LABELS = {
+    "referrer": "Referrer", "page_referrer": "Page referrer", "utm_source": "UTM source", "utm_medium": "UTM medium",
+    "utm_campaign": "UTM campaign", "utm_term": "UTM term", "utm_content": "UTM content", "user_agent": "User agent",
+}
+
+
+def header_row(fields, by="labels"):
+    """The first row: the fields' labels (what people read), or their keys (what scripts and webhooks use)."""
+    if by == "keys":
+        return ["submission_id", "created_at", *(field.key for field in fields), *(f"meta_{n}" for n in META_COLUMNS)]
+    return ["Submission", "Created at (UTC)", *(field.label or field.key for field in fields),
+            *(META_LABELS[name] for name in META_COLUMNS)]
+
+
+def csv_lines(field_keys, submissions, header=None):
+    """Yield the CSV text line by line, starting with a UTF-8 BOM so Excel reads accents right.
+
+    header is the first row (header_row); without it the row is the keys.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer)
 
@@ -31,7 +48,8 @@ def csv_lines(field_keys, submissions):
         buffer.truncate()
         return text
 
-    writer.writerow(["submission_id", "created_at", *field_keys, *(f"meta_{name}" for name in META_COLUMNS)])
+    keys = ["submission_id", "created_at", *field_keys, *(f"meta_{name}" for name in META_COLUMNS)]
+    writer.writerow([_cell(name) for name in header] if header else keys)
     yield BOM + flush()
     for submission in submissions:
         answers, meta = submission.answers or {}, submission.meta or {}

@@ -9,7 +9,7 @@ from sqlalchemy import String, and_, cast, func, or_
 
 from app.auth.workspaces import current_workspace_id
 from app.dashboard import bp
-from app.dashboard.csv_export import csv_lines
+from app.dashboard.csv_export import csv_lines, header_row
 from app.dashboard.forms import ConfirmForm
 from app.extensions import db
 from app.models import Form, Submission
@@ -49,7 +49,7 @@ def _page_number():
 def submissions_index(form_id):
     """List a form's submissions, newest first, with search and pages."""
     form = get_scoped_or_404(Form, form_id, current_workspace_id())
-    term = request.args.get("q", "").strip()[:200]
+    term = _search_term()
     query = _form_submissions(form, term)
     total = db.session.scalar(query.with_only_columns(func.count()).order_by(None))
     pages = max(math.ceil(total / PER_PAGE), 1)
@@ -99,11 +99,15 @@ def submission_delete(form_id, submission_id):
     return render_template("dashboard/submission_delete.html", form=form, submission=submission, confirm=confirm)
 
 
-def _batches(form):
-    """Every submission of form, newest first, fetched in keyset batches while the response streams."""
+def _search_term():
+    return request.args.get("q", "").strip()[:200]
+
+
+def _batches(form, term=None):
+    """Every submission of form (matching term), newest first, fetched in keyset batches while the response streams."""
     last = None
     while True:
-        query = _form_submissions(form).order_by(*NEWEST_FIRST).limit(EXPORT_BATCH)
+        query = _form_submissions(form, term).order_by(*NEWEST_FIRST).limit(EXPORT_BATCH)
         if last is not None:
             query = query.where(or_(
                 Submission.created_at < last.created_at,
@@ -120,10 +124,14 @@ def _batches(form):
 @bp.route("/forms/<form_id>/submissions.csv")
 @login_required
 def submissions_export(form_id):
-    """Stream every submission of a form as CSV (UTF-8 with BOM), newest first."""
+    """Stream the submissions the list shows (its ?q= search) as CSV (UTF-8 with BOM), newest first.
+
+    The header row holds the fields' labels; ?headers=keys gives their keys instead.
+    """
     form = get_scoped_or_404(Form, form_id, current_workspace_id())
     filename = f"{form.public_id}-submissions.csv"
+    header = header_row(form.fields, "keys" if request.args.get("headers") == "keys" else "labels")
     return Response(
-        stream_with_context(csv_lines(form.field_keys(), _batches(form))), mimetype="text/csv",
+        stream_with_context(csv_lines(form.field_keys(), _batches(form, _search_term()), header)), mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
     )
