@@ -104,8 +104,11 @@ def test_deleting_a_used_field_says_which_webhooks_use_it(app, page, live_server
     form_id, _ = make_form(app, workspace_of(app), FIELDS)
     make_webhook(app, form_id, f"{receiver.url}/crm?c={{{{ campaign }}}}", body_template='{"c": "{{ campaign }}"}')
     page.goto(f"{live_server}/forms/{form_id}")
-    page.once("dialog", lambda dialog: dialog.accept())
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     page.locator(f"#field-{field_id(app, form_id, 'campaign')}").get_by_role("button", name="Delete").click()
+    expect(page.locator(".flash-warning")).to_be_visible()
+    assert "These webhooks use {{ campaign }} and would send it empty" in asked[0]  # said before, too
     expect(page.locator(".flash-warning")).to_contain_text("still use {{ campaign }}")
     expect(page.locator(".flash-warning")).to_contain_text(f"{receiver.url.removeprefix('http://')} (URL, body)")
 

@@ -10,6 +10,7 @@ from app.dashboard.forms import ConfirmForm, FieldForm, FormSettingsForm
 from app.extensions import db
 from app.models import Form, Submission
 from app.public.snippets import embed_snippets
+from app.services import field_renames
 from app.services.forms import copy_form
 from app.tenancy import get_scoped_or_404, scoped
 
@@ -82,6 +83,7 @@ def render_form_edit(form, settings=None, field_form=None, status=200):
         "dashboard/form_edit.html", form=form,
         settings=settings or FormSettingsForm(obj=form, formdata=None),
         field_form=field_form or FieldForm(formdata=None), confirm=ConfirmForm(),
+        field_uses=field_renames.uses_by_key(form), describe_uses=field_renames.describe,
     ), status
 
 

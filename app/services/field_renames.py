@@ -121,14 +121,19 @@ def _places(webhook, key):
     return places
 
 
+def _usages(webhooks, key):
+    return [Usage(webhook, places) for webhook in webhooks if (places := _places(webhook, key))]
+
+
 def uses_of(form, key):
     """Every webhook of form whose URL, headers, body or conditions use key."""
-    usages = []
-    for webhook in _webhooks_of(form):
-        places = _places(webhook, key)
-        if places:
-            usages.append(Usage(webhook, places))
-    return usages
+    return _usages(_webhooks_of(form), key)
+
+
+def uses_by_key(form):
+    """{field key: [Usage]} for every key of form that a webhook uses (the builder's delete confirmations)."""
+    webhooks = _webhooks_of(form)
+    return {key: usages for key in form.field_keys() if (usages := _usages(webhooks, key))}
 
 
 def describe(usages):
