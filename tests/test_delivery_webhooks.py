@@ -15,6 +15,7 @@ from app.models import Delivery, Webhook
 from app.models.base import utcnow
 from app.queueing import job_id_for
 from app.services import deliveries as actions
+from app.services.webhooks import rotate_webhook_secret
 from tests.conftest import drain, make_webhook
 from tests.delivery_support import (
     all_deliveries,
@@ -80,7 +81,8 @@ def test_rotation_signs_with_both_secrets_for_24_hours(app, client, accounts, re
     _, public_id, webhook_id = form_with_webhook(app, accounts, f"{receiver.url}/hook")
     old_secret = webhook_state(app, webhook_id)["secret"]
     with app.app_context():
-        new_secret = actions.rotate_secret(db.session.get(Webhook, webhook_id))
+        new_secret = rotate_webhook_secret(db.session.get(Webhook, webhook_id))
+        db.session.commit()
     assert new_secret != old_secret and new_secret.startswith("whsec_")
     submit(client, public_id)
     drain(app)
@@ -107,7 +109,8 @@ def test_rotation_keeps_the_old_secret_for_exactly_24_hours(app, accounts):
     with app.app_context():
         webhook = db.session.get(Webhook, webhook_id)
         old = webhook.secret
-        actions.rotate_secret(webhook)
+        rotate_webhook_secret(webhook)
+        db.session.commit()
         assert webhook.signing_secrets() == [webhook.secret, old]
         assert webhook.signing_secrets(utcnow() + timedelta(hours=23, minutes=59)) == [webhook.secret, old]
         assert webhook.signing_secrets(utcnow() + timedelta(hours=24, seconds=1)) == [webhook.secret]

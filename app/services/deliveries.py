@@ -1,4 +1,4 @@
-"""Delivery actions shared by the dashboard and the API: test event, rotate secret, retry now.
+"""Delivery actions shared by the dashboard and the API: test event, retry now.
 
 Each takes objects the caller already loaded through the tenancy helpers, commits, and
 only then touches Redis, so a queue outage never loses the change (the sweep catches up).
@@ -22,13 +22,6 @@ def send_test_event(webhook):
     db.session.commit()
     outbox.enqueue(delivery.id, 1)
     return delivery
-
-
-def rotate_secret(webhook):
-    """Give webhook a new signing secret; the old one keeps signing alongside for 24 h. Return the new one."""
-    webhook.rotate_secret()
-    db.session.commit()
-    return webhook.secret
 
 
 def _attempt_in_flight(delivery):

@@ -20,13 +20,13 @@ class ReplayRefused(Exception):
 
 
 def cancel_retry(delivery, user_email):
-    """Stop a pending or retrying delivery; its queued job then finds it closed and does nothing."""
+    """Stop a pending or retrying delivery (flush; the caller commits); its queued job then finds it closed."""
     if delivery.status not in OPEN_STATUSES:
         raise ReplayRefused(f"the delivery is {delivery.status}, there is no retry to cancel")
     delivery.status = "failed"
     delivery.next_attempt_at = None
     delivery.last_error = f"retry cancelled by {user_email}"
-    db.session.commit()
+    db.session.flush()
 
 
 def failed_since(webhook, since, attempted=False):
