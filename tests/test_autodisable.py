@@ -103,6 +103,7 @@ def test_410_disables_at_once_and_emails_once(app, client, accounts, receiver, s
     # a test event still goes to a disabled webhook: its 410 disables nothing twice and mails no one again
     with app.app_context():
         send_test_event(db.session.get(Webhook, webhook_id))
+        db.session.commit()
     drain(app)
     assert len(receiver.requests) == 2
     with app.app_context():

@@ -89,6 +89,7 @@ def delete_webhook(webhook_id):
 def test_webhook(webhook_id):
     """Send a webhook.test event now."""
     delivery = deliveries.send_test_event(find_or_404(Webhook, webhook_id, "webhook"))
+    db.session.commit()
     return jsonify({"delivery_id": delivery.id}), 202
 
 

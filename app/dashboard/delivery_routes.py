@@ -174,6 +174,7 @@ def delivery_resend(delivery_id):
         abort(400)
     try:
         retry_now(delivery)
+        db.session.commit()
         flash("Resending now with the same webhook-id. This page shows the new attempt when it is made.", "success")
     except DeliveryActionRefused as exc:
         flash(f"Not resent: {exc}.", "warning")
@@ -207,6 +208,7 @@ def webhook_resend_failed(webhook_id):
     else:
         try:
             count = replay.resend_failed_since(webhook, resend_form.since.data.replace(tzinfo=UTC))
+            db.session.commit()
             flash(f"Resending {count} failed deliver{'y' if count == 1 else 'ies'}.", "success")
         except replay.ReplayRefused as exc:
             flash(f"Not resent: {exc}.", "warning")
@@ -226,11 +228,11 @@ def webhook_enable(webhook_id):
         return redirect(url_for("dashboard.webhook_deliveries", webhook_id=webhook.id))
     since = _backlog_since(webhook, audit.last_event(webhook.id, "disabled"))
     set_webhook_enabled(webhook, True, user=current_user)
-    db.session.commit()
     message = "Webhook enabled."
     if enable_form.resend_backlog.data:
         count = replay.resend_backlog(webhook, since)
         message += f" Resending {count} missed deliver{'y' if count == 1 else 'ies'}."
+    db.session.commit()
     flash(message, "success")
     return redirect(url_for("dashboard.webhook_deliveries", webhook_id=webhook.id))
 

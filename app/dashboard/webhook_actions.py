@@ -73,6 +73,7 @@ def webhook_test(form_id, webhook_id):
     webhook = webhook_or_404(form, webhook_id)
     _require_token()
     delivery = deliveries.send_test_event(webhook)
+    db.session.commit()
     status_url = url_for("dashboard.delivery_status", form_id=form.id, delivery_id=delivery.id)
     if request.accept_mimetypes.best == "application/json":
         return jsonify({"delivery_id": delivery.id, "status_url": status_url, **_status_of(delivery)}), 202
