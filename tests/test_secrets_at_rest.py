@@ -340,3 +340,17 @@ def test_masking_lives_in_one_module_that_imports_nothing_above_it():
     audit_imports = {node.module for node in ast.walk(ast.parse((app_dir / "observability" / "audit.py").read_text()))
                      if isinstance(node, ast.ImportFrom)}
     assert not {module for module in audit_imports if module and module.startswith("app.delivery")}
+
+
+def test_editor_masks_a_bearer_value_under_any_header_name_and_keeps_it_when_unchanged(app, client, accounts):
+    _, workspace_id = accounts.user()
+    form_id, _ = make_form(app, workspace_id, FIELDS)
+    webhook_id = make_webhook(app, form_id, "https://crm.example/in", headers={"X-Forward": f"Bearer {BEARER}"})
+    accounts.login(client)
+    page = client.get(f"/forms/{form_id}/webhooks/{webhook_id}").get_data(as_text=True)
+    assert BEARER not in page and f"Bearer {MASK}" in page
+    posted = {"url": "https://crm.example/in", "method": "POST", "format": "json", "enabled": "y",
+              "header_name": ["X-Forward"], "header_value": [f"Bearer {MASK}"]}
+    assert client.post(f"/forms/{form_id}/webhooks/{webhook_id}", data=posted).status_code == 302
+    with app.app_context():
+        assert db.session.get(Webhook, webhook_id).headers == {"X-Forward": f"Bearer {BEARER}"}
