@@ -92,6 +92,8 @@ def downgrade():
     connection = op.get_bind()
     sealed = _idempotency(sa.Text())
     bodies = {row.id: row.response_body for row in connection.execute(sa.select(sealed.c.id, sealed.c.response_body))}
+    # a Fernet token is not JSON: empty the column before PostgreSQL casts it, then write the plain answers
+    connection.execute(sealed.update().values(response_body=None))
     _alter_body_type(sa.Text(), sa.JSON(), 'json')
     plain = _idempotency(sa.JSON())
     for row_id, token in bodies.items():
