@@ -95,16 +95,22 @@ def test_dashboard_masks_secret_and_credentials_until_revealed(app, client, acco
     assert revealed.status_code == 200 and revealed.get_json()["secret"] == secrets[0]
 
 
-def test_rotate_command_reencrypts_with_the_new_key(app, runner, accounts, receiver):
+def test_rotate_command_reencrypts_with_the_new_key(app, client, runner, accounts, receiver):
     old_key, new_key = Fernet.generate_key().decode(), Fernet.generate_key().decode()
     app.config["SECRETS_KEYS"] = [old_key]
     crypto.init_app(app)
-    _, _, webhook_id, secrets = _webhook_with_credentials(app, accounts, receiver)
+    form_id, _, webhook_id, secrets = _webhook_with_credentials(app, accounts, receiver)
+    with app.app_context():
+        workspace_id = db.session.get(Webhook, webhook_id).workspace_id
+    auth = {"Authorization": f"Bearer {accounts.api_key(workspace_id)}", "Idempotency-Key": "hook-2"}
+    body = {"url": f"{receiver.url}/two", "headers": {"Authorization": f"Bearer {BEARER}"}}
+    first = client.post(f"/api/v1/forms/{form_id}/webhooks", json=body, headers=auth)
+    assert first.status_code == 201
 
     app.config["SECRETS_KEYS"] = [new_key, old_key]
     crypto.init_app(app)
     result = runner.invoke(args=["secrets", "rotate"])
-    assert result.exit_code == 0 and "re-encrypted 1 webhook" in result.output
+    assert result.exit_code == 0 and "re-encrypted 2 webhook(s) and 1 remembered API answer(s)" in result.output
 
     app.config["SECRETS_KEYS"] = [new_key]
     crypto.init_app(app)
@@ -115,6 +121,8 @@ def test_rotate_command_reencrypts_with_the_new_key(app, runner, accounts, recei
         db.session.remove()
     raw = _raw_webhook_rows(app)
     assert BEARER not in raw and secrets[0] not in raw
+    replayed = client.post(f"/api/v1/forms/{form_id}/webhooks", json=body, headers=auth)
+    assert replayed.headers["Idempotent-Replayed"] == "true" and replayed.get_json() == first.get_json()
 
 
 def test_redact_masks_known_credential_shapes():
