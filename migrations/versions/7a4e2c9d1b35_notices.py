@@ -1,7 +1,7 @@
 """notices: owner mail written with the change it tells of, sent by a queued job
 
 Revision ID: 7a4e2c9d1b35
-Revises: 3b7c1d2e4f60
+Revises: 01b546e0018a
 Create Date: 2026-12-02 01:20:00
 
 A webhook the worker disables gets its audit row and its owners' notice in the same
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision = '7a4e2c9d1b35'
-down_revision = '3b7c1d2e4f60'
+down_revision = '01b546e0018a'
 branch_labels = None
 depends_on = None
 
