@@ -14,7 +14,7 @@ from app.extensions import db
 from app.models import CaptureBin, CapturedRequest
 from app.models.base import utcnow
 from app.models.ids import new_id
-from app.redaction import redact
+from app.redaction import mask_headers, redact
 
 COPY_OF_HEADER = "X-Formhook-Copy-Of"
 COPIED_FROM = "formhook-worker"
@@ -29,19 +29,19 @@ def keep_newest(bin_id, keep):
     )
 
 
-def _row(item, token, max_body, masked_headers):
+def _row(item, token, max_body):
     prepared = item.prepared
     url = redact(prepared.url)
     body = prepared.body or b""
     return dict(
         id=new_id("req"), bin_id=item.mirror_bin_id, at=item.started_at or utcnow(), method=prepared.method,
         path=f"/in/{token}", query=urlsplit(url).query, remote_addr=COPIED_FROM,
-        headers={**masked_headers(prepared.headers), COPY_OF_HEADER: url},
+        headers={**mask_headers(prepared.headers), COPY_OF_HEADER: url},
         body=body[:max_body].decode("utf-8", errors="replace"), size=len(body), truncated=len(body) > max_body,
     )
 
 
-def record_copies(items, masked_headers):
+def record_copies(items):
     """Add a captured request to each item's live mirror bin (in the caller's transaction)."""
     wanted = [item for item in items if getattr(item, "mirror_bin_id", None) and item.prepared.headers]
     if not wanted:
@@ -51,7 +51,7 @@ def record_copies(items, masked_headers):
         .where(CaptureBin.id.in_({item.mirror_bin_id for item in wanted}), CaptureBin.expires_at >= utcnow())
     ).all())
     max_body, keep = current_app.config["INSPECTOR_MAX_BODY"], current_app.config["INSPECTOR_KEEP_REQUESTS"]
-    rows = [_row(item, tokens[item.mirror_bin_id], max_body, masked_headers)
+    rows = [_row(item, tokens[item.mirror_bin_id], max_body)
             for item in wanted if item.mirror_bin_id in tokens]
     if rows:
         db.session.execute(insert(CapturedRequest), rows)

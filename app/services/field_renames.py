@@ -12,11 +12,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.delivery import templating
-from app.delivery.sender import masked_url
 from app.extensions import db
 from app.models import Webhook
-from app.observability.audit import record_webhook_change, snapshot
 from app.redaction import redact
+from app.services.webhooks import save_webhook
 
 
 class CannotRewrite(ValueError):
@@ -40,7 +39,7 @@ def webhook_label(webhook):
     name = getattr(webhook, "name", None)
     if name:
         return name
-    return urlsplit(masked_url(redact(webhook.url or ""))).netloc or webhook.id
+    return urlsplit(redact(webhook.url or "")).netloc or webhook.id
 
 
 def _spans(source):
@@ -166,9 +165,9 @@ def rename_in_webhooks(usages, old, new, user):
     """Rewrite old to new in each using webhook's templates and conditions, audited; the caller commits."""
     for usage in usages:
         webhook = usage.webhook
-        before = snapshot(webhook)
-        webhook.url = rename_in_template(webhook.url, old, new)
-        webhook.headers = {name: rename_in_template(value, old, new) for name, value in (webhook.headers or {}).items()}
-        webhook.body_template = rename_in_template(webhook.body_template, old, new)
-        webhook.conditions = _renamed_conditions(webhook.conditions, old, new)
-        record_webhook_change(webhook, user, before)
+        save_webhook(webhook.form, {
+            "url": rename_in_template(webhook.url, old, new),
+            "headers": {name: rename_in_template(value, old, new) for name, value in (webhook.headers or {}).items()},
+            "body_template": rename_in_template(webhook.body_template, old, new),
+            "conditions": _renamed_conditions(webhook.conditions, old, new),
+        }, webhook, user=user)

@@ -1,6 +1,6 @@
 """Copying a webhook's requests to a capture URL of the inspector: start and stop, audited."""
 
-from app.observability.audit import record_webhook_change
+from app.services.audit import record_webhook_change
 
 
 def start_copying(webhook, capture_bin, user):

@@ -18,15 +18,26 @@ branch_labels = None
 depends_on = None
 
 
+FK_NAME = 'fk_webhooks_mirror_bin_id_capture_bins'
+
+
 def upgrade():
-    with op.batch_alter_table('webhooks', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('mirror_bin_id', sa.String(length=32), nullable=True))
-        batch_op.create_foreign_key(
-            'fk_webhooks_mirror_bin_id_capture_bins', 'capture_bins', ['mirror_bin_id'], ['id'], ondelete='SET NULL',
+    if op.get_bind().dialect.name == 'sqlite':
+        # not batch mode: rebuilding webhooks would drop the old table, and with foreign keys on
+        # that cascades to every delivery and attempt. SQLite adds a nullable column with its
+        # REFERENCES clause in place.
+        op.execute(
+            f'ALTER TABLE webhooks ADD COLUMN mirror_bin_id VARCHAR(32) '
+            f'CONSTRAINT {FK_NAME} REFERENCES capture_bins (id) ON DELETE SET NULL'
         )
+        return
+    op.add_column('webhooks', sa.Column('mirror_bin_id', sa.String(length=32), nullable=True))
+    op.create_foreign_key(FK_NAME, 'webhooks', 'capture_bins', ['mirror_bin_id'], ['id'], ondelete='SET NULL')
 
 
 def downgrade():
-    with op.batch_alter_table('webhooks', schema=None) as batch_op:
-        batch_op.drop_constraint('fk_webhooks_mirror_bin_id_capture_bins', type_='foreignkey')
-        batch_op.drop_column('mirror_bin_id')
+    if op.get_bind().dialect.name == 'sqlite':
+        op.execute('ALTER TABLE webhooks DROP COLUMN mirror_bin_id')  # SQLite 3.35+; keeps the rows
+        return
+    op.drop_constraint(FK_NAME, 'webhooks', type_='foreignkey')
+    op.drop_column('webhooks', 'mirror_bin_id')
