@@ -43,16 +43,13 @@ class Webhook(db.Model):
     secret: Mapped[str] = mapped_column(EncryptedText, default=new_secret)
     previous_secret: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
     previous_secret_expires_at = mapped_column(UTCDateTime(), nullable=True)
-    # the request inspector's capture URL that also gets a copy of every request sent (None: no copy)
-    mirror_bin_id: Mapped[str | None] = mapped_column(
-        ForeignKey("capture_bins.id", ondelete="SET NULL", name="fk_webhooks_mirror_bin_id_capture_bins"),
-        nullable=True,
-    )
+    # the request inspector's capture bin that also gets a copy of every request sent (None: no copy).
+    # No foreign key: a bin deleted or expired simply gets no copies (delivery.mirror checks it is live).
+    mirror_bin_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     created_at = created_at_column()
     updated_at = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     form = relationship("Form", back_populates="webhooks")
-    mirror_bin = relationship("CaptureBin")
 
     ENCRYPTED_COLUMNS = ("url", "headers", "secret", "previous_secret")
 
