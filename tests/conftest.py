@@ -19,7 +19,7 @@ from app.auth.workspaces import create_user
 from app.config import normalize_database_url
 from app.delivery import jobs
 from app.extensions import db
-from app.models import ApiKey, Delivery, Field, Form, Webhook
+from app.models import ApiKey, Delivery, Field, Form, Membership, User, Webhook
 from app.worker import run_worker
 from tests.api_support import api_client
 from tests.receiver import Receiver
@@ -147,9 +147,14 @@ class Accounts:
         assert response.status_code == 302, response.get_data(as_text=True)
         return response
 
-    def api_key(self, workspace_id):
+    def api_key(self, workspace_id, email=None):
+        """A key made by a member of the workspace (its first, unless email names one)."""
         with self.app.app_context():
-            key, plaintext = ApiKey.generate(workspace_id)
+            query = select(Membership).where(Membership.workspace_id == workspace_id)
+            if email:
+                query = query.join(User).where(User.email == email)
+            creator = db.session.scalars(query.order_by(Membership.created_at)).first()
+            key, plaintext = ApiKey.generate(workspace_id, creator.user_id)
             db.session.add(key)
             db.session.commit()
             return plaintext

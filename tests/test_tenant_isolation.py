@@ -150,7 +150,8 @@ def populate(app, accounts, email, marker):
         db.session.add(delivery)
         db.session.flush()
         attempt = Attempt(delivery_id=delivery.id, request={"url": marker}, error=marker)
-        api_key, plaintext = ApiKey.generate(workspace_id, name=f"{marker} key")
+        creator_id = db.session.scalars(select(Membership.user_id).where(Membership.workspace_id == workspace_id)).one()
+        api_key, plaintext = ApiKey.generate(workspace_id, creator_id, name=f"{marker} key")
         invitation, _ = Invitation.issue(workspace_id, f"{marker.lower()}@invited.example", "member", None)
         capture_bin = CaptureBin(
             workspace_id=workspace_id, name=f"{marker} bin", expires_at=utcnow() + timedelta(days=1),

@@ -4,7 +4,15 @@ from flask import abort, flash, g, redirect, render_template, request, session, 
 from flask_login import current_user, login_required, login_user
 
 from app.auth import bp
-from app.auth.team import TeamError, accept, can_manage, check_removal, invitable_roles, open_invitation
+from app.auth.team import (
+    TeamError,
+    accept,
+    can_manage,
+    check_removal,
+    invitable_roles,
+    open_invitation,
+    remove_membership,
+)
 from app.auth.team_forms import ROLE_LABELS, AcceptSignupForm, InviteForm, SwitchWorkspaceForm
 from app.auth.workspaces import current_membership, current_workspace_id
 from app.dashboard.forms import ConfirmForm
@@ -115,7 +123,7 @@ def remove_member(membership_id):
         return redirect(url_for("auth.members"))
     leaving = target.id == actor.id
     email = target.user.email
-    db.session.delete(target)
+    remove_membership(target)
     db.session.commit()
     if leaving:
         session.pop("workspace_id", None)
