@@ -9,6 +9,7 @@ from app.auth.forms import LoginForm, SignupForm
 from app.auth.workspaces import create_user
 from app.extensions import db, limiter
 from app.models import User
+from app.redirects import local_path
 
 TOO_MANY_LOGINS = "Too many failed log-in attempts. Wait a few minutes and try again, or reset your password."
 
@@ -24,9 +25,7 @@ def _failed(response):
 
 def _safe_next(target):
     """Only same-site paths, so ?next= cannot send a user elsewhere."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("dashboard.forms_index")
+    return local_path(target) or url_for("dashboard.forms_index")
 
 
 @bp.route("/signup", methods=["GET", "POST"])

@@ -1,10 +1,12 @@
 """WTForms classes for the dashboard's pages."""
 
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import URL, DataRequired, Length, Optional
+from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
 
 from app.models import FIELD_TYPES
+from app.redirects import external_url
 
 FIELD_TYPE_LABELS = {
     "text": "Short text", "email": "Email", "number": "Number", "textarea": "Long text", "select": "Dropdown",
@@ -13,13 +15,21 @@ FIELD_TYPE_LABELS = {
 }
 
 
+def redirect_target(form, field):
+    """The redirect URL must survive being sent as a Location header unchanged in meaning."""
+    if field.data and external_url(field.data) is None:
+        raise ValidationError(_("enter a full http(s) URL without spaces, line breaks or backslashes"))
+
+
 class FormSettingsForm(FlaskForm):
     name = StringField("Form name", validators=[DataRequired(), Length(max=200)])
     submit_label = StringField("Submit button label", validators=[DataRequired(), Length(max=100)], default="Submit")
     thank_you_message = TextAreaField("Thank-you message", validators=[Optional(), Length(max=2000)])
     redirect_url = StringField(
         "Redirect URL after submit (optional)",
-        validators=[Optional(), URL(require_tld=False, message="enter a full http(s) URL"), Length(max=2000)],
+        validators=[
+            Optional(), URL(require_tld=False, message="enter a full http(s) URL"), redirect_target, Length(max=2000),
+        ],
     )
     enabled = BooleanField("Accept submissions", default=True)
 
