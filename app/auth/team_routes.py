@@ -1,6 +1,6 @@
 """Teams: members and invitations of the current workspace, accepting an invite, switching workspace."""
 
-from flask import abort, flash, g, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user
 
 from app.auth import bp
@@ -85,7 +85,8 @@ def invite():
     invitation, token = Invitation.issue(membership.workspace_id, email, form.role.data, current_user.id)
     db.session.add(invitation)
     db.session.commit()
-    link = url_for("auth.accept_invitation", token=token, _external=True)
+    # from BASE_URL, never the request's Host header, which the requester controls
+    link = current_app.config["BASE_URL"] + url_for("auth.accept_invitation", token=token)
     mailed = _mail_invitation(email, membership.workspace.name, current_user.email, invitation.role, link)
     how = "emailed to" if mailed else "created for"
     flash(f"Invitation {how} {email} as {invitation.role}. You can also send them this link "
