@@ -5,6 +5,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import bp
+from app.auth.emails import normalize_email
 from app.auth.forms import LoginForm, SignupForm
 from app.auth.workspaces import create_user
 from app.extensions import db, limiter
@@ -35,7 +36,7 @@ def signup():
         return redirect(url_for("dashboard.forms_index"))
     form = SignupForm()
     if form.validate_on_submit():
-        email = form.email.data.strip().lower()
+        email = normalize_email(form.email.data)
         if db.session.scalar(db.select(User).where(User.email == email)):
             form.email.errors.append("an account with this email already exists")
         else:
@@ -64,7 +65,7 @@ def login():
         return redirect(url_for("dashboard.forms_index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = db.session.scalar(db.select(User).where(User.email == form.email.data.strip().lower()))
+        user = db.session.scalar(db.select(User).where(User.email == normalize_email(form.email.data)))
         if user is not None and user.check_password(form.password.data):
             session.clear()
             login_user(user)

@@ -4,6 +4,7 @@ from flask import abort, current_app, flash, g, redirect, render_template, reque
 from flask_login import current_user, login_required, login_user
 
 from app.auth import bp
+from app.auth.emails import normalize_email
 from app.auth.team import (
     TeamError,
     accept,
@@ -77,7 +78,7 @@ def invite():
     form = _invite_form(membership)
     if not form.validate_on_submit():
         return _render_members(form, 422)
-    email = form.email.data.strip().lower()
+    email = normalize_email(form.email.data)
     existing = db.session.scalar(db.select(User).where(User.email == email))
     if existing is not None and existing.membership_in(membership.workspace_id):
         form.email.errors.append("is already a member of this workspace")

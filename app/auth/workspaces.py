@@ -5,6 +5,7 @@ import hmac
 from flask import abort, g, session
 from flask_login import current_user, login_required
 
+from app.auth.emails import normalize_email
 from app.extensions import db, login_manager
 from app.models import Membership, User, Workspace
 
@@ -39,8 +40,11 @@ def current_workspace_id():
 
 
 def create_user(email, password, workspace_name=None):
-    """Create a user and add them to a workspace (new, or existing by name); caller commits."""
-    user = User(email=email.strip().lower())
+    """Create a user and add them to a workspace (new, or existing by name); caller commits.
+
+    Raises EmailRefused for an address the log-in form would refuse.
+    """
+    user = User(email=normalize_email(email))
     user.set_password(password)
     db.session.add(user)
     workspace = None
