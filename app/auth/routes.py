@@ -5,6 +5,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import bp
+from app.auth.credentials import user_with_password
 from app.auth.emails import normalize_email
 from app.auth.forms import LoginForm, SignupForm
 from app.auth.workspaces import create_user
@@ -65,8 +66,8 @@ def login():
         return redirect(url_for("dashboard.forms_index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = db.session.scalar(db.select(User).where(User.email == normalize_email(form.email.data)))
-        if user is not None and user.check_password(form.password.data):
+        user = user_with_password(normalize_email(form.email.data), form.password.data)
+        if user is not None:
             session.clear()
             login_user(user)
             flash("Logged in.", "success")
