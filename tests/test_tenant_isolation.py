@@ -28,6 +28,8 @@ ROUTES = {
     "static": (PUBLIC, "static files"),
     "auth.login": (PUBLIC, "log in"),
     "auth.signup": (PUBLIC, "sign up"),
+    "auth.signup_sent": (PUBLIC, "a fixed page: check your email"),
+    "auth.signup_confirm": (PUBLIC, "the signed sign-up token is the only credential"),
     "auth.logout": (PUBLIC, "ends the caller's own session"),
     "auth.password_forgot": (PUBLIC, "asks for a reset link by email address"),
     "auth.password_reset": (PUBLIC, "the secret token is the only credential"),

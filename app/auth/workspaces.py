@@ -39,13 +39,16 @@ def current_workspace_id():
     return membership.workspace_id
 
 
-def create_user(email, password, workspace_name=None):
+def create_user(email, password, workspace_name=None, password_hash=None):
     """Create a user and add them to a workspace (new, or existing by name); caller commits.
 
     Raises EmailRefused for an address the log-in form would refuse.
     """
     user = User(email=normalize_email(email))
-    user.set_password(password)
+    if password_hash is None:
+        user.set_password(password)
+    else:  # a sign-up link carries the hash made when the password was typed
+        user.password_hash = password_hash
     db.session.add(user)
     workspace = None
     if workspace_name:
