@@ -1,7 +1,7 @@
 """api_keys: revoke the keys whose creator is no longer a member of the key's workspace
 
 Revision ID: 7a1c5e9b2d40
-Revises: 3b7c1d2e4f60
+Revises: 01b546e0018a
 Create Date: 2026-12-02 01:20:00
 
 A key acts only while its creator belongs to its workspace. Removing a member now revokes
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision = '7a1c5e9b2d40'
-down_revision = '3b7c1d2e4f60'
+down_revision = '01b546e0018a'
 branch_labels = None
 depends_on = None
 
