@@ -15,7 +15,7 @@ from werkzeug.security import generate_password_hash
 from app import crypto
 from app.extensions import db
 from app.models import User
-from app.observability.mail import send_mail
+from app.services.mail import send_mail
 
 SIGNUP_LINK_TTL = 24 * 3600
 SALT = "formhook-signup"

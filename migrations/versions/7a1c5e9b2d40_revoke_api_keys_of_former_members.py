@@ -1,7 +1,7 @@
 """api_keys: revoke the keys whose creator is no longer a member of the key's workspace
 
 Revision ID: 7a1c5e9b2d40
-Revises: 01b546e0018a
+Revises: 7a4e2c9d1b35
 Create Date: 2026-12-02 01:20:00
 
 A key acts only while its creator belongs to its workspace. Removing a member now revokes
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision = '7a1c5e9b2d40'
-down_revision = '01b546e0018a'
+down_revision = '7a4e2c9d1b35'
 branch_labels = None
 depends_on = None
 
