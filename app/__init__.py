@@ -54,7 +54,8 @@ def register_log_redaction(app):
 
 
 def register_extensions(app):
-    from app import crypto, i18n, queueing, ratelimiting
+    from app import crypto, i18n, ratelimiting
+    from app.core import queue
     from app.database import init_database
     from app.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -68,7 +69,7 @@ def register_extensions(app):
     ratelimiting.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    queueing.init_app(app)
+    queue.init_app(app)
     i18n.init_app(app)
 
 

@@ -4,12 +4,10 @@ Each takes objects the caller already loaded through the tenancy helpers, commit
 only then touches Redis, so a queue outage never loses the change (the sweep catches up).
 """
 
-from rq.job import Job, JobStatus
-
+from app.core import queue
 from app.delivery import outbox
 from app.extensions import db
 from app.models.base import utcnow
-from app.queueing import get_queue, job_id_for
 
 
 class DeliveryActionRefused(Exception):
@@ -32,13 +30,8 @@ def rotate_secret(webhook):
 
 
 def _attempt_in_flight(delivery):
-    job_id = job_id_for(delivery.id, delivery.attempt_count + 1)
-    try:
-        job = Job.fetch(job_id, connection=get_queue().connection)
-    except Exception:  # noqa: BLE001 - no job (or an unreadable one) is nothing in flight
-        return False
     lease_held = delivery.next_attempt_at is not None and delivery.next_attempt_at > utcnow()
-    return job.get_status(refresh=False) == JobStatus.STARTED and lease_held
+    return lease_held and queue.running(outbox.job_id_for(delivery.id, delivery.attempt_count + 1))
 
 
 def retry_now(delivery):
