@@ -12,7 +12,7 @@ from rq import Queue, SimpleWorker
 from rq.job import Job, JobStatus
 from rq.registry import ScheduledJobRegistry
 
-from app import create_app
+from app import create_app, embedded_redis
 from app.core import queue
 from tests.conftest import _test_config
 from tests.delivery_support import form_with_webhook, only_delivery, submit, work_once
@@ -156,3 +156,17 @@ def test_a_plain_rq_worker_sends_a_delivery_with_the_workers_own_steps(app, clie
     delivery = only_delivery(app)
     assert request.headers["webhook-id"] == delivery["id"]
     assert delivery["status"] == "succeeded" and len(delivery["attempts"]) == 1
+
+
+def test_a_worker_outlives_its_redis_stopping_first(schema, database_url, tmp_path):
+    """Ctrl-C stops Valkey and the worker at once: waiting for work and giving up the lock must not crash."""
+    process, url = embedded_redis.start_server(tmp_path / "valkey")
+    app = create_app(_test_config(database_url, url, tmp_path))
+    scheduler, jobqueue = queue.Scheduler(app), queue.JobQueue(app, "worker-a")
+    scheduler.tick()
+    assert len(app.redis.keys("rq:scheduler-lock:*")) == 1
+    embedded_redis.stop_server(process)
+    jobqueue.wait_for_work(0.01)
+    scheduler.release()
+    with pytest.raises(queue.QueueUnavailable), app.app_context():
+        queue.enqueue_job("tests.test_queue.remember", job_id="after")

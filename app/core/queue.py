@@ -16,6 +16,7 @@ so an RQ upgrade that changes either fails there rather than losing jobs.
 """
 
 import logging
+import time
 from datetime import UTC, datetime
 
 import redis
@@ -174,7 +175,10 @@ class JobQueue:
     def wait_for_work(self, timeout):
         """Block until the queue holds a job (or timeout seconds pass), leaving it in place."""
         # moving the head onto the head again is a no-op that blocks while the list is empty
-        self.connection.blmove(self.queue.key, self.queue.key, timeout, "LEFT", "LEFT")
+        try:
+            self.connection.blmove(self.queue.key, self.queue.key, timeout, "LEFT", "LEFT")
+        except redis.RedisError:  # Redis is away (or stopping with us): the next take says so
+            time.sleep(timeout)
 
     def finish(self, job_ids):
         """Forget jobs that are done (result_ttl=0: nothing is kept)."""
@@ -222,7 +226,10 @@ class Scheduler:
 
     def release(self):
         """Give the lock up, so the next worker need not wait for it to expire."""
-        self._scheduler.release_locks()
+        try:
+            self._scheduler.release_locks()
+        except redis.RedisError:  # Redis stopped first: the lock expires on its own
+            log.info("scheduler lock left to expire")
 
 
 def move_due_jobs(app=None):
