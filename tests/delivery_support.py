@@ -1,6 +1,7 @@
 """Helpers for the delivery engine tests: submit, run one worker pass, read back deliveries."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import select
 
@@ -58,7 +59,9 @@ def send_once(method, url, headers=None, body=b"{}", **transport_options):
         finally:
             await client.close()
 
-    return asyncio.run(go())
+    # a thread of its own: an earlier browser test may leave a loop running in this one
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, go()).result()
 
 
 def all_deliveries(app):
