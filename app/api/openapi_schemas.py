@@ -1,8 +1,9 @@
 """JSON Schemas of the API's bodies, as they appear under components/schemas."""
 
 from app.api.form_input import LIMITS
+from app.delivery.payloads import format_names
 from app.models import FIELD_TYPES
-from app.models.webhooks import DELIVERY_STATUSES, EVENTS, FORMATS, METHODS
+from app.models.webhooks import DELIVERY_STATUSES, EVENTS, METHODS
 from app.services.forms import MAX_FIELDS
 
 NON_BLANK = r"\S"
@@ -108,7 +109,7 @@ WEBHOOK_SETTINGS = {
     "url": {"type": "string", "minLength": 1, "maxLength": 4000,
             "description": "http(s) URL; the path and query may use {{ names }}; must reach the public internet"},
     "method": {"enum": list(METHODS), "default": "POST"},
-    "format": {"enum": list(FORMATS), "default": "json"},
+    "format": {"enum": list(format_names()), "default": "json"},
     "headers": nullable({"type": "object", "additionalProperties": {"type": "string"},
                          "description": "header name → value template"}),
     "body_template": nullable({"type": "string"}),
@@ -127,7 +128,7 @@ WEBHOOK = {
         "form_id": {"type": "string"},
         "url": {"type": "string"},
         "method": {"enum": list(METHODS)},
-        "format": {"enum": list(FORMATS)},
+        "format": {"enum": list(format_names())},
         "headers": {"type": "object", "additionalProperties": {"type": "string"}},
         "body_template": nullable({"type": "string"}),
         "events": {"type": "array", "items": {"enum": list(EVENTS)}},

@@ -1,14 +1,12 @@
 """Validating webhook settings before they are saved."""
 
-import json
 import re
 from urllib.parse import urlsplit
-from xml.etree import ElementTree
 
 from app.delivery import conditions as conditions_rules
 from app.delivery import payloads, templating
 from app.delivery.transport import AddressRefused, check_url_for_saving
-from app.models.webhooks import EVENTS, FORMATS, METHODS
+from app.models.webhooks import EVENTS, METHODS
 
 HEADER_NAME_RE = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$")
 RESERVED_HEADERS = {
@@ -65,14 +63,14 @@ def _check_headers(headers, field_keys, errors, warnings):
 
 
 def _body_template_warnings(template, fmt, field_keys):
-    """Warn when a JSON or XML body template does not render a valid document from sample answers."""
-    rendered = templating.render(template, templating.sample_context(field_keys), payloads.TEMPLATE_CONTEXT[fmt])
+    """Warn when a body template does not render a valid document of its format from sample answers."""
+    entry = payloads.body_format(fmt)
+    if entry.parse is None:
+        return []
+    rendered = templating.render(template, templating.sample_context(field_keys), entry.escaping)
     try:
-        if fmt == "json":
-            json.loads(rendered)
-        elif fmt == "xml":
-            ElementTree.fromstring(rendered)
-    except (ValueError, ElementTree.ParseError) as exc:
+        entry.parse(rendered)
+    except ValueError as exc:
         return [f"the body template does not render valid {fmt.upper()} with sample answers ({exc})"]
     return []
 
@@ -100,8 +98,10 @@ def validate_webhook(data, field_keys, allowed_networks, partial=False):
             clean["method"] = method.upper()
     if present("format"):
         fmt = data.get("format", "json")
-        if fmt not in FORMATS:
-            errors["format"] = f"must be one of {', '.join(FORMATS)}"
+        try:
+            payloads.body_format(fmt)
+        except payloads.UnknownFormat:
+            errors["format"] = f"must be one of {', '.join(payloads.format_names())}"
         clean["format"] = fmt
     if present("headers"):
         headers = data.get("headers") or {}
@@ -117,7 +117,7 @@ def validate_webhook(data, field_keys, allowed_networks, partial=False):
             except templating.TemplateError as exc:
                 errors["body_template"] = str(exc)
             else:
-                if data.get("format", "json") in ("json", "xml"):
+                if data.get("format", "json") in payloads.FORMATS:
                     warnings.extend(_body_template_warnings(template, data.get("format", "json"), field_keys))
         clean["body_template"] = template or None
     if present("events"):
