@@ -3,7 +3,8 @@
 import re
 import unicodedata
 
-from app.models import CHOICE_TYPES, FIELD_TYPES, Field, Form
+from app.fields import UnknownFieldType, field_type, type_names
+from app.models import Field, Form
 
 FIELD_KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 MAX_FIELDS = 100
@@ -47,26 +48,30 @@ def validate_field(item, path, taken):
         errors[f"{path}.key"] = "must start with a letter and use only a-z, 0-9 and _"
     elif key in taken:
         errors[f"{path}.key"] = f"'{key}' is used by another field"
-    field_type = item.get("type", "text")
-    if field_type not in FIELD_TYPES:
-        errors[f"{path}.type"] = f"must be one of {', '.join(FIELD_TYPES)}"
+    type_name = item.get("type", "text")
+    try:
+        kind = field_type(type_name)
+    except (UnknownFieldType, TypeError):  # TypeError: a list or object is not a name
+        kind = None
+        errors[f"{path}.type"] = f"must be one of {', '.join(type_names())}"
     required = item.get("required", False)
     if not isinstance(required, bool):
         errors[f"{path}.required"] = "must be true or false"
     options = _clean_options(item.get("options", []))
     if options is None:
         errors[f"{path}.options"] = "must be a list of strings"
-    elif field_type in CHOICE_TYPES and not options:
-        errors[f"{path}.options"] = "a choice field needs at least one option"
     for name in ("default", "placeholder"):
         value = item.get(name)
         if value is not None and not isinstance(value, str):
             errors[f"{path}.{name}"] = "must be a string"
     clean = {
-        "key": key, "label": label.strip(), "type": field_type, "required": bool(required),
-        "options": options if field_type in CHOICE_TYPES else [],
+        "key": key, "label": label.strip(), "type": type_name, "required": bool(required),
+        "options": options if kind is not None and kind.has_options else [],
         "default": _opt_str(item.get("default")), "placeholder": _opt_str(item.get("placeholder")),
     }
+    readable = options is not None and all(isinstance(clean[name], str | None) for name in ("default", "placeholder"))
+    if kind is not None and readable:
+        errors.update(kind.check_settings(clean, path))
     return clean, errors
 
 
