@@ -28,6 +28,11 @@ class FieldForm(FlaskForm):
     default = StringField("Default value", validators=[Optional(), Length(max=2000)])
     placeholder = StringField("Placeholder", validators=[Optional(), Length(max=200)])
 
+    @staticmethod
+    def type_names_where(**flags):
+        """Space-separated names of the field types with these flags (the editor shows inputs by type)."""
+        return " ".join(kind.name for kind in types() if all(getattr(kind, n) == v for n, v in flags.items()))
+
 
 class WebhookUrlForm(FlaskForm):
     url = StringField("Webhook URL", validators=[DataRequired(), Length(max=4000)])
