@@ -9,7 +9,7 @@ import json
 import pytest
 
 from app.extensions import db
-from app.models import Submission
+from app.models import Form, Submission
 from tests.api_support import assert_error
 from tests.conftest import drain, make_form, make_webhook
 
@@ -139,3 +139,11 @@ def test_the_api_refuses_surrogates_in_webhook_settings(api):
     body = b'{"url": "https://crm.example/", "headers": {"X-Name": "\\udc00{{ name }}"}}'
     response = api.post(f"/forms/{form['id']}/webhooks", data=body, headers={"Content-Type": "application/json"})
     assert_error(response, 422, "headers.X-Name")
+
+
+def test_the_builder_refuses_a_nul_in_a_fields_label_or_options(app, client, form):
+    for data in ({"label": "Na\x00me", "type": "text"}, {"label": "Plan", "type": "select", "options": "a\nb\x00"}):
+        response = client.post(f"/forms/{form['id']}/fields", data=data)
+        assert response.status_code == 422 and "may not contain NUL characters" in response.get_data(as_text=True)
+    with app.app_context():
+        assert [field.key for field in db.session.get(Form, form["id"]).fields] == [f["key"] for f in FIELDS]

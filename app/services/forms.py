@@ -5,6 +5,7 @@ import unicodedata
 
 from app.fields import UnknownFieldType, field_type, type_names
 from app.models import Field, Form
+from app.safe_text import unstorable_reason
 
 FIELD_KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 MAX_FIELDS = 100
@@ -32,6 +33,19 @@ def _clean_options(raw):
 
 def _opt_str(value):
     return None if value in (None, "") else value
+
+
+def _unstorable_text(clean, path):
+    """NUL or lone surrogates in the owner's texts (the dashboard posts them as they were typed)."""
+    problems = {}
+    for name in ("label", "default", "placeholder"):
+        reason = unstorable_reason(clean[name]) if isinstance(clean[name], str) else None
+        if reason:
+            problems[f"{path}.{name}"] = reason
+    reasons = [unstorable_reason(option) for option in clean["options"] or []]
+    if any(reasons):
+        problems[f"{path}.options"] = next(reason for reason in reasons if reason)
+    return problems
 
 
 def validate_field(item, path, taken):
@@ -69,6 +83,7 @@ def validate_field(item, path, taken):
         "options": options if kind is not None and kind.has_options else [],
         "default": _opt_str(item.get("default")), "placeholder": _opt_str(item.get("placeholder")),
     }
+    errors.update(_unstorable_text(clean, path))
     readable = options is not None and all(isinstance(clean[name], str | None) for name in ("default", "placeholder"))
     if kind is not None and readable:
         errors.update(kind.check_settings(clean, path))
