@@ -29,6 +29,7 @@ def create_app(config=None):
     register_template_helpers(app)
     register_security_headers(app)
     register_quotas(app)
+    register_delivery_recorder(app)
     return app
 
 
@@ -114,6 +115,12 @@ def register_quotas(app):
     from app import quotas
 
     quotas.init_app(app)
+
+
+def register_delivery_recorder(app):
+    from app.services import recording
+
+    recording.init_app(app)
 
 
 def register_template_helpers(app):

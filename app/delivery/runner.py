@@ -109,7 +109,7 @@ class Batches:
     def finish(self, items):
         """Record outcomes in one transaction, queue the retries, forget the jobs."""
         try:
-            retries = sender.record_outcomes(items, self.schedule)
+            retries = sender.record(items, self.schedule)
             for delivery_id, number, at in retries:
                 outbox.enqueue(delivery_id, number, at=at)
             self.jobqueue.finish([item.job_id for item in items])
@@ -138,9 +138,19 @@ class DeliveryRunner:
             ThreadPoolExecutor(1, thread_name_prefix="formhook-record", initializer=self._enter_app)
         )
         self._waiter = ThreadPoolExecutor(1, thread_name_prefix="formhook-wait")
+        # jobs of other kinds (notice mail) run here: a slow SMTP server never holds up taking or recording
+        self._other_jobs = ThreadPoolExecutor(1, thread_name_prefix="formhook-jobs", initializer=self._enter_app)
 
     def _enter_app(self):
         self.app.app_context().push()  # this thread's whole life runs inside the app
+
+    def _perform(self, job_id):
+        try:
+            self.jobqueue.perform(job_id)
+        except Exception:  # the job's own failure: it is logged, the worker goes on
+            log.exception("job %s failed", job_id)
+        finally:
+            db.session.remove()
 
     def stop(self):
         """Stop taking jobs; attempts in flight finish and are recorded."""
@@ -159,6 +169,7 @@ class DeliveryRunner:
             self._taking.shutdown(wait=True)
             self._recording.shutdown(wait=True)
             self._waiter.shutdown(wait=False, cancel_futures=True)
+            self._other_jobs.shutdown(wait=True)
 
     @staticmethod
     async def _on(executor, function, *args):
@@ -192,7 +203,7 @@ class DeliveryRunner:
                 await asyncio.sleep(1)
                 continue
             for job_id in others:
-                await self._on(self._taking, self.jobqueue.perform, job_id)
+                self._other_jobs.submit(self._perform, job_id)
             self._launch(ready, transport)
             if taken and not ready and self.in_flight:
                 # all for busy endpoints: taking them again at once would only spin
