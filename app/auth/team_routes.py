@@ -2,6 +2,7 @@
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user
+from wtforms import SelectChoice
 
 from app.auth import bp
 from app.auth.emails import normalize_email
@@ -25,7 +26,7 @@ from app.tenancy import get_scoped_or_404, scoped
 
 def _invite_form(membership, formdata=None):
     form = InviteForm() if formdata is None else InviteForm(formdata=formdata)
-    form.role.choices = [(role, ROLE_LABELS[role]) for role in invitable_roles(membership)]
+    form.role.choices = [SelectChoice(role, ROLE_LABELS[role]) for role in invitable_roles(membership)]
     return form
 
 
