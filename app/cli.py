@@ -2,9 +2,10 @@
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
+from app.auth.emails import EmailRefused, normalize_email
 from app.auth.passwords import password_problem
 from app.auth.workspaces import create_user
 from app.extensions import db
@@ -14,13 +15,21 @@ user_cli = AppGroup("user", help="Manage users.")
 apikey_cli = AppGroup("apikey", help="Manage API keys.")
 
 
+def _account_email(text):
+    """The address as the log-in form would take it, or a usage error saying why not."""
+    try:
+        return normalize_email(text)
+    except EmailRefused as exc:
+        raise click.ClickException(f"email refused: {exc}") from None
+
+
 @user_cli.command("create")
 @click.option("--email", required=True)
 @click.option("--password", required=True)
 @click.option("--workspace", "workspace_name", default=None, help="Join (or create) this workspace.")
 def user_create(email, password, workspace_name):
     """Create a user and a workspace (or add the user to it)."""
-    email = email.strip().lower()
+    email = _account_email(email)
     if db.session.scalar(select(User).where(User.email == email)):
         raise click.ClickException(f"a user with email {email} already exists")
     problem = password_problem(password, email)
@@ -37,7 +46,7 @@ def user_create(email, password, workspace_name):
 @click.option("--name", default="cli")
 def apikey_create(email, workspace_name, name):
     """Create an API key for the user's workspace; the key is the last line printed."""
-    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    user = db.session.scalar(select(User).where(User.email == _account_email(email)))
     if user is None:
         raise click.ClickException(f"no user with email {email}")
     query = select(Membership).where(Membership.user_id == user.id)
@@ -56,11 +65,27 @@ def apikey_create(email, workspace_name, name):
 @click.command("worker")
 @click.option("--concurrency", type=int, default=None, help="Deliveries in flight (default WORKER_CONCURRENCY).")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@with_appcontext
 def worker_command(concurrency, burst):
-    """Run the delivery worker (RQ) with its scheduler and sweep."""
+    """Run the delivery worker (RQ) with its scheduler and sweep.
+
+    With REDIS_URL unset it works on this instance's embedded Valkey: the one `make run`
+    started while it runs, else one of its own that stops with the worker.
+    """
     from app.worker import run_worker
 
-    run_worker(current_app._get_current_object(), concurrency=concurrency, burst=burst)
+    app = current_app._get_current_object()
+    if not app.config.get("REDIS_EMBEDDED"):
+        run_worker(app, concurrency=concurrency, burst=burst)
+        return
+    from app import embedded_redis
+    from app.core import queue
+
+    with embedded_redis.serving(app.config["INSTANCE_PATH"]) as url:
+        click.echo(f"embedded Valkey server at {url}", err=True)
+        app.config["REDIS_URL"] = url
+        queue.init_app(app)
+        run_worker(app, concurrency=concurrency, burst=burst)
 
 
 def register_commands(app):

@@ -11,22 +11,22 @@ from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
-from rq.scheduler import RQScheduler
 from sqlalchemy import select
 
 from app import create_app
 from app.auth.workspaces import create_user
 from app.config import normalize_database_url
+from app.core import queue
 from app.delivery import jobs
 from app.extensions import db
-from app.models import ApiKey, Delivery, Field, Form, Webhook
+from app.models import ApiKey, Delivery, Field, Form, Membership, User, Webhook
 from app.worker import run_worker
 from tests.api_support import api_client
 from tests.receiver import Receiver
 
 TEST_PASSWORD = "correct horse battery"
-# live_server, browser and page fixtures for the browser tests
-pytest_plugins = ["tests.browser_support"]
+# live_server, browser and page fixtures for the browser tests; a mailbox fixture for mail
+pytest_plugins = ["tests.browser_support", "tests.mailbox"]
 # one Fernet key for the whole run, so worker processes that tests start can read the secrets they store
 os.environ.setdefault("SECRETS_KEYS", Fernet.generate_key().decode())
 
@@ -101,9 +101,6 @@ def app(schema, database_url, redis_url, session_dir, request):
         db.session.remove()
         _empty_tables()
         db.engine.dispose()
-    transport = app.extensions.get("webhook_transport")
-    if transport:
-        transport.close()
     app.redis.flushdb()
 
 
@@ -147,9 +144,14 @@ class Accounts:
         assert response.status_code == 302, response.get_data(as_text=True)
         return response
 
-    def api_key(self, workspace_id):
+    def api_key(self, workspace_id, email=None):
+        """A key made by a member of the workspace (its first, unless email names one)."""
         with self.app.app_context():
-            key, plaintext = ApiKey.generate(workspace_id)
+            query = select(Membership).where(Membership.workspace_id == workspace_id)
+            if email:
+                query = query.join(User).where(User.email == email)
+            creator = db.session.scalars(query.order_by(Membership.created_at)).first()
+            key, plaintext = ApiKey.generate(workspace_id, creator.user_id)
             db.session.add(key)
             db.session.commit()
             return plaintext
@@ -199,12 +201,10 @@ def make_webhook(app, form_id, url, **settings):
 
 
 def drain(app, rounds=20):
-    """Run the real RQ worker in burst mode until no delivery is waiting to be sent."""
+    """Run the real worker in burst mode until no delivery is waiting to be sent."""
     jobs.bind_app(app)
-    queue = app.task_queue
-    scheduler = RQScheduler([queue], connection=app.redis)
     for _ in range(rounds):
-        scheduler.enqueue_scheduled_jobs()
+        queue.move_due_jobs(app)
         run_worker(app, burst=True)
         with app.app_context():
             open_count = len(db.session.scalars(

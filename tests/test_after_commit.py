@@ -1,16 +1,15 @@
 """Services flush, the caller commits: a job is queued after the commit, and never after a rollback."""
 
-from rq.job import Job
-
+from app.core import queue
+from app.delivery.outbox import job_id_for
 from app.extensions import db
 from app.models import Delivery, Webhook
-from app.queueing import job_id_for
 from app.services.deliveries import send_test_event
 from tests.delivery_support import form_with_webhook
 
 
 def _queued(app, delivery_id):
-    return Job.exists(job_id_for(delivery_id, 1), connection=app.redis)
+    return queue.states([job_id_for(delivery_id, 1)], app)[0] is not None
 
 
 def test_the_job_is_queued_only_when_the_caller_commits(app, accounts):

@@ -4,16 +4,14 @@ import json
 from datetime import timedelta
 
 import pytest
-from rq.job import Job, JobStatus
-from rq.registry import ScheduledJobRegistry
 from standardwebhooks.webhooks import Webhook as Verifier
 from standardwebhooks.webhooks import WebhookVerificationError
 
-from app.delivery import sender
+from app.core import queue
+from app.delivery.outbox import job_id_for
 from app.extensions import db
 from app.models import Delivery, Webhook
 from app.models.base import utcnow
-from app.queueing import job_id_for
 from app.services import deliveries as actions
 from app.services.webhooks import rotate_webhook_secret
 from tests.conftest import drain, make_webhook
@@ -22,6 +20,7 @@ from tests.delivery_support import (
     form_with_webhook,
     only_delivery,
     submit,
+    take_and_lease,
     webhook_state,
     work_once,
 )
@@ -165,13 +164,12 @@ def test_retry_now_replaces_the_scheduled_retry(app, client, accounts, receiver)
     submit(client, public_id)
     work_once(app)
     delivery_id = only_delivery(app)["id"]
-    scheduled = ScheduledJobRegistry(queue=app.task_queue)
-    assert scheduled.get_job_ids() == [job_id_for(delivery_id, 2)]
+    assert list(queue.scheduled_jobs(app)) == [job_id_for(delivery_id, 2)]
 
     with app.app_context():
         actions.retry_now(db.session.get(Delivery, delivery_id))
         db.session.commit()
-    assert scheduled.get_job_ids() == []
+    assert queue.scheduled_jobs(app) == {}
     work_once(app)
     assert [request.headers["webhook-id"] for request in receiver.requests] == [delivery_id, delivery_id]
     delivery = only_delivery(app)
@@ -240,8 +238,7 @@ def test_retry_now_is_refused_while_an_attempt_is_being_sent(app, client, accoun
     _, public_id, _ = form_with_webhook(app, accounts, f"{receiver.url}/hook")
     submit(client, public_id)
     delivery_id = only_delivery(app)["id"]
-    Job.fetch(job_id_for(delivery_id, 1), connection=app.redis).set_status(JobStatus.STARTED)
+    take_and_lease(app, delivery_id, 1, lease_seconds=30)
     with app.app_context():
-        assert sender.claim(delivery_id, 1, lease_seconds=30)
         with pytest.raises(actions.DeliveryActionRefused, match="being sent"):
             actions.retry_now(db.session.get(Delivery, delivery_id))

@@ -21,17 +21,17 @@ FORBIDDEN = {
 }
 
 
-def module_name(path):
-    parts = path.relative_to(APP.parent).with_suffix("").parts
+def module_name(path, root=APP):
+    parts = path.relative_to(root.parent).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def _is_module(name):
+def _is_module(name, root):
     relative = Path(*name.split("."))
-    return (APP.parent / relative).with_suffix(".py").exists() or (APP.parent / relative / "__init__.py").exists()
+    return (root.parent / relative).with_suffix(".py").exists() or (root.parent / relative / "__init__.py").exists()
 
 
-def _imported(node, importer, is_package):
+def _imported(node, importer, is_package, root):
     """The app modules one import statement names (from app.x import y: app.x.y when y is a module)."""
     if isinstance(node, ast.Import):
         return [alias.name for alias in node.names]
@@ -41,19 +41,19 @@ def _imported(node, importer, is_package):
         anchor = package[: len(package) - node.level + 1]
         base = ".".join(anchor + ([base] if base else []))
     names = [f"{base}.{alias.name}" for alias in node.names]
-    return [name if _is_module(name) else base for name in names]
+    return [name if _is_module(name, root) else base for name in names]
 
 
-def import_graph():
-    """{module: {(imported app module, line)}} for every module of app/."""
+def import_graph(root=APP):
+    """{module: {(imported module of the package, line)}} for every module of root (app/)."""
     graph = defaultdict(set)
-    for path in sorted(APP.rglob("*.py")):
-        importer = module_name(path)
+    for path in sorted(root.rglob("*.py")):
+        importer = module_name(path, root)
         tree = ast.parse(path.read_text(), filename=str(path))
         for node in ast.walk(tree):
             if isinstance(node, ast.Import | ast.ImportFrom):
-                for target in _imported(node, importer, path.name == "__init__.py"):
-                    if target == "app" or target.startswith("app."):
+                for target in _imported(node, importer, path.name == "__init__.py", root):
+                    if target == root.name or target.startswith(f"{root.name}."):
                         graph[importer].add((target, node.lineno))
     return graph
 
@@ -75,12 +75,22 @@ def package_edges(graph=None):
 
 
 def test_the_graph_sees_function_level_and_relative_imports(tmp_path):
-    graph = import_graph()
-    # app/delivery/outbox.py imports the job function inside enqueue() (a function-level import)
-    assert any(target == "app.delivery.jobs" for target, _ in graph["app.delivery.outbox"])
-    # "from app.services import audit" names the module app.services.audit, not the package
-    assert any(target == "app.services.audit" for target, _ in graph["app.services.webhooks"])
-    assert package_edges(graph)[("delivery", "models")], "delivery reads models"
+    root = tmp_path / "app"
+    for package in ("delivery", "services", "models"):
+        (root / package).mkdir(parents=True)
+        (root / package / "__init__.py").write_text("")
+    (root / "__init__.py").write_text("")
+    (root / "services" / "audit.py").write_text("")
+    (root / "models" / "base.py").write_text("")
+    (root / "delivery" / "sender.py").write_text(
+        "from . import policy\nfrom ..models import base\n\n\ndef later():\n    from app.services import audit\n"
+    )
+    (root / "delivery" / "policy.py").write_text("")
+    graph = import_graph(root)
+    assert {target for target, _ in graph["app.delivery.sender"]} == {
+        "app.delivery.policy", "app.models.base", "app.services.audit",
+    }, "relative imports resolve, a function-level import counts, and `from x import module` names the module"
+    assert package_edges(graph)[("delivery", "services")] == [("app.delivery.sender", "app.services.audit", 6)]
 
 
 @pytest.mark.parametrize("package", sorted(FORBIDDEN))

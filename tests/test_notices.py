@@ -3,9 +3,10 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from rq import Queue
 from rq.job import Job
-from rq.scheduler import RQScheduler
 
+from app.core import queue
 from app.extensions import db
 from app.models import AuditEvent, Notice, Webhook
 from app.services.notices import JOB_ID_PREFIX
@@ -34,14 +35,13 @@ def _notice(app):
 
 def _bring_forward(app, job_id):
     """Make a scheduled retry due now (its backoff is minutes; the test does not wait them out)."""
-    registry = app.task_queue.scheduled_job_registry
+    registry = Queue(queue.QUEUE_NAME, connection=app.redis).scheduled_job_registry
     registry.schedule(Job.fetch(job_id, connection=app.redis), datetime.now(UTC) - timedelta(seconds=1))
-    scheduler = RQScheduler([app.task_queue], connection=app.redis)  # RQ's scheduler moves it, as in the worker
-    assert scheduler.acquire_locks()
+    scheduler = queue.Scheduler(app)  # the worker's scheduler moves it
     try:
-        scheduler.enqueue_scheduled_jobs()
+        scheduler.tick()
     finally:
-        scheduler.release_locks()
+        scheduler.release()
 
 
 @pytest.mark.app_config(WEBHOOK_RETRY_SCHEDULE=[], MAIL_RETRY_SCHEDULE=[600, 1800])
@@ -56,7 +56,7 @@ def test_with_smtp_down_the_disable_happens_and_the_mail_goes_when_smtp_returns(
     assert notice.webhook_id == webhook_id and notice.recipients == ["owner@example.com"]
     assert notice.attempts == 1 and notice.sent_at is None and notice.last_error
     retry_id = f"{JOB_ID_PREFIX}{notice.id}-2"
-    retry_at = app.task_queue.scheduled_job_registry.get_scheduled_time(retry_id)
+    retry_at = queue.scheduled_jobs(app)[retry_id]
     backoff = (retry_at - notice.created_at).total_seconds()
     assert 600 * 0.9 - 5 <= backoff <= 600 * 1.1 + 5, f"the first retry waits the schedule's 600 s ±10%, not {backoff}"
 
@@ -83,7 +83,7 @@ def test_the_mail_job_gives_up_after_its_schedule(app, client, accounts, receive
     notice = _notice(app)
     assert notice.attempts == 2 and notice.sent_at is None
     assert "gave up mailing notice" in caplog.text
-    assert not app.task_queue.scheduled_job_registry.get_job_ids(), "no third try is queued"
+    assert not queue.scheduled_jobs(app), "no third try is queued"
 
 
 @pytest.mark.app_config(WEBHOOK_RETRY_SCHEDULE=[])

@@ -4,6 +4,9 @@ import csv
 import io
 import re
 
+from app.fields import field_type
+from app.fields.base import FieldType
+
 BOM = "\ufeff"
 META_COLUMNS = (
     "referrer", "page_referrer", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "user_agent",
@@ -11,12 +14,12 @@ META_COLUMNS = (
 # a cell starting like a formula runs in Excel/Sheets; plain numbers and phone numbers (+33 …) stay as they are
 FORMULA_START = re.compile(r"^[=+\-@\t\r]")
 PLAIN_NUMBER = re.compile(r"^[+-]?[0-9][0-9 .()]*$")
+PLAIN = FieldType()  # meta values are plain text
 
 
-def _cell(value):
-    if isinstance(value, list):
-        value = "; ".join(str(item) for item in value)
-    text = "" if value is None else str(value)
+def _cell(value, kind=PLAIN):
+    """The value as its type writes it, made safe to open in a spreadsheet."""
+    text = kind.csv_value(value)
     return "'" + text if FORMULA_START.match(text) and not PLAIN_NUMBER.match(text) else text
 
 
@@ -34,11 +37,14 @@ def header_row(fields, by="labels"):
             *(META_LABELS[name] for name in META_COLUMNS)]
 
 
-def csv_lines(field_keys, submissions, header=None):
+def csv_lines(fields, submissions, by="labels"):
     """Yield the CSV text line by line, starting with a UTF-8 BOM so Excel reads accents right.
 
-    header is the first row (header_row); without it the row is the keys.
+    The first row holds the fields' labels, or their keys with by="keys".
     """
+    fields = [field for field in fields if field_type(field.type).takes_answer]
+    field_keys = [field.key for field in fields]
+    kinds = [field_type(field.type) for field in fields]
     buffer = io.StringIO()
     writer = csv.writer(buffer)
 
@@ -48,14 +54,13 @@ def csv_lines(field_keys, submissions, header=None):
         buffer.truncate()
         return text
 
-    keys = ["submission_id", "created_at", *field_keys, *(f"meta_{name}" for name in META_COLUMNS)]
-    writer.writerow([_cell(name) for name in header] if header else keys)
+    writer.writerow([_cell(name) for name in header_row(fields, by)])
     yield BOM + flush()
     for submission in submissions:
         answers, meta = submission.answers or {}, submission.meta or {}
         writer.writerow([
             submission.id, submission.created_at.isoformat(),
-            *(_cell(answers.get(key)) for key in field_keys),
+            *(_cell(answers.get(key), kind) for key, kind in zip(field_keys, kinds, strict=True)),
             *(_cell(meta.get(name)) for name in META_COLUMNS),
         ])
         yield flush()

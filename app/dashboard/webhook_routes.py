@@ -120,7 +120,7 @@ def _save(form, webhook, editor):
     else:
         errors = {}
     clean, more_errors, warnings = validate_webhook(
-        state.data, form.field_keys(), current_app.config["WEBHOOK_ALLOWED_NETWORKS"],
+        state.data, form.field_types(), current_app.config["WEBHOOK_ALLOWED_NETWORKS"],
     )
     errors = header_row_errors(state, {**more_errors, **errors})
     if errors:

@@ -132,13 +132,6 @@ def claim_many(attempts, lease_seconds):
     return taken
 
 
-def claim(delivery_id, attempt_number, lease_seconds):
-    """Take one attempt (see claim_many) and commit; False when it is not due, already taken or done."""
-    taken = delivery_id in claim_many([(delivery_id, attempt_number)], lease_seconds)
-    db.session.commit()
-    return taken
-
-
 def _close_without_sending(delivery, message):
     delivery.status = "failed"
     delivery.last_error = message
@@ -265,20 +258,3 @@ def log_recorded(recorded):
             "delivery %s attempt %s: %s%s", delivery_id, attempt_number, status,
             f" ({last_error})" if last_error else "", extra={"delivery_id": delivery_id},
         )
-
-
-def attempt_delivery(delivery_id, attempt_number, transport, schedule, lease_seconds=60):
-    """Make attempt attempt_number of one delivery with a synchronous transport; return the retry time, if any.
-
-    A stale or duplicate job (the attempt is done, closed or being made) does nothing.
-    """
-    if not claim_many([(delivery_id, attempt_number)], lease_seconds):
-        db.session.commit()
-        return None
-    ready = prepare_claimed([(delivery_id, attempt_number)])
-    for item in ready:
-        if item.outcome is None:
-            item.outcome = transport.send(item.prepared.method, item.prepared.url, item.prepared.headers,
-                                          item.prepared.body)
-    retries = record(ready, schedule) if ready else []
-    return retries[0][2] if retries else None

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
+from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from app.auth.workspaces import current_workspace_id
@@ -38,7 +38,7 @@ def _webhooks(workspace_id):
 
 
 def _webhook_choices(webhooks):
-    return [(webhook.id, f"{webhook.form.name} — {masked_url(webhook.url)}") for webhook in webhooks]
+    return [SelectChoice(webhook.id, f"{webhook.form.name} — {masked_url(webhook.url)}") for webhook in webhooks]
 
 
 @bp.route("/inspector", methods=["GET", "POST"])

@@ -7,13 +7,11 @@ never loses the change (the sweep catches up) and no job looks for a row not yet
 
 from functools import partial
 
-from rq.job import Job, JobStatus
-
+from app.core import queue
 from app.database import on_commit
 from app.delivery import outbox
 from app.extensions import db
 from app.models.base import utcnow
-from app.queueing import get_queue, job_id_for
 
 
 class DeliveryActionRefused(Exception):
@@ -34,13 +32,8 @@ def enqueue_after_commit(delivery, force=False):
 
 
 def _attempt_in_flight(delivery):
-    job_id = job_id_for(delivery.id, delivery.attempt_count + 1)
-    try:
-        job = Job.fetch(job_id, connection=get_queue().connection)
-    except Exception:  # noqa: BLE001 - no job (or an unreadable one) is nothing in flight
-        return False
     lease_held = delivery.next_attempt_at is not None and delivery.next_attempt_at > utcnow()
-    return job.get_status(refresh=False) == JobStatus.STARTED and lease_held
+    return lease_held and queue.running(outbox.job_id_for(delivery.id, delivery.attempt_count + 1))
 
 
 def retry_now(delivery):

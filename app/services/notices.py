@@ -8,19 +8,19 @@ never waits for, or fails with, the mail.
 import logging
 from datetime import timedelta
 
-import redis
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
 
+from app.core import queue
 from app.delivery.policy import jittered
 from app.extensions import db
 from app.models import Membership, Notice
 from app.models.base import utcnow
-from app.queueing import get_queue
 from app.services.mail import MailNotSent, deliver_mail
 
 log = logging.getLogger(__name__)
 JOB_ID_PREFIX = "notice-"
+SEND_JOB = "app.services.notices.send_notice"
 
 
 def owner_emails(workspace_id):
@@ -55,15 +55,10 @@ def add_webhook_disabled_notice(webhook, reason):
 def enqueue_mail(notice_id, attempt=1, at=None):
     """Queue the job that mails one notice; after the commit that wrote it. Return True if queued."""
     try:
-        # the one place notices meet the queue
-        queue = get_queue()
-        job_id, options = f"{JOB_ID_PREFIX}{notice_id}-{attempt}", {"result_ttl": 0, "failure_ttl": 86400}
-        if at is None:
-            queue.enqueue(send_notice, notice_id, job_id=job_id, **options)
-        else:
-            queue.enqueue_at(at, send_notice, notice_id, job_id=job_id, **options)
-        return True
-    except redis.RedisError as exc:
+        # the one place notices meet the queue; each try has an id of its own, never in use yet
+        return queue.enqueue_job(SEND_JOB, notice_id, job_id=f"{JOB_ID_PREFIX}{notice_id}-{attempt}", at=at,
+                                 new=True, failure_ttl=86400)
+    except queue.QueueUnavailable as exc:
         log.error("could not queue the mail of notice %s: %s", notice_id, exc)
         return False
 
