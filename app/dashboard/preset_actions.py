@@ -1,5 +1,6 @@
 """Preset helpers: Telegram's Find my chat id, and adding the fields a preset needs to the form."""
 
+import asyncio
 import re
 
 from flask import current_app, jsonify, request
@@ -9,7 +10,7 @@ from flask_login import login_required
 from app.dashboard import bp
 from app.dashboard.webhook_actions import _require_token
 from app.dashboard.webhook_routes import form_or_404
-from app.delivery.jobs import get_transport
+from app.delivery.transport import AsyncTransport
 from app.integrations import presets, telegram
 from app.models import Field
 from app.services.forms import validate_field
@@ -27,13 +28,30 @@ def telegram_chats(form_id):
     if not re.fullmatch(TELEGRAM_TOKEN.pattern, token):
         return _problem(_("Paste the bot token first: it %(rule)s.", rule=TELEGRAM_TOKEN.message))
     try:
-        chats = telegram.find_chats(token, get_transport(current_app), current_app.config["TELEGRAM_API_URL"])
+        chats = telegram.find_chats(token, OneRequest(current_app.config), current_app.config["TELEGRAM_API_URL"])
     except telegram.LookupFailed as exc:
         return _problem(str(exc))
     if not chats:
         return _problem(_("No chats yet. Send your bot a message (or post in the group where you added it), "
                           "then press Find my chat id again."))
     return jsonify({"chats": [chat.to_dict() for chat in chats]})
+
+
+class OneRequest:
+    """The webhooks' SSRF-safe transport for a single request from a web request (no loop runs here)."""
+
+    def __init__(self, config):
+        self.timeout, self.allowed_networks = config["WEBHOOK_TIMEOUT"], config["WEBHOOK_ALLOWED_NETWORKS"]
+
+    def send(self, method, url, headers, body):
+        async def once():
+            transport = AsyncTransport(timeout=self.timeout, allowed_networks=self.allowed_networks, max_connections=1)
+            try:
+                return await transport.send(method, url, headers, body)
+            finally:
+                await transport.close()
+
+        return asyncio.run(once())
 
 
 def _problem(message):
