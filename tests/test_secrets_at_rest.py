@@ -223,7 +223,8 @@ def _plant_through_the_dashboard(app, client, runner, receiver, mailbox):
                                              "workspace": "Acme"})
     assert signed_up.status_code == 302, signed_up.get_data(as_text=True)
     assert client.post(signup_link(mailbox.wait_for(1)[0])).status_code == 302  # the emailed link finishes it
-    keys_page = client.post("/settings/api-keys", data={"name": "dashboard key"}).get_data(as_text=True)
+    keys_page = client.post("/settings/api-keys", data={"name": "dashboard key"}, follow_redirects=True).get_data(
+        as_text=True)
     planted["dashboard API key"] = _link(keys_page, r"(fh_[A-Za-z0-9_-]{16,})")
     created = runner.invoke(args=["user", "create", "--email", "cli@rest.example", "--password", CLI_PASSWORD])
     assert created.exit_code == 0, created.output
