@@ -104,6 +104,12 @@ class Config:
         self.METRICS_TOKEN = env.get("METRICS_TOKEN") or None
         self.INSPECTOR_MAX_BODY = int(env.get("INSPECTOR_MAX_BODY", "65536"))
         self.INSPECTOR_KEEP_REQUESTS = int(env.get("INSPECTOR_KEEP_REQUESTS", "100"))
+        # webhook templates (URL, each header, body): bytes one render may produce, and the source's
+        # characters, tokens and nesting levels (app/delivery/template_limits.py)
+        self.TEMPLATE_MAX_OUTPUT = int(env.get("TEMPLATE_MAX_OUTPUT", "1048576"))
+        self.TEMPLATE_MAX_SOURCE = int(env.get("TEMPLATE_MAX_SOURCE", "65536"))
+        self.TEMPLATE_MAX_TOKENS = int(env.get("TEMPLATE_MAX_TOKENS", "2000"))
+        self.TEMPLATE_MAX_DEPTH = int(env.get("TEMPLATE_MAX_DEPTH", "32"))
 
     def as_dict(self):
         """Return the settings as a mapping Flask can load."""
