@@ -175,24 +175,27 @@ def parse(source, where="text", limits=None):
     """The checked syntax tree of source: within the size and depth limits, safe nodes only.
 
     The limits are checked before anything recursive runs, so no template can crash the parser
-    or the compiler; a RecursionError that gets through anyway is still a TemplateError.
+    or the compiler; a RecursionError that gets through anyway (limits raised by the operator)
+    is still a TemplateError.
     """
     limits = limits or current_limits()
     env = _ENVS[where]
     check_source(env, source, limits)
     try:
         ast = env.parse(source)
+        check_depth(ast, limits)
+        unsafe = sorted(set(_unsafe_attributes(ast)))
+        if unsafe:
+            raise UnsafeTemplate(f"template may not use private attributes: {', '.join(unsafe)}")
+        _refuse_unsupported(ast)
     except TemplateSyntaxError as exc:
         raise TemplateError(f"template syntax error on line {exc.lineno}: {exc.message}") from exc
     except RecursionError as exc:
         raise too_deep(limits) from exc
+    except TemplateError:
+        raise
     except ValueError as exc:  # e.g. an integer of more than 4,300 digits
         raise TemplateError(f"template cannot be read: {exc}") from exc
-    check_depth(ast, limits)
-    unsafe = sorted(set(_unsafe_attributes(ast)))
-    if unsafe:
-        raise UnsafeTemplate(f"template may not use private attributes: {', '.join(unsafe)}")
-    _refuse_unsupported(ast)
     return ast
 
 
@@ -213,12 +216,16 @@ def check_template(source, field_keys=()):
     """
     if not source:
         return []
-    ast = parse(source)
+    limits = current_limits()
+    ast = parse(source, limits=limits)
     known = set(field_keys) | KNOWN_ROOTS
-    # with no set, for or macro allowed, every name read comes from the context (cheaper than
-    # jinja2.meta, which compiles the template once more)
-    unknown = {node.name for node in ast.find_all(nodes.Name)} - known
-    unknown |= set(_empty_lookups(ast, set(field_keys)))
+    try:
+        # with no set, for or macro allowed, every name read comes from the context (cheaper than
+        # jinja2.meta, which compiles the template once more)
+        unknown = {node.name for node in ast.find_all(nodes.Name)} - known
+        unknown |= set(_empty_lookups(ast, set(field_keys)))
+    except RecursionError as exc:
+        raise too_deep(limits) from exc
     try:
         render(source, sample_context(field_keys), "text")
     except TemplateError:
