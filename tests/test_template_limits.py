@@ -229,6 +229,9 @@ def test_an_attempt_keeps_an_excerpt_of_a_large_body(app, client, accounts, rece
     assert request["body"] == ("<a>" + LONG * 20)[:sender.BODY_EXCERPT_BYTES]
     assert request["body_size"] == 200_007 and request["body_truncated"] is True
     assert len(json.dumps(request)) < sender.BODY_EXCERPT_BYTES + 4096
+    accounts.login(client)
+    page = client.get(f"/deliveries/{attempt.delivery_id}").get_data(as_text=True)
+    assert "The first 64 KiB of a 200,007-byte body are kept." in page
 
 
 def test_small_bodies_are_kept_whole():
