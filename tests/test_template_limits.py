@@ -199,8 +199,7 @@ def test_preview_of_an_over_cap_render_is_a_clear_422(app, client, accounts):
     result = response.get_json()
     assert result["request"] is None
     assert result["errors"]["body_template"] == (
-        "the body template: renders more than 1,048,576 bytes, the most one template may produce"
-        " (TEMPLATE_MAX_OUTPUT)")
+        "renders more than 1,048,576 bytes, the most one template may produce (TEMPLATE_MAX_OUTPUT)")
 
 
 # --- delivery: an over-cap render fails at once, attempts keep an excerpt -----------------------------------

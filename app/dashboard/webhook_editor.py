@@ -162,7 +162,7 @@ def preview(form, data, secret=None):
     try:
         prepared = sender.prepare_request(webhook, delivery)
     except templating.TemplateError as exc:  # e.g. over TEMPLATE_MAX_OUTPUT with these answers
-        errors[exc.field or "body_template"] = str(exc)
+        errors[exc.field or "body_template"] = exc.reason or str(exc)
         return result
     body = prepared.body.decode("utf-8", errors="replace")
     if data["format"] == "json" and data["body_template"]:

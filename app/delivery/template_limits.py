@@ -26,6 +26,7 @@ class TemplateError(ValueError):
     """A template that cannot be saved or rendered: bad syntax, an unsafe expression, a limit passed."""
 
     field = None  # which of a webhook's settings it comes from (url, headers.<name>, body_template)
+    reason = None  # the message without the field's name, for a page that shows the field already
 
 
 class TemplateTooLarge(TemplateError):
@@ -162,11 +163,10 @@ def naming(field, label):
     try:
         yield
     except Exception as exc:  # noqa: BLE001 - also a template failing on these answers (a division by zero)
-        if isinstance(exc, TemplateError):
-            named = type(exc)(f"{label}: {exc}")
-        else:
-            named = TemplateError(_("%(label)s cannot be rendered: %(error)s", label=label, error=exc))
-        named.field = field
+        kind = type(exc) if isinstance(exc, TemplateError) else TemplateError
+        reason = str(exc) if isinstance(exc, TemplateError) else _("cannot be rendered: %(error)s", error=exc)
+        named = kind(f"{label}: {reason}")
+        named.field, named.reason = field, reason
         raise named from exc
 
 
