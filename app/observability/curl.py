@@ -1,8 +1,9 @@
-"""An attempt as a cURL command that sends the identical request."""
+"""An attempt as a cURL command: as recorded (credentials masked), or with the real values on reveal."""
 
 import shlex
 
 from app.delivery import sender, templating
+from app.redaction import is_masked
 
 # curl adds these itself; the recorded values say what our client sent, not what curl must
 SKIPPED_HEADERS = {"content-length", "host", "accept-encoding"}
@@ -16,23 +17,30 @@ def unmasked_request(attempt, webhook, delivery):
     """
     url = attempt.request.get("url", "")
     recorded = attempt.request.get("headers") or {}
-    if sender.MASK not in url and sender.MASK not in recorded.values():
+    if not is_masked(url) and not any(is_masked(value) for value in recorded.values()):
         return url, dict(recorded)
     try:
         rendered = sender.prepare_request(webhook, delivery)
     except templating.TemplateError:  # the template no longer renders (e.g. past a limit): keep the record
         return url, dict(recorded)
     lowered = {name.lower(): value for name, value in rendered.headers.items()}
-    headers = {name: lowered.get(name.lower(), value) if value == sender.MASK else value
+    headers = {name: lowered.get(name.lower(), value) if is_masked(value) else value
                for name, value in recorded.items()}
-    return (rendered.url if sender.MASK in url else url), headers
+    return (rendered.url if is_masked(url) else url), headers
 
 
-def curl_command(attempt, webhook, delivery):
-    """A shell command (POSIX quoting) that repeats attempt byte for byte."""
+def curl_command(attempt, webhook, delivery, reveal=False):
+    """A shell command (POSIX quoting) that repeats attempt byte for byte.
+
+    Without reveal the command holds the masks as recorded (safe to paste anywhere, but a
+    masked value is sent as the mask); with reveal the real values are filled in.
+    """
     request = attempt.request or {}
     method = request.get("method", "POST")
-    url, headers = unmasked_request(attempt, webhook, delivery)
+    if reveal:
+        url, headers = unmasked_request(attempt, webhook, delivery)
+    else:
+        url, headers = request.get("url", ""), dict(request.get("headers") or {})
     lines = [f"curl --silent --show-error --request {method} {shlex.quote(url)}"]
     for name, value in headers.items():
         if name.lower() not in SKIPPED_HEADERS:
@@ -42,3 +50,9 @@ def curl_command(attempt, webhook, delivery):
         # --data-raw sends the text as given: no @file reading, no newline stripping
         lines.append(f"--data-raw {shlex.quote(body)}")
     return " \\\n  ".join(lines)
+
+
+def has_masked_values(attempt):
+    """True when the recorded request hides something the reveal would fill in."""
+    request = attempt.request or {}
+    return is_masked(request.get("url")) or any(is_masked(value) for value in (request.get("headers") or {}).values())
