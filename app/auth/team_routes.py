@@ -2,6 +2,7 @@
 
 from flask import abort, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user
+from wtforms import SelectChoice
 
 from app.auth import bp
 from app.auth.team import TeamError, accept, can_manage, check_removal, invitable_roles, open_invitation
@@ -10,13 +11,13 @@ from app.auth.workspaces import current_membership, current_workspace_id
 from app.dashboard.forms import ConfirmForm
 from app.extensions import db
 from app.models import Invitation, Membership, User
-from app.observability.mail import send_mail
+from app.services.mail import send_mail
 from app.tenancy import get_scoped_or_404, scoped
 
 
 def _invite_form(membership, formdata=None):
     form = InviteForm() if formdata is None else InviteForm(formdata=formdata)
-    form.role.choices = [(role, ROLE_LABELS[role]) for role in invitable_roles(membership)]
+    form.role.choices = [SelectChoice(role, ROLE_LABELS[role]) for role in invitable_roles(membership)]
     return form
 
 

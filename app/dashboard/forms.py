@@ -4,13 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import URL, DataRequired, Length, Optional
 
-from app.models import FIELD_TYPES
-
-FIELD_TYPE_LABELS = {
-    "text": "Short text", "email": "Email", "number": "Number", "textarea": "Long text", "select": "Dropdown",
-    "radio": "Single choice (radio)", "checkbox": "Multiple choice (checkboxes)", "date": "Date", "phone": "Phone",
-    "url": "Website (URL)", "hidden": "Hidden (from URL or default)",
-}
+from app.fields import types
 
 
 class FormSettingsForm(FlaskForm):
@@ -27,13 +21,17 @@ class FormSettingsForm(FlaskForm):
 class FieldForm(FlaskForm):
     label = StringField("Label", validators=[DataRequired(), Length(max=200)])
     key = StringField("Key (used in webhooks)", validators=[Optional(), Length(max=64)])
-    type = SelectField(
-        "Type", choices=[SelectChoice(kind, FIELD_TYPE_LABELS[kind]) for kind in FIELD_TYPES], default="text",
-    )
+    type = SelectField("Type", choices=lambda: [SelectChoice(kind.name, str(kind.label)) for kind in types()],
+                       default="text")
     required = BooleanField("Required")
     options = TextAreaField("Options (one per line)", validators=[Optional()])
     default = StringField("Default value", validators=[Optional(), Length(max=2000)])
     placeholder = StringField("Placeholder", validators=[Optional(), Length(max=200)])
+
+    @staticmethod
+    def type_names_where(**flags):
+        """Space-separated names of the field types with these flags (the editor shows inputs by type)."""
+        return " ".join(kind.name for kind in types() if all(getattr(kind, n) == v for n, v in flags.items()))
 
 
 class WebhookUrlForm(FlaskForm):

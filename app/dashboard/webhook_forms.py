@@ -1,25 +1,23 @@
 """WTForms classes for the webhook pages (header and rule rows are read by webhook_editor)."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from app.models.webhooks import FORMATS, METHODS
-
-FORMAT_LABELS = {
-    "json": "JSON (application/json)", "form": "Form (x-www-form-urlencoded)",
-    "multipart": "Multipart (multipart/form-data)", "xml": "XML (application/xml)",
-}
+from app.delivery.payloads import FORMATS
+from app.models.webhooks import METHODS
 
 
 class WebhookEditorForm(FlaskForm):
     url = StringField("Webhook URL", validators=[Length(max=4000)])
-    method = SelectField("Method", choices=[(method, method) for method in METHODS], default="POST")
-    format = SelectField("Format", choices=[(fmt, FORMAT_LABELS[fmt]) for fmt in FORMATS], default="json")
+    method = SelectField("Method", choices=[SelectChoice(method) for method in METHODS], default="POST")
+    format = SelectField(
+        "Format", choices=[SelectChoice(entry.name, entry.label) for entry in FORMATS.values()], default="json",
+    )
     body_template = TextAreaField("Body template (optional)", validators=[Optional(), Length(max=100_000)])
     match = SelectField(
         "Send only when", default="all",
-        choices=[("all", "all rules match"), ("any", "any rule matches")],
+        choices=[SelectChoice("all", "all rules match"), SelectChoice("any", "any rule matches")],
     )
     enabled = BooleanField("Enabled", default=True)
 

@@ -1,15 +1,17 @@
-"""Delivery actions shared by the dashboard and the API: test event, rotate secret, retry now.
+"""Delivery actions shared by the dashboard and the API: test event, retry now.
 
-Each takes objects the caller already loaded through the tenancy helpers, commits, and
-only then touches Redis, so a queue outage never loses the change (the sweep catches up).
+Each takes objects the caller already loaded through the tenancy helpers and flushes; the
+caller commits, and only then is the job queued (app.database.on_commit), so a queue outage
+never loses the change (the sweep catches up) and no job looks for a row not yet committed.
 """
 
-from rq.job import Job, JobStatus
+from functools import partial
 
+from app.core import queue
+from app.database import on_commit
 from app.delivery import outbox
 from app.extensions import db
 from app.models.base import utcnow
-from app.queueing import get_queue, job_id_for
 
 
 class DeliveryActionRefused(Exception):
@@ -19,26 +21,19 @@ class DeliveryActionRefused(Exception):
 def send_test_event(webhook):
     """Queue a webhook.test delivery to webhook now; return the delivery."""
     delivery = outbox.add_test_delivery(webhook)
-    db.session.commit()
-    outbox.enqueue(delivery.id, 1)
+    enqueue_after_commit(delivery)
     return delivery
 
 
-def rotate_secret(webhook):
-    """Give webhook a new signing secret; the old one keeps signing alongside for 24 h. Return the new one."""
-    webhook.rotate_secret()
-    db.session.commit()
-    return webhook.secret
+def enqueue_after_commit(delivery, force=False):
+    """Flush delivery and queue its next attempt once the caller's transaction commits."""
+    db.session.flush()
+    on_commit(partial(outbox.enqueue, delivery.id, delivery.attempt_count + 1, force=force))
 
 
 def _attempt_in_flight(delivery):
-    job_id = job_id_for(delivery.id, delivery.attempt_count + 1)
-    try:
-        job = Job.fetch(job_id, connection=get_queue().connection)
-    except Exception:  # noqa: BLE001 - no job (or an unreadable one) is nothing in flight
-        return False
     lease_held = delivery.next_attempt_at is not None and delivery.next_attempt_at > utcnow()
-    return job.get_status(refresh=False) == JobStatus.STARTED and lease_held
+    return lease_held and queue.running(outbox.job_id_for(delivery.id, delivery.attempt_count + 1))
 
 
 def retry_now(delivery):
@@ -54,7 +49,6 @@ def retry_now(delivery):
         raise DeliveryActionRefused("an attempt of this delivery is being sent right now")
     delivery.status = "retrying" if delivery.attempt_count else "pending"
     delivery.next_attempt_at = utcnow()
-    db.session.commit()
     # force: the next attempt's job id may hold a scheduled retry; it is replaced by one queued now
-    outbox.enqueue(delivery.id, delivery.attempt_count + 1, force=True)
+    enqueue_after_commit(delivery, force=True)
     return delivery
