@@ -1,10 +1,18 @@
 """WTForms classes for the dashboard's pages."""
 
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import URL, DataRequired, Length, Optional
+from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
 
 from app.fields import types
+from app.redirects import external_url
+
+
+def redirect_target(form, field):
+    """The redirect URL must survive being sent as a Location header unchanged in meaning."""
+    if field.data and external_url(field.data) is None:
+        raise ValidationError(_("enter a full http(s) URL without spaces, line breaks or backslashes"))
 
 
 class FormSettingsForm(FlaskForm):
@@ -13,7 +21,9 @@ class FormSettingsForm(FlaskForm):
     thank_you_message = TextAreaField("Thank-you message", validators=[Optional(), Length(max=2000)])
     redirect_url = StringField(
         "Redirect URL after submit (optional)",
-        validators=[Optional(), URL(require_tld=False, message="enter a full http(s) URL"), Length(max=2000)],
+        validators=[
+            Optional(), URL(require_tld=False, message="enter a full http(s) URL"), redirect_target, Length(max=2000),
+        ],
     )
     enabled = BooleanField("Accept submissions", default=True)
 
