@@ -112,6 +112,12 @@ class Config:
         self.TRUSTED_PROXIES = parse_trusted_proxies(env.get("TRUSTED_PROXIES", "0"))
         self.INSPECTOR_MAX_BODY = int(env.get("INSPECTOR_MAX_BODY", "65536"))
         self.INSPECTOR_KEEP_REQUESTS = int(env.get("INSPECTOR_KEEP_REQUESTS", "100"))
+        # webhook templates (URL, each header, body): bytes one render may produce, and the source's
+        # characters, tokens and nesting levels (app/delivery/template_limits.py)
+        self.TEMPLATE_MAX_OUTPUT = int(env.get("TEMPLATE_MAX_OUTPUT", "1048576"))
+        self.TEMPLATE_MAX_SOURCE = int(env.get("TEMPLATE_MAX_SOURCE", "65536"))
+        self.TEMPLATE_MAX_TOKENS = int(env.get("TEMPLATE_MAX_TOKENS", "2000"))
+        self.TEMPLATE_MAX_DEPTH = int(env.get("TEMPLATE_MAX_DEPTH", "32"))
         # where "Find my chat id" asks Telegram (a self-hosted Bot API server may stand in)
         self.TELEGRAM_API_URL = env.get("TELEGRAM_API_URL", "https://api.telegram.org").rstrip("/")
 

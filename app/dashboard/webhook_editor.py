@@ -181,7 +181,11 @@ def preview(form, data, secret=None):
         headers=data["headers"], body_template=data["body_template"], secret=secret or new_secret(),
     )
     delivery = Delivery(id=PREVIEW_ID, event=event, payload=payload, created_at=utcnow())
-    prepared = sender.prepare_request(webhook, delivery)
+    try:
+        prepared = sender.prepare_request(webhook, delivery)
+    except templating.TemplateError as exc:  # e.g. over TEMPLATE_MAX_OUTPUT with these answers
+        errors[exc.field or "body_template"] = exc.reason or str(exc)
+        return result
     body = prepared.body.decode("utf-8", errors="replace")
     parse = payloads.FORMATS[data["format"]].parse
     if parse is not None and data["body_template"]:
