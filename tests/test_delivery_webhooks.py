@@ -10,6 +10,7 @@ from standardwebhooks.webhooks import Webhook as Verifier
 from standardwebhooks.webhooks import WebhookVerificationError
 
 from app.delivery import sender
+from app.delivery.jobs import get_transport
 from app.extensions import db
 from app.models import Delivery, Webhook
 from app.models.base import utcnow
@@ -228,12 +229,21 @@ def test_a_test_event_reaches_a_paused_webhook(app, accounts, receiver):
     assert json.loads(request.body)["type"] == "webhook.test"
 
 
-def test_retry_now_is_refused_while_an_attempt_is_being_sent(app, client, accounts, receiver):
+def test_retry_now_while_an_attempt_is_being_sent_is_sent_right_after_it(app, client, accounts, receiver):
     _, public_id, _ = form_with_webhook(app, accounts, f"{receiver.url}/hook")
     submit(client, public_id)
     delivery_id = only_delivery(app)["id"]
     Job.fetch(job_id_for(delivery_id, 1), connection=app.redis).set_status(JobStatus.STARTED)
     with app.app_context():
         assert sender.claim(delivery_id, 1, lease_seconds=30)
-        with pytest.raises(actions.DeliveryActionRefused, match="being sent"):
-            actions.retry_now(db.session.get(Delivery, delivery_id))
+        assert actions.retry_now(db.session.get(Delivery, delivery_id)) == "after_attempt"
+        assert db.session.get(Delivery, delivery_id).retry_requested is True
+        db.session.remove()
+    with app.app_context():  # the attempt in flight is sent and recorded: the retry is queued at once
+        (item,) = sender.prepare_claimed([(delivery_id, 1)])
+        item.outcome = get_transport(app).send(item.prepared.method, item.prepared.url, item.prepared.headers,
+                                               item.prepared.body)
+        ((retried_id, number, _),) = sender.record_outcomes([item], app.config["WEBHOOK_RETRY_SCHEDULE"])
+        assert (retried_id, number) == (delivery_id, 2)
+        assert db.session.get(Delivery, delivery_id).retry_requested is False
+        db.session.remove()

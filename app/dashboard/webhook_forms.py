@@ -1,10 +1,11 @@
 """WTForms classes for the webhook pages (header and rule rows are read by webhook_editor)."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from app.models.webhooks import FORMATS, METHODS
+from app.models.webhooks import FORMATS, METHODS, NAME_MAX_LENGTH
 
 FORMAT_LABELS = {
     "json": "JSON (application/json)", "form": "Form (x-www-form-urlencoded)",
@@ -13,6 +14,8 @@ FORMAT_LABELS = {
 
 
 class WebhookEditorForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=NAME_MAX_LENGTH)],
+                       description=_l("Shown wherever the webhook is listed. Leave empty to use the URL's host."))
     url = StringField("Webhook URL", validators=[Length(max=4000)])
     method = SelectField("Method", choices=[(method, method) for method in METHODS], default="POST")
     format = SelectField("Format", choices=[(fmt, FORMAT_LABELS[fmt]) for fmt in FORMATS], default="json")

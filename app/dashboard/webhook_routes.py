@@ -25,7 +25,7 @@ from app.observability.audit import record_webhook_change, snapshot
 from app.services.webhooks import validate_webhook
 from app.tenancy import get_scoped_or_404
 
-EDITOR_SCALARS = ("url", "method", "format", "body_template", "enabled")
+EDITOR_SCALARS = ("name", "url", "method", "format", "body_template", "enabled")
 RECENT_DELIVERIES = 10
 
 
@@ -95,7 +95,7 @@ def _render_editor(form, editor, state, webhook=None, errors=None, status=200, r
 def _editor_for(state):
     data = state.data
     return WebhookEditorForm(
-        formdata=None, url=data.get("url"), method=data.get("method") or "POST",
+        formdata=None, name=data.get("name"), url=data.get("url"), method=data.get("method") or "POST",
         format=data.get("format") or "json", body_template=data.get("body_template"),
         match=(data.get("conditions") or {}).get("match", "all"), enabled=data.get("enabled", True),
     )
@@ -162,6 +162,7 @@ def webhook_from_preset(form_id, preset_name):
         return render_template("dashboard/webhook_preset.html", form=form, preset=preset,
                                preset_form=preset_form, values=values, errors=errors), 422
     settings["enabled"] = True
+    settings.setdefault("name", preset.title)
     state = state_from_settings(settings)
     flash(f"{preset.title} preset filled in below. Check the live preview, then save.", "info")
     return _render_editor(form, _editor_for(state), state)

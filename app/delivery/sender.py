@@ -114,6 +114,7 @@ class Attempting:
     outcome: Outcome | None = None  # set before sending when the request could not even be rendered
     started_at: object = None
     job_id: str | None = None  # the RQ job that asked for it, when a worker took one
+    retries: bool = True  # False for a test event: it is attempted once, never on the retry schedule
 
 
 def webhooks_of(delivery_ids):
@@ -195,7 +196,8 @@ def prepare_claimed(claimed):
         if reason:
             _close_without_sending(delivery, reason)
             continue
-        item = Attempting(delivery.id, numbers[delivery.id], delivery.webhook_id, None, started_at=utcnow())
+        item = Attempting(delivery.id, numbers[delivery.id], delivery.webhook_id, None, started_at=utcnow(),
+                          retries=delivery.event != "webhook.test")
         try:
             item.prepared = prepare_request(delivery.webhook, delivery)
         except Exception as exc:  # noqa: BLE001 - any error of a user's template is recorded, never retried
@@ -221,7 +223,7 @@ def record_outcomes(items, schedule):
     for item in items:
         if item.delivery_id not in still_there:
             continue  # deleted with its workspace while the attempt ran
-        decision = policy.decide(item.outcome, item.attempt_number, schedule)
+        decision = policy.decide(item.outcome, item.attempt_number, schedule if item.retries else ())
         next_at = policy.next_time(decision) if decision.status == "retrying" else None
         last_error = None if decision.status == "succeeded" else policy.describe_status(item.outcome)
         attempts.append(_attempt_row(item.delivery_id, item.prepared, item.outcome, item.started_at))
@@ -241,6 +243,7 @@ def record_outcomes(items, schedule):
         db.session.execute(
             update(Webhook).where(Webhook.id == webhook_id).values(enabled=False, disabled_reason=reason)
         )
+    retries = _requested_retries(items, retries)
     db.session.commit()
     for webhook_id in {webhook_id for _, webhook_id, status, _, _ in finished if status != "succeeded"}:
         autodisable.after_failure(webhook_id)
@@ -250,6 +253,29 @@ def record_outcomes(items, schedule):
             f" ({last_error})" if last_error else "", extra={"delivery_id": delivery_id},
         )
     return retries
+
+
+def _requested_retries(items, retries):
+    """Add the retries asked for while these attempts were in flight (now recorded): each is due at once.
+
+    In the recording transaction, after the attempts' rows are updated: a retry_now that set the
+    flag before this either is seen here, or (its row lock waiting on ours) finds the attempt
+    recorded and retries by itself.
+    """
+    now = utcnow()
+    asked = db.session.execute(
+        update(Delivery)
+        .where(Delivery.id.in_([item.delivery_id for item in items]), Delivery.retry_requested.is_(True))
+        .values(retry_requested=False, status="retrying", next_attempt_at=now)
+        .returning(Delivery.id, Delivery.attempt_count)
+        .execution_options(synchronize_session=False)
+    ).all()
+    if not asked:
+        return retries
+    asked_ids = {delivery_id for delivery_id, _ in asked}
+    return [retry for retry in retries if retry[0] not in asked_ids] + [
+        (delivery_id, attempt_count + 1, now) for delivery_id, attempt_count in asked
+    ]
 
 
 def attempt_delivery(delivery_id, attempt_number, transport, schedule, lease_seconds=60):

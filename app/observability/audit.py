@@ -3,7 +3,9 @@
 from app.extensions import db
 from app.models import AuditEvent
 
-AUDITED_FIELDS = ("url", "method", "format", "headers", "body_template", "events", "conditions", "enabled", "secret")
+AUDITED_FIELDS = (
+    "name", "url", "method", "format", "headers", "body_template", "events", "conditions", "enabled", "secret",
+)
 SYSTEM_ACTOR = "Formhook"
 
 

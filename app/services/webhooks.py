@@ -9,12 +9,13 @@ from app.delivery import conditions as conditions_rules
 from app.delivery import payloads, templating
 from app.delivery.transport import AddressRefused, check_url_for_saving
 from app.models.webhooks import EVENTS, FORMATS, METHODS
+from app.services.webhook_names import check_name
 
 HEADER_NAME_RE = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$")
 RESERVED_HEADERS = {
     "host", "content-length", "transfer-encoding", "webhook-id", "webhook-timestamp", "webhook-signature",
 }
-FIELDS = ("url", "method", "format", "headers", "body_template", "events", "conditions", "enabled")
+FIELDS = ("name", "url", "method", "format", "headers", "body_template", "events", "conditions", "enabled")
 
 
 def _check_url(url, field_keys, allowed_networks, errors, warnings):
@@ -89,6 +90,8 @@ def validate_webhook(data, field_keys, allowed_networks, partial=False):
     for name in unknown:
         errors[name] = "is not a webhook setting"
     present = (lambda name: name in data) if partial else (lambda name: True)
+    if present("name"):
+        clean["name"] = check_name(data.get("name"), data.get("url"), errors)
     if present("url"):
         _check_url(data.get("url"), field_keys, allowed_networks, errors, warnings)
         clean["url"] = (data.get("url") or "").strip()
