@@ -28,8 +28,10 @@ def new_secret():
 
 def host_of(url):
     """The host of a URL, or None when it has none (or cannot be parsed)."""
+    if not isinstance(url, str):
+        return None
     try:
-        return urlsplit((url or "").strip()).hostname
+        return urlsplit(url.strip()).hostname
     except ValueError:
         return None
 

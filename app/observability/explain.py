@@ -50,10 +50,11 @@ def _detail(error):
     return (error or "").partition(": ")[2] or (error or "")
 
 
-def _status_text(status, headers):
+def _status_text(status, headers, error):
     """What an HTTP answer means and what to do about it."""
     if 300 <= status < 400:
-        location = (headers or {}).get("location")
+        # an attempt keeps the answer's headers; a delivery row only the engine's "… (not followed) to <url>"
+        location = (headers or {}).get("location") or (error or "").partition("(not followed) to ")[2]
         where = _(" to %(location)s", location=location) if location else ""
         return _("Your server answered %(status)d, a redirect%(where)s: webhooks do not follow redirects. "
                  "Put the final address in the webhook URL.", status=status, where=where)
@@ -124,7 +125,7 @@ def explain(status_code=None, error=None, error_class=None, headers=None, delive
         return Explanation("ok", _("Your server answered %(status)d: delivered.", status=status_code))
     error_class = error_class or error_class_of(error)
     if status_code is not None and (error is None or error.startswith("HTTP ")):
-        text = _status_text(status_code, headers)
+        text = _status_text(status_code, headers, error)
     elif error_class is None and error:
         # the engine's own words that need no translation of meaning ("webhook disabled: …")
         text = error

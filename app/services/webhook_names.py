@@ -11,9 +11,13 @@ def name_from_url(url):
 
 
 def check_name(value, url, errors):
-    """The name to store: the given one trimmed, or the URL's host when it is left empty."""
+    """The name to store: the given one trimmed, or the URL's host when it is left empty.
+
+    Without a URL (a PATCH of the name alone) an empty name stays empty here; the model names
+    the webhook after its stored URL's host when it is saved.
+    """
     if value is None or value == "":
-        return name_from_url(url)
+        return name_from_url(url) if url else ""
     if not isinstance(value, str):
         errors["name"] = _("must be a string")
         return None
@@ -21,4 +25,4 @@ def check_name(value, url, errors):
     if len(value) > NAME_MAX_LENGTH:
         errors["name"] = _("is too long (%(limit)d characters at most)", limit=NAME_MAX_LENGTH)
         return None
-    return value or name_from_url(url)
+    return value or (name_from_url(url) if url else "")
