@@ -94,7 +94,8 @@ def validate_webhook(data, field_keys, allowed_networks, partial=False):
         clean["name"] = check_name(data.get("name"), data.get("url"), errors)
     if present("url"):
         _check_url(data.get("url"), field_keys, allowed_networks, errors, warnings)
-        clean["url"] = (data.get("url") or "").strip()
+        url = data.get("url")
+        clean["url"] = url.strip() if isinstance(url, str) else ""  # a non-string is an error, not a crash
     if present("method"):
         method = data.get("method", "POST")
         if not isinstance(method, str) or method.upper() not in METHODS:
