@@ -32,7 +32,16 @@
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-copy-url]");
     if (!button) { return; }
-    fetch(button.getAttribute("data-copy-url"), { credentials: "same-origin" })
+    var options = { credentials: "same-origin" };
+    if (button.getAttribute("data-copy-method") === "post") {
+      // revealing real values is a deliberate action: a POST carrying the page's CSRF token
+      var csrf = document.querySelector("input[name=csrf_token]");
+      var body = new FormData();
+      body.append("csrf_token", csrf ? csrf.value : "");
+      options.method = "POST";
+      options.body = body;
+    }
+    fetch(button.getAttribute("data-copy-url"), options)
       .then(function (response) {
         if (!response.ok) { throw new Error("HTTP " + response.status); }
         return response.text();

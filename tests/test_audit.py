@@ -67,3 +67,34 @@ def test_api_changes_are_recorded_with_the_api_key(app, client, accounts):
     assert set(events[2].changes) == {"secret"}
     assert all(e.actor.startswith("API key “default” (fh_") for e in events)
     assert key not in str([e.actor for e in events])
+
+
+def test_urls_headers_and_body_templates_are_stored_as_typed_with_credentials_masked(app, client, accounts):
+    _, workspace_id = accounts.user()
+    form_id, _ = make_form(app, workspace_id)
+    accounts.login(client)
+    typed = "https://hook:pa55word@crm.example/bot123:AAH-secret_x/send?chat_id=42&access_token=tok9&c={{ email }}"
+    created = client.post(f"/forms/{form_id}/webhooks/new", data=editor_data(
+        typed, header_name=["X-Tag", "X-Api-Key"], header_value=["Bearer abcdef123456", "k-1"],
+        body_template='{"email": "{{ email }}", "key": "fh_abcdefghijklmnopqrstu"}',
+    ))
+    assert created.status_code == 302
+    client.post(created.headers["Location"], data=editor_data(
+        typed.replace("tok9", "tok10"), header_name=["X-Tag", "X-Api-Key"], header_value=["Bearer abcdef123456", "k-2"],
+        body_template='{"email": "{{ email }}", "key": "fh_abcdefghijklmnopqrstu"}',
+    ))
+    with app.app_context():
+        first, second = db.session.scalars(db.select(AuditEvent).order_by(AuditEvent.at, AuditEvent.id)).all()
+    assert first.changes["url"]["to"] == (
+        "https://hook:••••••@crm.example/bot••••••/send?chat_id=42&access_token=••••••&c={{ email }}"
+    )
+    assert first.changes["headers"]["to"] == {"X-Tag": "Bearer ••••••", "X-Api-Key": "••••••"}
+    assert first.changes["body_template"]["to"] == '{"email": "{{ email }}", "key": "fh_••••••"}'
+    # only masked parts changed: the trail says so rather than showing an empty change
+    assert second.changes["url"]["note"] == "a secret part of the url changed"
+    assert second.changes["headers"]["note"] == "a secret header value changed"
+    stored = str(first.changes) + str(second.changes)
+    for plaintext in ("pa55word", "AAH-secret_x", "tok9", "tok10", "abcdef123456", "k-1", "k-2", "fh_abcdefghij"):
+        assert plaintext not in stored
+    page = client.get(f"/webhooks/{first.webhook_id}/audit").get_data(as_text=True)
+    assert "a secret part of the url changed" in page

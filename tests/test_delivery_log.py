@@ -144,9 +144,27 @@ def test_bulk_resend_failed_since(app, client, accounts, receiver):
     assert set(statuses.values()) == {"succeeded"}
 
 
-def test_copy_as_curl_repeats_the_request_byte_for_byte_with_real_secret_headers(app, client, accounts, receiver):
+def test_copy_as_curl_keeps_the_masks_and_says_so(app, client, accounts, receiver):
+    _, public_id, _ = _setup(
+        app, client, accounts, receiver.url + "/in?lead={{ name }}&access_token=tok_{{ campaign_name }}",
+        headers={"Authorization": "Bearer sk_live_{{ campaign_name }}", "X-Campaign": "{{ campaign_name }}"},
+    )
+    _submit(client, public_id, "Zoë O'Neil")
+    drain(app)
+    delivery_id = _only_delivery(app)
+    with app.app_context():
+        attempt_id = db.session.scalars(db.select(Attempt.id)).one()
+
+    command = client.get(f"/deliveries/{delivery_id}/attempts/{attempt_id}/curl").get_data(as_text=True)
+    assert "sk_live_" not in command and "tok_spring" not in command
+    assert "Authorization: ••••••" in command and "access_token=••••••" in command
+    page = client.get(f"/deliveries/{delivery_id}").get_data(as_text=True)
+    assert "sends the mask ••••••, not the real value" in page and "Copy with real values" in page
+
+
+def test_copy_with_real_values_repeats_the_request_byte_for_byte(app, client, accounts, receiver):
     _, public_id, webhook_id = _setup(
-        app, client, accounts, receiver.url + "/in?lead={{ name }}",
+        app, client, accounts, receiver.url + "/in?lead={{ name }}&access_token=tok_{{ campaign_name }}",
         headers={"Authorization": "Bearer sk_live_{{ campaign_name }}", "X-Campaign": "{{ campaign_name }}"},
     )
     _submit(client, public_id, "Zoë O'Neil")
@@ -155,14 +173,23 @@ def test_copy_as_curl_repeats_the_request_byte_for_byte_with_real_secret_headers
     with app.app_context():
         attempt = db.session.scalars(db.select(Attempt)).one()
         assert attempt.request["headers"]["Authorization"] == "••••••"
+        assert attempt.request["url"].endswith("&access_token=••••••")
         attempt_id, secret = attempt.id, db.session.get(Webhook, webhook_id).secret
 
-    command = client.get(f"/deliveries/{delivery_id}/attempts/{attempt_id}/curl").get_data(as_text=True)
-    assert "sk_live_" in command
+    reveal = f"/deliveries/{delivery_id}/attempts/{attempt_id}/curl/reveal"
+    assert client.get(reveal).status_code == 405, "a reveal is never a GET"
+    app.config["WTF_CSRF_ENABLED"] = True
+    assert client.post(reveal).status_code == 400, "a reveal needs the page's CSRF token"
+    token = csrf_token_from(client.get(f"/deliveries/{delivery_id}").get_data(as_text=True))
+    revealed = client.post(reveal, data={"csrf_token": token})
+    assert revealed.status_code == 200 and revealed.headers["Cache-Control"] == "no-store"
+    command = revealed.get_data(as_text=True)
+    assert "sk_live_spring" in command and "••••••" not in command
     subprocess.run(["bash", "-c", command], check=True, capture_output=True, timeout=30)
     original, replayed = receiver.wait_for(2)
     assert replayed.body == original.body
     assert replayed.path == original.path and replayed.query == original.query
+    assert replayed.query["access_token"] == ["tok_spring"]
     for name in ("authorization", "x-campaign", "content-type", "user-agent", "webhook-id", "webhook-timestamp"):
         assert replayed.headers[name] == original.headers[name], name
     assert replayed.headers["authorization"] == "Bearer sk_live_spring"
@@ -199,6 +226,7 @@ def test_another_workspace_cannot_see_or_touch_deliveries(app, client, accounts,
     ):
         assert other.get(path).status_code == 404, path
     for path in (f"/deliveries/{delivery_id}/resend", f"/deliveries/{delivery_id}/cancel",
+                 f"/deliveries/{delivery_id}/attempts/{attempt_id}/curl/reveal",
                  f"/webhooks/{webhook_id}/resend-failed", f"/webhooks/{webhook_id}/enable"):
         assert other.post(path).status_code == 404, path
     assert len(receiver.requests) == 1

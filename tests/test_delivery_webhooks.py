@@ -132,8 +132,8 @@ def test_editing_the_url_never_changes_attempts_already_made(app, client, accoun
         other.stop()
     delivery = only_delivery(app)
     first, second = delivery["attempts"]
-    masked = "%E2%80%A2" * 6  # the mask, URL-encoded: the token itself is never stored
-    assert first["request"]["url"] == f"{receiver.url}/old?token={masked}&x=1"
+    # the URL as sent, its token masked in place: the token itself is never stored
+    assert first["request"]["url"] == f"{receiver.url}/old?token=••••••&x=1"
     assert second["request"]["url"] == f"{other.url}/new"
     assert moved.headers["webhook-id"] == delivery["id"] == receiver.requests[0].headers["webhook-id"]
     assert receiver.requests[0].query["token"] == ["s3cret"]

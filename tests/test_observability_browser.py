@@ -71,8 +71,12 @@ def test_copy_as_curl_sends_the_identical_signed_request(app, accounts, receiver
     log_in(page)
     page.goto(f"/deliveries/{delivery_id}")
     expect(page.locator(".attempt table.headers").first).to_contain_text("••••••")
+    expect(page.locator(".curl-note")).to_contain_text("sends the mask ••••••, not the real value")
     page.get_by_role("button", name="Copy as cURL (exact request)").click()
     expect(page.locator(".copy-status")).to_contain_text("Copied the exact request as cURL")
+    assert "X-Api-Key: ••••••" in page.evaluate("navigator.clipboard.readText()")
+    page.get_by_role("button", name="Copy with real values").click()  # a POST with the page's CSRF token
+    expect(page.locator(".copy-status")).to_have_text("Copied the exact request as cURL, with real values.")
     command = page.evaluate("navigator.clipboard.readText()")
     subprocess.run(["bash", "-c", command], check=True, capture_output=True, timeout=30)
     original, replayed = receiver.wait_for(2)

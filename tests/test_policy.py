@@ -39,7 +39,7 @@ def test_failures_follow_the_schedule_step_of_the_attempt(status):
     assert decision.status == "retrying" and decision.retry_in == pytest.approx(330)
 
 
-@pytest.mark.parametrize("error_class", ["timeout", "connection_refused", "dns", "tls", "blocked", "connection"])
+@pytest.mark.parametrize("error_class", ["timeout", "connection_refused", "dns", "tls", "connection"])
 def test_network_errors_retry(error_class):
     decision = decide(Outcome(error="x", error_class=error_class), 1, SCHEDULE, FixedRng("low"))
     assert decision.status == "retrying" and decision.retry_in == pytest.approx(4.5)
@@ -63,6 +63,23 @@ def test_410_fails_and_disables_at_once():
 def test_a_url_that_can_never_work_fails_at_once():
     assert decide(Outcome(error="bad scheme", error_class="invalid_url"), 1, SCHEDULE).status == "failed"
     assert decide(Outcome(error="boom", error_class="template"), 1, SCHEDULE).status == "failed"
+
+
+def test_a_blocked_address_fails_at_once_and_says_why_it_is_not_retried():
+    outcome = Outcome(error="blocked: hooks.example resolves to 10.0.0.7 is a private address", error_class="blocked")
+    decision = decide(outcome, 1, SCHEDULE)
+    assert decision.status == "failed" and decision.retry_in is None and decision.disable_reason is None
+    assert describe_status(outcome) == (
+        "blocked: hooks.example resolves to 10.0.0.7 is a private address (not retried: this address may not "
+        "be called; change the webhook URL or WEBHOOK_ALLOWED_NETWORKS)"
+    )
+
+
+def test_descriptions_hold_no_credentials():
+    redirect = Outcome(status=302, headers={"location": "https://sso.example/cb?access_token=tok123secret"})
+    assert "tok123secret" not in describe_status(redirect) and "access_token=••••••" in describe_status(redirect)
+    invalid = Outcome(error="invalid URL: https://api.telegram.org/bot123:ABCdef_gh/x", error_class="invalid_url")
+    assert describe_status(invalid) == "invalid URL: https://api.telegram.org/bot••••••/x"
 
 
 @pytest.mark.parametrize("status", [429, 503])

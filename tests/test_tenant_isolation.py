@@ -67,6 +67,7 @@ ROUTES = {
     "dashboard.delivery_detail": (TENANT, None),
     "dashboard.attempt_curl": (TENANT, None),
     "dashboard.attempt_curl_resigned": (TENANT, None),
+    "dashboard.attempt_curl_reveal": (TENANT, None),
     "dashboard.attempt_body": (TENANT, None),
     "dashboard.delivery_resend": (TENANT, None),
     "dashboard.delivery_cancel": (TENANT, None),

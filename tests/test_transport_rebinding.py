@@ -55,8 +55,12 @@ def test_dns_rebinding_is_refused_at_send(app, client, accounts, receiver, monke
 
     assert receiver.requests == []
     delivery = only_delivery(app)
-    assert delivery["status"] == "failed" and delivery["attempt_count"] == 4
+    # refused at connect time: failed at once with the reason, the retry schedule not used
+    assert delivery["status"] == "failed" and delivery["attempt_count"] == 1
+    assert delivery["next_attempt_at"] is None
     assert {attempt["error_class"] for attempt in delivery["attempts"]} == {"blocked"}
     assert delivery["last_error"].startswith(f"blocked: hooks.example.test resolves to {inside} is a")
+    assert delivery["last_error"].endswith("(not retried: this address may not be called; change the webhook URL "
+                                           "or WEBHOOK_ALLOWED_NETWORKS)")
     assert delivery["attempts"][0]["response"] is None
     assert delivery["attempts"][0]["request"]["url"] == url

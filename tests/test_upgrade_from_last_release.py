@@ -11,13 +11,14 @@ import subprocess
 import sys
 import tarfile
 import uuid
+from datetime import UTC, datetime, timedelta
 from io import BytesIO
 
 import pytest
-from flask_migrate import upgrade
+from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, text
 
-from app import create_app
+from app import create_app, crypto
 from app.config import REPO_ROOT, normalize_database_url
 from app.extensions import db
 from tests.api_support import ApiClient
@@ -25,13 +26,17 @@ from tests.api_support import ApiClient
 # main as it last landed before this version's migrations
 LAST_RELEASE = "82cbb6d97f4c669cac6dc63cb351781a13c7a2b5"
 PASSWORD = "correct horse battery"
+WEBHOOK_BODY = {
+    "url": "http://127.0.0.1:9/hook?token=crm-token-123&campaign_name={{ campaign_name }}",
+    "headers": {"Authorization": "Bearer header-secret-456"},
+}
 
 # Runs inside the last release's tree, with its code: migrate, then fill through the CLI and the API.
 SEED_SCRIPT = r"""
 import json, os, sys
 from click.testing import CliRunner
 from flask_migrate import upgrade
-from app import create_app
+from app import create_app, crypto
 
 app = create_app({"SQLALCHEMY_DATABASE_URI": os.environ["DATABASE_URL"], "WTF_CSRF_ENABLED": False,
                   "WEBHOOK_ALLOWED_NETWORKS": ["127.0.0.0/8"]})
@@ -45,14 +50,13 @@ assert out.exit_code == 0, out.output
 key = out.output.strip().splitlines()[-1]
 client = app.test_client()
 auth = {"Authorization": f"Bearer {key}"}
-form = client.post("/api/v1/forms", headers=auth, json={"name": "Lead form", "fields": [
-    {"key": "email", "label": "Email", "type": "email", "required": True},
-    {"key": "campaign_name", "label": "Campaign", "type": "hidden", "default": "Event A"},
-]}).get_json()
-webhook = client.post(f"/api/v1/forms/{form['id']}/webhooks", headers=auth, json={
-    "url": "http://127.0.0.1:9/hook?token=crm-token-123&campaign_name={{ campaign_name }}",
-    "headers": {"Authorization": "Bearer header-secret-456"},
-}).get_json()
+form = client.post("/api/v1/forms", headers={**auth, "Idempotency-Key": "form-1"}, json={
+    "name": "Lead form", "fields": [
+        {"key": "email", "label": "Email", "type": "email", "required": True},
+        {"key": "campaign_name", "label": "Campaign", "type": "hidden", "default": "Event A"},
+    ]}).get_json()
+webhook = client.post(f"/api/v1/forms/{form['id']}/webhooks", headers={**auth, "Idempotency-Key": "webhook-1"},
+                      json=json.loads(sys.argv[2])).get_json()
 posted = client.post(f"/f/{form['public_id']}", json={"email": "lead@example.com"})
 assert posted.status_code == 201, posted.get_data(as_text=True)
 print(json.dumps({"key": key, "form": form, "webhook": webhook,
@@ -108,7 +112,7 @@ def test_upgrade_keeps_data_and_secrets(tmp_path, redis_url):
 def _seed_and_check(tree, url, redis_url, tmp_path):
     env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": redis_url, "PYTHONPATH": str(tree)}
     seeded = subprocess.run(
-        [sys.executable, "-c", SEED_SCRIPT, PASSWORD], cwd=tree, env=env,
+        [sys.executable, "-c", SEED_SCRIPT, PASSWORD, json.dumps(WEBHOOK_BODY)], cwd=tree, env=env,
         capture_output=True, text=True, timeout=120,
     )
     assert seeded.returncode == 0, seeded.stderr[-3000:]
@@ -119,6 +123,10 @@ def _seed_and_check(tree, url, redis_url, tmp_path):
         "INSTANCE_PATH": str(tmp_path / "instance"), "SECRET_KEY": "x", "WTF_CSRF_ENABLED": False,
     })
     with app.app_context():
+        # the form's remembered answer is past its 24 h window, the webhook's is not
+        db.session.execute(text("UPDATE idempotency_keys SET created_at = :at WHERE key = 'form-1'"),
+                           {"at": datetime.now(UTC) - timedelta(days=2)})
+        db.session.commit()
         upgrade(directory=str(REPO_ROOT / "migrations"))
         db.session.remove()
         db.engine.dispose()
@@ -141,5 +149,36 @@ def _seed_and_check(tree, url, redis_url, tmp_path):
 
     deliveries = api.get(f"/webhooks/{old['webhook']['id']}/deliveries").get_json()["data"]
     assert [d["submission_id"] for d in deliveries] == [old["submission_id"]]
+    _check_idempotent_answers_and_audit_trail(app, api, old)
+
+
+def _check_idempotent_answers_and_audit_trail(app, api, old):
+    """The remembered answer was encrypted (not dropped), the expired one deleted, the trail masked."""
+    with app.app_context():
+        remembered = db.session.execute(text("SELECT key, response_body FROM idempotency_keys")).all()
+        trail = db.session.execute(text("SELECT changes FROM audit_events")).scalars().all()
+        db.session.remove()
+    assert [key for key, _ in remembered] == ["webhook-1"]
+    assert remembered[0][1].startswith(crypto.TOKEN_PREFIX)
+    raw = " ".join(str(value) for row in remembered for value in row) + " ".join(str(value) for value in trail)
+    for plaintext in ("crm-token-123", "header-secret-456", old["webhook"]["secret"].removeprefix("whsec_")):
+        assert plaintext not in raw
+    events = [changes if isinstance(changes, dict) else json.loads(changes) for changes in trail]
+    created = next(changes for changes in events if "url" in changes)
+    assert created["url"]["to"] == "http://127.0.0.1:9/hook?token=••••••&campaign_name={{ campaign_name }}"
+
+    replayed = api.post(f"/forms/{old['form']['id']}/webhooks", json=WEBHOOK_BODY,
+                        headers={"Idempotency-Key": "webhook-1"})
+    assert replayed.status_code == 201 and replayed.headers["Idempotent-Replayed"] == "true"
+    assert replayed.get_json() == old["webhook"]
+
+    with app.app_context():  # and back: the downgrade decrypts the remembered answers into plain JSON again
+        downgrade(directory=str(REPO_ROOT / "migrations"), revision="3b7c1d2e4f60")
+        (body,) = db.session.execute(text("SELECT response_body FROM idempotency_keys")).scalars().all()
+        assert (body if isinstance(body, dict) else json.loads(body))["secret"] == old["webhook"]["secret"]
+        db.session.remove()
+        upgrade(directory=str(REPO_ROOT / "migrations"))
+        db.session.remove()
+        db.engine.dispose()
     with app.app_context():
         db.engine.dispose()

@@ -16,7 +16,7 @@ from app.models import Attempt, Delivery, Form, Submission, Webhook
 from app.models.webhooks import DELIVERY_STATUSES
 from app.observability import audit, health, replay
 from app.observability.chart import hourly_chart
-from app.observability.curl import curl_command, resigned_curl_command
+from app.observability.curl import curl_command, has_masked_values, resigned_curl_command
 from app.observability.delivery_forms import EnableWebhookForm, ResendFailedForm
 from app.services.deliveries import DeliveryActionRefused, retry_now
 from app.tenancy import get_scoped_or_404, scoped
@@ -151,6 +151,7 @@ def delivery_detail(delivery_id):
     return render_template(
         "observability/delivery_detail.html", delivery=delivery, webhook=delivery.webhook,
         form=delivery.webhook.form, attempts=list(reversed(delivery.attempts)), confirm=ConfirmForm(),
+        has_masked_values=has_masked_values,
     )
 
 
@@ -161,26 +162,39 @@ def _attempt_or_404(delivery, attempt_id):
     return attempt
 
 
+def _curl_response(command):
+    response = Response(command + "\n", mimetype="text/plain")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.route("/deliveries/<delivery_id>/attempts/<attempt_id>/curl")
 @login_required
 def attempt_curl(delivery_id, attempt_id):
-    """The attempt as a cURL command, with the real values of masked headers (members only)."""
+    """The attempt as a cURL command as recorded: masked values stay masked."""
     delivery = get_scoped_or_404(Delivery, delivery_id, current_workspace_id())
     attempt = _attempt_or_404(delivery, attempt_id)
-    response = Response(curl_command(attempt, delivery.webhook, delivery) + "\n", mimetype="text/plain")
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return _curl_response(curl_command(attempt, delivery.webhook, delivery))
+
+
+@bp.route("/deliveries/<delivery_id>/attempts/<attempt_id>/curl/reveal", methods=["POST"])
+@login_required
+def attempt_curl_reveal(delivery_id, attempt_id):
+    """The attempt as a cURL command with the real values of what the record masks (an explicit reveal)."""
+    delivery = get_scoped_or_404(Delivery, delivery_id, current_workspace_id())
+    attempt = _attempt_or_404(delivery, attempt_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    return _curl_response(curl_command(attempt, delivery.webhook, delivery, reveal=True))
 
 
 @bp.route("/deliveries/<delivery_id>/attempts/<attempt_id>/curl-resigned")
 @login_required
 def attempt_curl_resigned(delivery_id, attempt_id):
-    """The attempt as a cURL command signed now with the webhook's current secret (members only)."""
+    """The attempt as a cURL command signed now with the webhook's current secret; masked values stay masked."""
     delivery = get_scoped_or_404(Delivery, delivery_id, current_workspace_id())
     attempt = _attempt_or_404(delivery, attempt_id)
-    response = Response(resigned_curl_command(attempt, delivery.webhook, delivery) + "\n", mimetype="text/plain")
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return _curl_response(resigned_curl_command(attempt, delivery.webhook, delivery))
 
 
 @bp.route("/deliveries/<delivery_id>/attempts/<attempt_id>/body")

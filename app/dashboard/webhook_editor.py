@@ -9,6 +9,7 @@ from app.extensions import db
 from app.models import Delivery, Submission, Webhook
 from app.models.base import utcnow
 from app.models.webhooks import FORMATS, METHODS, new_secret
+from app.redaction import is_masked, mask_header_value, mask_headers
 from app.tenancy import scoped
 
 META_NAMES = tuple(f"meta.{name}" for name in templating.META_NAMES)
@@ -105,16 +106,15 @@ def settings_of(webhook):
 
 def masked_settings(settings):
     """Settings for the editor page: credential header values shown as a mask, never in clear."""
-    headers = settings.get("headers") or {}
-    return {**settings, "headers": {name: sender.MASK if sender.is_sensitive(name) else value
-                                    for name, value in headers.items()}}
+    return {**settings, "headers": mask_headers(settings.get("headers"))}
 
 
 def keep_masked_values(posted_headers, stored_headers):
-    """A header posted back as the mask keeps its stored value (the user did not change it)."""
+    """A header posted back exactly as the editor masked it keeps its stored value (the user did not change it)."""
     for name, value in posted_headers.items():
-        if value == sender.MASK and name in stored_headers:
-            posted_headers[name] = stored_headers[name]
+        stored = stored_headers.get(name)
+        if is_masked(value) and stored is not None and value == mask_header_value(name, stored):
+            posted_headers[name] = stored
 
 
 def latest_submission(form):
@@ -169,7 +169,7 @@ def preview(form, data, secret=None):
             warnings.append("the body is not valid JSON with these answers")
     result["request"] = {
         "method": prepared.method, "url": prepared.url,
-        "headers": sender.masked_headers(prepared.headers), "body": body,
+        "headers": mask_headers(prepared.headers), "body": body,
     }
     return result
 

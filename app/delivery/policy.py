@@ -5,10 +5,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
+from app.redaction import redact
+
 JITTER = 0.10
 RETRY_AFTER_STATUSES = (429, 503)
-# a URL that can never be called will not get better by waiting
-FINAL_ERROR_CLASSES = ("invalid_url", "template")
+# a URL that can never be called will not get better by waiting; neither will an address the
+# SSRF check refused at connect time (it stays refused until the URL or WEBHOOK_ALLOWED_NETWORKS changes)
+FINAL_ERROR_CLASSES = ("invalid_url", "template", "blocked")
+NOT_RETRIED = {
+    "blocked": "not retried: this address may not be called; change the webhook URL or WEBHOOK_ALLOWED_NETWORKS",
+}
 
 
 @dataclass
@@ -72,11 +78,12 @@ def next_time(decision, now=None):
 
 
 def describe_status(outcome):
-    """A plain-language summary of an HTTP answer that was not a success."""
+    """A plain-language summary of an HTTP answer that was not a success, credentials masked."""
     if outcome.error:
-        return outcome.error
+        why = NOT_RETRIED.get(outcome.error_class)
+        return redact(outcome.error) + (f" ({why})" if why else "")
     if outcome.status is not None and 300 <= outcome.status < 400:
-        location = (outcome.headers or {}).get("location", "")
+        location = redact((outcome.headers or {}).get("location", ""))
         return f"HTTP {outcome.status} redirect (not followed){' to ' + location if location else ''}"
     if outcome.status == 410:
         return "HTTP 410 Gone: the webhook was disabled"

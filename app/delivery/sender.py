@@ -5,7 +5,6 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import selectinload
@@ -17,12 +16,10 @@ from app.models import Attempt, Delivery, Webhook
 from app.models.base import utcnow
 from app.models.webhooks import OPEN_STATUSES
 from app.observability import autodisable
-from app.redaction import redact
+from app.redaction import mask_headers, redact
 from app.version import __version__
 
 log = logging.getLogger(__name__)
-SENSITIVE_WORDS = ("authorization", "token", "secret", "key", "cookie", "password", "auth", "signature", "sig")
-MASK = "••••••"
 # RQ's scheduler works in whole seconds, so a scheduled job may start up to a second early
 EARLY_START = timedelta(seconds=2)
 
@@ -33,30 +30,6 @@ class PreparedRequest:
     url: str
     headers: dict
     body: bytes
-
-
-def is_sensitive(name):
-    """True for a header or query parameter name that usually carries a credential."""
-    lowered = name.lower()
-    return not lowered.startswith("webhook-") and any(word in lowered for word in SENSITIVE_WORDS)
-
-
-def masked_headers(headers):
-    """Headers with credentials replaced, for logs and attempt records."""
-    return {name: (MASK if is_sensitive(name) else value) for name, value in headers.items()}
-
-
-def masked_url(url):
-    """The URL with its password and credential-like query values replaced."""
-    parts = urlsplit(url)
-    netloc = parts.netloc
-    if parts.password:
-        netloc = netloc.replace(f":{parts.password}@", f":{MASK}@", 1)
-    pairs = parse_qsl(parts.query, keep_blank_values=True)
-    if not any(is_sensitive(name) for name, _ in pairs):
-        return urlunsplit(parts._replace(netloc=netloc))
-    query = urlencode([(name, MASK if is_sensitive(name) else value) for name, value in pairs])
-    return urlunsplit(parts._replace(netloc=netloc, query=query))
 
 
 def prepare_request(webhook, delivery, now=None):
@@ -90,12 +63,12 @@ def _attempt_row(delivery_id, prepared, outcome, started_at):
     """The attempts row of one sent request, credentials masked."""
     response = None
     if outcome.status is not None:
-        response = {"status": outcome.status, "headers": masked_headers(outcome.headers), "body": outcome.body}
+        response = {"status": outcome.status, "headers": mask_headers(outcome.headers), "body": outcome.body}
     return dict(
         delivery_id=delivery_id, at=started_at,
         request={
-            "method": prepared.method, "url": masked_url(redact(prepared.url)),
-            "headers": masked_headers(prepared.headers),
+            "method": prepared.method, "url": redact(prepared.url),
+            "headers": mask_headers(prepared.headers),
             "body": prepared.body.decode("utf-8", errors="replace"),
         },
         response=response, error=redact(outcome.error) if outcome.error else None,

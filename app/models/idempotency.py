@@ -5,8 +5,9 @@ from datetime import timedelta
 from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.crypto import EncryptedJSON
 from app.extensions import db
-from app.models.base import created_at_column, id_column, json_column
+from app.models.base import created_at_column, id_column
 
 IDEMPOTENCY_WINDOW = timedelta(hours=24)
 
@@ -22,5 +23,6 @@ class IdempotencyKey(db.Model):
     key: Mapped[str] = mapped_column(String(255))
     request_hash: Mapped[str] = mapped_column(String(64))
     response_status: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    response_body = json_column(lambda: None, nullable=True)
+    # the remembered answer can hold a webhook's secret, header values and URL: encrypted at rest
+    response_body = mapped_column(EncryptedJSON, nullable=True)
     created_at = created_at_column()

@@ -2,6 +2,7 @@
 
 from app.extensions import db
 from app.models import AuditEvent
+from app.redaction import MASK, mask_headers, redact
 
 AUDITED_FIELDS = (
     "name", "url", "method", "format", "headers", "body_template", "events", "conditions", "enabled", "secret",
@@ -16,24 +17,35 @@ def snapshot(webhook):
     return {name: getattr(webhook, name) for name in AUDITED_FIELDS}
 
 
-def _diff(before, after):
-    from app.delivery.sender import masked_headers  # the engine imports this module: import at call time
+# settings whose text can hold a credential (a token in the URL, a key in a body): stored masked
+MASKED_TEXT_FIELDS = ("url", "body_template")
 
+
+def masked_change(name, old, new):
+    """The {"from", "to"} of one changed setting as the trail stores it: as typed, credentials masked."""
+    if name == "secret":
+        # never store a secret, only that it changed
+        return {"from": MASK if old else None, "to": f"{MASK} (new secret)"}
+    if name == "headers":
+        change = {"from": mask_headers(old or {}), "to": mask_headers(new or {})}
+        if change["from"] == change["to"]:
+            change["note"] = "a secret header value changed"
+        return change
+    if name in MASKED_TEXT_FIELDS:
+        change = {"from": redact(old), "to": redact(new)}
+        if change["from"] == change["to"]:
+            change["note"] = f"a secret part of the {name.replace('_', ' ')} changed"
+        return change
+    return {"from": old, "to": new}
+
+
+def _diff(before, after):
     changes = {}
     for name in AUDITED_FIELDS:
         old = before.get(name) if before else None
         new = after.get(name)
-        if old == new:
-            continue
-        if name == "secret":
-            # never store a secret, only that it changed
-            changes[name] = {"from": "••••••" if old else None, "to": "•••••• (new secret)"}
-        elif name == "headers":
-            changes[name] = {"from": masked_headers(old or {}), "to": masked_headers(new or {})}
-            if changes[name]["from"] == changes[name]["to"]:
-                changes[name]["note"] = "a secret header value changed"
-        else:
-            changes[name] = {"from": old, "to": new}
+        if old != new:
+            changes[name] = masked_change(name, old, new)
     return changes
 
 

@@ -1,10 +1,11 @@
-"""An attempt as a cURL command that sends the identical request."""
+"""An attempt as a cURL command: as recorded (credentials masked), or with the real values on reveal."""
 
 import shlex
 import time
 from types import SimpleNamespace
 
 from app.delivery import sender, signing
+from app.redaction import is_masked
 
 # curl adds these itself; the recorded values say what our client sent, not what curl must
 SKIPPED_HEADERS = {"content-length", "host", "accept-encoding"}
@@ -19,20 +20,27 @@ def unmasked_request(attempt, webhook, delivery):
     """
     url = attempt.request.get("url", "")
     recorded = attempt.request.get("headers") or {}
-    if sender.MASK not in url and sender.MASK not in recorded.values():
+    if not is_masked(url) and not any(is_masked(value) for value in recorded.values()):
         return url, dict(recorded)
     rendered = sender.prepare_request(webhook, delivery)
     lowered = {name.lower(): value for name, value in rendered.headers.items()}
-    headers = {name: lowered.get(name.lower(), value) if value == sender.MASK else value
+    headers = {name: lowered.get(name.lower(), value) if is_masked(value) else value
                for name, value in recorded.items()}
-    return (rendered.url if sender.MASK in url else url), headers
+    return (rendered.url if is_masked(url) else url), headers
 
 
-def curl_command(attempt, webhook, delivery):
-    """A shell command (POSIX quoting) that repeats attempt byte for byte."""
+def curl_command(attempt, webhook, delivery, reveal=False):
+    """A shell command (POSIX quoting) that repeats attempt byte for byte.
+
+    Without reveal the command holds the masks as recorded (safe to paste anywhere, but a
+    masked value is sent as the mask); with reveal the real values are filled in.
+    """
     request = attempt.request or {}
     method = request.get("method", "POST")
-    url, headers = unmasked_request(attempt, webhook, delivery)
+    if reveal:
+        url, headers = unmasked_request(attempt, webhook, delivery)
+    else:
+        url, headers = request.get("url", ""), dict(request.get("headers") or {})
     lines = [f"curl --silent --show-error --request {method} {shlex.quote(url)}"]
     for name, value in headers.items():
         if name.lower() not in SKIPPED_HEADERS:
@@ -58,3 +66,9 @@ def resigned_curl_command(attempt, webhook, delivery, now=None):
     # the exact-request builder does the quoting and unmasking; it sees this attempt with fresh signature headers
     resigned = SimpleNamespace(**{**vars(attempt), "request": {**request, "headers": headers}})
     return curl_command(resigned, webhook, delivery)
+
+
+def has_masked_values(attempt):
+    """True when the recorded request hides something the reveal would fill in."""
+    request = attempt.request or {}
+    return is_masked(request.get("url")) or any(is_masked(value) for value in (request.get("headers") or {}).values())
