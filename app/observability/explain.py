@@ -47,7 +47,8 @@ def error_class_of(error):
 
 def _detail(error):
     """What the engine said after its own prefix ("TLS error: <detail>")."""
-    return (error or "").partition(": ")[2] or (error or "")
+    detail = (error or "").partition(": ")[2] or (error or "")
+    return detail.partition(" (not retried:")[0]  # the engine's own note; the sentence says what to do
 
 
 def _status_text(status, headers, error):

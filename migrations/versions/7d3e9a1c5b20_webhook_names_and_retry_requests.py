@@ -30,8 +30,9 @@ def _host(url):
 
 
 def upgrade():
-    with op.batch_alter_table('webhooks', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('name', sa.String(length=100), nullable=True))
+    # plain ADD COLUMNs, never a batch table copy: on SQLite dropping the old webhooks table
+    # would cascade to every delivery. The empty default only fills the column until named below.
+    op.add_column('webhooks', sa.Column('name', sa.String(length=100), server_default='', nullable=False))
     connection = op.get_bind()
     rows = connection.execute(sa.text('SELECT id, url FROM webhooks')).all()
     for webhook_id, stored_url in rows:
@@ -39,14 +40,9 @@ def upgrade():
             sa.text('UPDATE webhooks SET name = :name WHERE id = :id'),
             {'name': _host(decrypt(stored_url)), 'id': webhook_id},
         )
-    with op.batch_alter_table('webhooks', schema=None) as batch_op:
-        batch_op.alter_column('name', existing_type=sa.String(length=100), nullable=False)
-    with op.batch_alter_table('deliveries', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('retry_requested', sa.Boolean(), server_default=sa.false(), nullable=False))
+    op.add_column('deliveries', sa.Column('retry_requested', sa.Boolean(), server_default=sa.false(), nullable=False))
 
 
 def downgrade():
-    with op.batch_alter_table('deliveries', schema=None) as batch_op:
-        batch_op.drop_column('retry_requested')
-    with op.batch_alter_table('webhooks', schema=None) as batch_op:
-        batch_op.drop_column('name')
+    op.drop_column('deliveries', 'retry_requested')
+    op.drop_column('webhooks', 'name')
