@@ -29,6 +29,7 @@ def create_app(config=None):
     register_template_helpers(app)
     register_security_headers(app)
     register_quotas(app)
+    register_delivery_recorder(app)
     return app
 
 
@@ -38,9 +39,13 @@ def load_config(app, overrides):
     app.config.update(Config(instance_path).as_dict())
     app.config.update(overrides)
     if not app.config.get("REDIS_URL"):
-        from app.embedded_redis import ensure_server
+        # unconfigured: the embedded server this instance's `make run` or `flask worker` recorded
+        # (the factory never starts one), else a local Redis; without either the app runs as in
+        # a Redis outage: submissions are stored, the worker's sweep sends them later
+        from app import embedded_redis
 
-        app.config["REDIS_URL"] = ensure_server(instance_path)
+        app.config["REDIS_URL"] = embedded_redis.recorded_url(instance_path) or embedded_redis.DEFAULT_URL
+        app.config["REDIS_EMBEDDED"] = True
     if not app.debug and not app.testing:
         from app.observability.logs import configure_json_logging
 
@@ -54,7 +59,8 @@ def register_log_redaction(app):
 
 
 def register_extensions(app):
-    from app import crypto, i18n, queueing, ratelimiting
+    from app import crypto, i18n, ratelimiting
+    from app.core import queue
     from app.database import init_database
     from app.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -68,7 +74,7 @@ def register_extensions(app):
     ratelimiting.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    queueing.init_app(app)
+    queue.init_app(app)
     i18n.init_app(app)
 
 
@@ -114,6 +120,12 @@ def register_quotas(app):
     from app import quotas
 
     quotas.init_app(app)
+
+
+def register_delivery_recorder(app):
+    from app.services import recording
+
+    recording.init_app(app)
 
 
 def register_template_helpers(app):

@@ -2,7 +2,7 @@
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from app.auth.passwords import password_problem
@@ -56,11 +56,27 @@ def apikey_create(email, workspace_name, name):
 @click.command("worker")
 @click.option("--concurrency", type=int, default=None, help="Deliveries in flight (default WORKER_CONCURRENCY).")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@with_appcontext
 def worker_command(concurrency, burst):
-    """Run the delivery worker (RQ) with its scheduler and sweep."""
+    """Run the delivery worker (RQ) with its scheduler and sweep.
+
+    With REDIS_URL unset it works on this instance's embedded Valkey: the one `make run`
+    started while it runs, else one of its own that stops with the worker.
+    """
     from app.worker import run_worker
 
-    run_worker(current_app._get_current_object(), concurrency=concurrency, burst=burst)
+    app = current_app._get_current_object()
+    if not app.config.get("REDIS_EMBEDDED"):
+        run_worker(app, concurrency=concurrency, burst=burst)
+        return
+    from app import embedded_redis
+    from app.core import queue
+
+    with embedded_redis.serving(app.config["INSTANCE_PATH"]) as url:
+        click.echo(f"embedded Valkey server at {url}", err=True)
+        app.config["REDIS_URL"] = url
+        queue.init_app(app)
+        run_worker(app, concurrency=concurrency, burst=burst)
 
 
 def register_commands(app):

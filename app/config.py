@@ -99,6 +99,10 @@ class Config:
         self.BASE_URL = (env.get("BASE_URL") or f"http://127.0.0.1:{env.get('PORT', '5000')}").rstrip("/")
         self.MAIL_URL = env.get("MAIL_URL", "console://")
         self.MAIL_FROM = env.get("MAIL_FROM", "Formhook <noreply@formhook.local>")
+        # seconds between tries of a queued notice mail while the SMTP server is away (about a day in all)
+        self.MAIL_RETRY_SCHEDULE = parse_schedule(
+            env.get("MAIL_RETRY_SCHEDULE") or "30,120,600,1800,3600,7200,21600,43200"
+        )
         self.WEBHOOK_DISABLE_AFTER = parse_duration(env.get("WEBHOOK_DISABLE_AFTER", "5d"))
         self.OPERATOR_EMAILS = [e.strip().lower() for e in env.get("OPERATOR_EMAILS", "").split(",") if e.strip()]
         self.METRICS_TOKEN = env.get("METRICS_TOKEN") or None

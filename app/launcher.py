@@ -7,7 +7,7 @@ import sys
 import time
 
 from app.config import REPO_ROOT
-from app.embedded_redis import record_server, start_server
+from app.embedded_redis import forget_server, record_server, start_server
 
 LOCAL_NETWORKS = "127.0.0.0/8,::1/128"
 
@@ -41,7 +41,7 @@ def _environment(children):
     return env
 
 
-def _stop(children):
+def _stop(children, env):
     for _name, process in reversed(children):
         if process.poll() is None:
             process.terminate()
@@ -51,10 +51,12 @@ def _stop(children):
             process.wait(max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             process.kill()
+    if any(name == "valkey" for name, _ in children):
+        forget_server(REPO_ROOT / "instance", env.get("REDIS_URL"))
 
 
 def main():
-    children = []
+    children, env = [], {}
     port = os.environ.get("PORT", "5000")
     bin_dir = os.path.dirname(sys.executable)
     # a shell that starts us in the background ignores SIGINT; Ctrl-C must still stop everything
@@ -85,7 +87,7 @@ def main():
         _say(f"{exc.cmd[-2:]} failed with code {exc.returncode}")
         return 1
     finally:
-        _stop(children)
+        _stop(children, env)
 
 
 if __name__ == "__main__":

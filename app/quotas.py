@@ -3,8 +3,7 @@
 from datetime import UTC, datetime
 
 from flask import render_template, request
-from sqlalchemy import event, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
 
 from app.errors import ApiError, error_response, wants_json
 from app.extensions import db
@@ -54,25 +53,14 @@ def check_submission_quota(workspace_id):
         )
 
 
-def check_webhook_quota(session, new_webhooks):
-    """Raise QuotaExceeded when adding new_webhooks would put a form over QUOTA_WEBHOOKS_PER_FORM."""
+def check_webhook_quota(form_id):
+    """Raise QuotaExceeded when one more webhook would put the form over QUOTA_WEBHOOKS_PER_FORM."""
     from flask import current_app
 
     limit = current_app.config["QUOTA_WEBHOOKS_PER_FORM"]
-    adding = {}
-    for webhook in new_webhooks:
-        adding[webhook.form_id] = adding.get(webhook.form_id, 0) + 1
-    for form_id, count in adding.items():
-        with session.no_autoflush:
-            existing = session.scalar(select(func.count()).select_from(Webhook).where(Webhook.form_id == form_id))
-        if existing + count > limit:
-            raise QuotaExceeded(f"a form can have at most {limit} webhooks; delete one before adding another")
-
-
-def _refuse_webhooks_over_quota(session, _flush_context, _instances):
-    new_webhooks = [obj for obj in session.new if isinstance(obj, Webhook)]
-    if new_webhooks:
-        check_webhook_quota(session, new_webhooks)
+    existing = db.session.scalar(select(func.count()).select_from(Webhook).where(Webhook.form_id == form_id))
+    if existing + 1 > limit:
+        raise QuotaExceeded(f"a form can have at most {limit} webhooks; delete one before adding another")
 
 
 def quota_banner(workspace_id):
@@ -87,9 +75,7 @@ def quota_banner(workspace_id):
 
 
 def init_app(app):
-    """Enforce webhook quotas on every flush, answer QuotaExceeded as JSON or a page, show the banner."""
-    if not event.contains(Session, "before_flush", _refuse_webhooks_over_quota):
-        event.listen(Session, "before_flush", _refuse_webhooks_over_quota)
+    """Answer QuotaExceeded as JSON or a page, and show the banner; the checks are explicit calls."""
 
     @app.errorhandler(QuotaExceeded)
     def handle_quota_exceeded(error):

@@ -1,11 +1,10 @@
-"""The delivery worker process: the batching runner over RQ's queue, plus scheduler, sweep and heartbeat."""
+"""The delivery worker process: the batching runner over the job queue, plus scheduler, sweep and heartbeat."""
 
 import logging
 import signal
 import threading
 
-from rq.scheduler import RQScheduler
-
+from app.core import queue
 from app.delivery import jobs
 from app.delivery.runner import DeliveryRunner
 from app.observability.heartbeat import process_name, start_heartbeat
@@ -50,22 +49,9 @@ def start_sweeper(app, stop_event):
 
 
 def start_scheduler(app, stop_event):
-    """RQ's scheduler as a thread of this process: it dies with the worker, never orphaned.
-
-    One worker at a time holds the queue's scheduler lock and moves due scheduled jobs
-    (retries, deferred jobs) into the queue; the others try to take the lock every second.
-    """
-    scheduler = RQScheduler([app.task_queue], connection=app.redis)
-
-    def tick():
-        if scheduler.acquired_locks:
-            scheduler.heartbeat()  # refreshes the lock, or notices that another took it
-        else:
-            scheduler.acquire_locks()
-        if scheduler.acquired_locks:
-            scheduler.enqueue_scheduled_jobs()
-
-    _every(scheduler.interval, stop_event, "scheduler", tick)
+    """The queue's scheduler as a thread of this process: it dies with the worker, never orphaned."""
+    scheduler = queue.Scheduler(app)
+    _every(scheduler.interval, stop_event, "scheduler", scheduler.tick)
     return scheduler
 
 
@@ -74,7 +60,7 @@ def run_worker(app, concurrency=None, burst=False):
     jobs.bind_app(app)
     stop = threading.Event()
     start_heartbeat(app, stop)
-    runner = DeliveryRunner(app, app.task_queue, process_name(), concurrency)
+    runner = DeliveryRunner(app, process_name(), concurrency)
     previous, scheduler = {}, None
     if not burst:
         sweep_once(app)
@@ -88,6 +74,6 @@ def run_worker(app, concurrency=None, burst=False):
     finally:
         stop.set()
         if scheduler is not None:
-            scheduler.release_locks()  # the next worker need not wait for the lock to expire
+            scheduler.release()
         for number, handler in previous.items():
             signal.signal(number, handler)

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
-from rq.scheduler import RQScheduler
 from sqlalchemy import select
 
 from app import create_app
 from app.auth.workspaces import create_user
 from app.config import normalize_database_url
+from app.core import queue
 from app.delivery import jobs
 from app.extensions import db
 from app.models import ApiKey, Delivery, Field, Form, Webhook
@@ -101,9 +101,6 @@ def app(schema, database_url, redis_url, session_dir, request):
         db.session.remove()
         _empty_tables()
         db.engine.dispose()
-    transport = app.extensions.get("webhook_transport")
-    if transport:
-        transport.close()
     app.redis.flushdb()
 
 
@@ -199,12 +196,10 @@ def make_webhook(app, form_id, url, **settings):
 
 
 def drain(app, rounds=20):
-    """Run the real RQ worker in burst mode until no delivery is waiting to be sent."""
+    """Run the real worker in burst mode until no delivery is waiting to be sent."""
     jobs.bind_app(app)
-    queue = app.task_queue
-    scheduler = RQScheduler([queue], connection=app.redis)
     for _ in range(rounds):
-        scheduler.enqueue_scheduled_jobs()
+        queue.move_due_jobs(app)
         run_worker(app, burst=True)
         with app.app_context():
             open_count = len(db.session.scalars(

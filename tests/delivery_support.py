@@ -1,8 +1,13 @@
 """Helpers for the delivery engine tests: submit, run one worker pass, read back deliveries."""
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
 from sqlalchemy import select
 
-from app.delivery import jobs
+from app.core import queue
+from app.delivery import jobs, outbox, sender
+from app.delivery.transport import AsyncTransport
 from app.extensions import db
 from app.models import Attempt, Delivery, Webhook
 from app.worker import run_worker
@@ -26,9 +31,37 @@ def submit(client, public_id, answers=None):
 
 
 def work_once(app):
-    """One burst of the real RQ worker over what is queued now (scheduled jobs stay scheduled)."""
+    """One burst of the real worker over what is queued now (scheduled jobs stay scheduled)."""
     jobs.bind_app(app)
     run_worker(app, burst=True)
+
+
+def take_and_lease(app, delivery_id, attempt_number=1, lease_seconds=30):
+    """What a worker does just before sending: take the attempt's job and claim the attempt.
+
+    Left like this, it is what SIGKILL mid-send leaves behind: the job started, the attempt leased.
+    """
+    taken = queue.JobQueue(app, "test-worker").take(100)
+    assert outbox.job_id_for(delivery_id, attempt_number) in taken
+    with app.app_context():
+        claimed = sender.claim_many([(delivery_id, attempt_number)], lease_seconds)
+        db.session.commit()
+    assert claimed == {delivery_id}
+
+
+def send_once(method, url, headers=None, body=b"{}", **transport_options):
+    """One request through the worker's own SSRF-safe client; return its Outcome."""
+
+    async def go():
+        client = AsyncTransport(**transport_options)
+        try:
+            return await client.send(method, url, headers or {}, body)
+        finally:
+            await client.close()
+
+    # a thread of its own: an earlier browser test may leave a loop running in this one
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, go()).result()
 
 
 def all_deliveries(app):

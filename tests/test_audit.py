@@ -2,7 +2,7 @@
 
 from app.extensions import db
 from app.models import AuditEvent, Webhook
-from app.observability.audit import record_webhook_change, snapshot
+from app.services.audit import record_webhook_change, snapshot
 from tests.conftest import make_form, make_webhook
 from tests.test_webhook_settings import editor_data
 

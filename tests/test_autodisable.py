@@ -10,6 +10,7 @@ from aiosmtpd.handlers import Message
 
 from app.extensions import db
 from app.models import Attempt, AuditEvent, Delivery, Webhook
+from app.services.deliveries import send_test_event
 from tests.conftest import drain, make_form, make_webhook
 from tests.receiver import Reply
 
@@ -99,10 +100,14 @@ def test_410_disables_at_once_and_emails_once(app, client, accounts, receiver, s
     assert len(smtp_server.messages) == 1
     assert "410 Gone" in smtp_server.messages[0].get_payload()
 
-    from app.observability.autodisable import check_webhook
-
+    # a test event still goes to a disabled webhook: its 410 disables nothing twice and mails no one again
     with app.app_context():
-        assert check_webhook(webhook_id) is None, "a second look sends no second mail"
+        send_test_event(db.session.get(Webhook, webhook_id))
+        db.session.commit()
+    drain(app)
+    assert len(receiver.requests) == 2
+    with app.app_context():
+        assert [e.action for e in db.session.scalars(db.select(AuditEvent))] == ["disabled"]
     assert len(smtp_server.messages) == 1
 
 
@@ -134,7 +139,7 @@ def test_reenable_resends_the_backlog_on_request(app, client, accounts, receiver
 
 
 def test_console_mail_prints_the_message(app, capsys):
-    from app.observability.mail import send_mail
+    from app.services.mail import send_mail
 
     with app.app_context():
         assert send_mail(["owner@example.com"], "Hello", "Body text", mail_url="console://")
@@ -143,7 +148,7 @@ def test_console_mail_prints_the_message(app, capsys):
 
 
 def test_unreachable_smtp_server_is_logged_not_raised(app, caplog):
-    from app.observability.mail import send_mail
+    from app.services.mail import send_mail
 
     with app.app_context():
         assert send_mail(["owner@example.com"], "Hello", "Body", mail_url=f"smtp://127.0.0.1:{_free_port()}") is False

@@ -15,20 +15,19 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import httpx
 import pytest
 from playwright.sync_api import expect
-from rq.registry import ScheduledJobRegistry
 from standardwebhooks.webhooks import Webhook as Verifier
 from standardwebhooks.webhooks import WebhookVerificationError
 
+from app.core import queue
+from app.core.queue import JobQueue
 from app.delivery import signing
-from app.delivery.jobqueue import JobQueue
-from app.delivery.jobs import get_transport
 from app.delivery.runner import Batches, EndpointCaps
 from app.extensions import db
 from app.models import Attempt, Delivery
 from app.models.webhooks import new_secret
 from tests.browser_support import screenshot
 from tests.conftest import drain, make_form, make_webhook
-from tests.delivery_support import work_once
+from tests.delivery_support import send_once, work_once
 from tests.observability_browser import live_server, log_in, page  # noqa: F401
 from tests.receiver import Receiver, Reply
 
@@ -147,7 +146,8 @@ def test_test_event_button_shows_its_state_and_a_failing_test_is_tried_once(
     with app.app_context():
         delivery = db.session.get(Delivery, delivery_id)
         assert (delivery.status, delivery.attempt_count, delivery.next_attempt_at) == ("failed", 1, None)
-    assert ScheduledJobRegistry(queue=app.task_queue).get_job_ids() == []
+    with app.app_context():
+        assert queue.scheduled_jobs() == []  # nothing waits on the retry schedule
     assert len(receiver.requests) == 1
 
     result.get_by_role("link", name="See the delivery →").click()
@@ -174,12 +174,12 @@ def test_resend_right_after_the_receiver_answered_is_accepted_and_sent_after_the
     page.goto(f"/deliveries/{delivery_id}")
 
     # the worker's own steps, one by one: take the job, claim and sign, send; the receiver answers …
-    jobqueue = JobQueue(app.task_queue, "browser-test-worker")
+    jobqueue = JobQueue(app, "browser-test-worker")
     batches = Batches(app, jobqueue, EndpointCaps(app.config["WORKER_ENDPOINT_CONCURRENCY"]))
     with app.app_context():
         (item,), _, _ = batches.start(10)
-        item.outcome = get_transport(app).send(item.prepared.method, item.prepared.url, item.prepared.headers,
-                                               item.prepared.body)
+        item.outcome = send_once(item.prepared.method, item.prepared.url, item.prepared.headers,
+                                 item.prepared.body, allowed_networks=app.config["WEBHOOK_ALLOWED_NETWORKS"])
     assert item.outcome.status == 200 and len(receiver.requests) == 1
 
     # … and before the worker records it, the user clicks Resend and a script calls the API

@@ -6,12 +6,12 @@ from datetime import datetime
 
 import pytest
 import trustme
-from rq.registry import ScheduledJobRegistry
 
+from app.core import queue
 from app.delivery import transport
-from app.queueing import job_id_for
+from app.delivery.outbox import job_id_for
 from tests.conftest import drain
-from tests.delivery_support import form_with_webhook, only_delivery, submit, webhook_state, work_once
+from tests.delivery_support import form_with_webhook, only_delivery, send_once, submit, webhook_state, work_once
 from tests.receiver import Receiver, Reply
 
 
@@ -94,9 +94,9 @@ def test_429_retry_after_is_honoured_and_capped(app, client, accounts, receiver,
     waited = datetime.fromisoformat(delivery["next_attempt_at"]) - datetime.fromisoformat(attempt["at"])
     # measured from the attempt's start, so the attempt's own few milliseconds come on top
     assert expected_wait <= waited.total_seconds() < expected_wait + 5
-    scheduled = ScheduledJobRegistry(queue=app.task_queue)
-    assert scheduled.get_job_ids() == [job_id_for(delivery["id"], 2)]
-    scheduled_at = scheduled.get_scheduled_time(job_id_for(delivery["id"], 2))
+    scheduled = queue.scheduled_jobs(app)
+    assert list(scheduled) == [job_id_for(delivery["id"], 2)]
+    scheduled_at = scheduled[job_id_for(delivery["id"], 2)]
     assert abs((scheduled_at - datetime.fromisoformat(delivery["next_attempt_at"])).total_seconds()) < 1
 
 
@@ -158,11 +158,8 @@ def test_tls_checks_the_name_while_connecting_to_the_checked_address(https_recei
     context = ssl.create_default_context()
     https_receiver.authority.configure_trust(context)
     port = https_receiver.server.server_address[1]
-    client = transport.Transport(timeout=3, allowed_networks=["127.0.0.0/8"], verify=context)
-    try:
-        outcome = client.send("POST", f"https://localhost:{port}/hook", {}, b"{}")
-    finally:
-        client.close()
+    outcome = send_once("POST", f"https://localhost:{port}/hook", timeout=3, allowed_networks=["127.0.0.0/8"],
+                        verify=context)
     assert outcome.status == 200, outcome.error
     assert outcome.address == "127.0.0.1"
     assert https_receiver.requests[0].headers["host"] == f"localhost:{port}"

@@ -10,6 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from app.config import REPO_ROOT
+from app.core import queue
+from app.delivery.outbox import job_id_for
 from app.extensions import db
 from app.models import Delivery
 from tests.conftest import make_form, make_webhook
@@ -61,7 +63,7 @@ def wait_until_all_delivered(app, receiver, timeout=60):
         time.sleep(0.25)
     with app.app_context():
         stuck = [(delivery.id, delivery.status, delivery.attempt_count, delivery.next_attempt_at,
-                  app.redis.hget(f"rq:job:deliver-{delivery.id}-{delivery.attempt_count + 1}", "status"))
+                  queue.states([job_id_for(delivery.id, delivery.attempt_count + 1)])[0])
                  for delivery in db.session.scalars(select(Delivery).where(Delivery.status != "succeeded"))]
         db.session.remove()
     raise AssertionError(f"{open_count} deliveries not succeeded, {len(received)} distinct ids received: {stuck}")

@@ -3,17 +3,23 @@
 from datetime import datetime, timedelta
 
 import pytest
-from rq.job import Job, JobStatus
 
-from app.delivery import jobs, outbox, sender
-from app.delivery.jobqueue import JobQueue
+from app.core import queue
+from app.delivery import jobs, outbox
+from app.delivery.outbox import job_id_for
 from app.extensions import db
 from app.models import Delivery
 from app.models.base import utcnow
-from app.queueing import job_id_for
 from app.worker import sweep_once
 from tests.conftest import make_form, make_webhook
-from tests.delivery_support import all_deliveries, form_with_webhook, only_delivery, submit, work_once
+from tests.delivery_support import (
+    all_deliveries,
+    form_with_webhook,
+    only_delivery,
+    submit,
+    take_and_lease,
+    work_once,
+)
 from tests.receiver import Receiver, Reply
 
 
@@ -31,7 +37,7 @@ def test_the_same_attempt_is_never_queued_twice_at_once(app, client, accounts, r
     delivery_id = only_delivery(app)["id"]
     with app.app_context():
         assert outbox.enqueue(delivery_id, 1) is False  # already queued by the submission
-    assert app.task_queue.get_job_ids() == [job_id_for(delivery_id, 1)]
+    assert queue.waiting_job_ids(app) == [job_id_for(delivery_id, 1)]
 
 
 def test_a_flushed_redis_loses_nothing(app, client, accounts, receiver):
@@ -65,12 +71,9 @@ def test_a_worker_killed_mid_send_is_recovered_after_its_lease(app, client, acco
     _, public_id, _ = form_with_webhook(app, accounts, f"{receiver.url}/hook")
     submit(client, public_id)
     delivery_id = only_delivery(app)["id"]
-    job = Job.fetch(job_id_for(delivery_id, 1), connection=app.redis)
     # what SIGKILL leaves behind: the job marked started in Redis, the attempt leased in the database
-    job.set_status(JobStatus.STARTED)
-    app.task_queue.remove(job)
+    take_and_lease(app, delivery_id, 1, lease_seconds=30)
     with app.app_context():
-        assert sender.claim(delivery_id, 1, lease_seconds=30) is True
         assert jobs.sweep(grace_seconds=0) == 0  # the lease still runs: the send may yet finish
     _age(app, delivery_id, 1)  # the lease ran out
     with app.app_context():
@@ -126,9 +129,10 @@ def test_jobs_taken_by_a_worker_that_died_are_sent_by_the_sweep(app, client, acc
     for _ in range(3):
         submit(client, public_id)
     # a worker takes the jobs (RQ status "started") and is killed before claiming any
-    taken = JobQueue(app.task_queue, "dead-worker").take(10)
-    assert len(taken) == 3 and app.task_queue.count == 0
-    assert {Job.fetch(job_id, connection=app.redis).get_status() for job_id in taken} == {JobStatus.STARTED}
+    taken = queue.JobQueue(app, "dead-worker").take(10)
+    assert len(taken) == 3 and queue.depth(app)["queued"] == 0
+    with app.app_context():
+        assert set(queue.states(taken)) == {"started"}
     for delivery in all_deliveries(app):
         _age(app, delivery["id"], 60)
     with app.app_context():

@@ -5,7 +5,14 @@ from email.utils import format_datetime
 
 import pytest
 
-from app.delivery.policy import decide, describe_status, jittered, next_time, parse_retry_after
+from app.delivery.policy import (
+    decide,
+    describe_status,
+    jittered,
+    next_time,
+    parse_retry_after,
+    streak_disable_reason,
+)
 from app.delivery.transport import Outcome
 
 SCHEDULE = [5, 300, 1800]
@@ -126,3 +133,10 @@ def test_describe_redirect_names_the_target_and_says_not_followed():
     assert describe_status(outcome) == "HTTP 302 redirect (not followed) to http://169.254.169.254/"
     assert describe_status(Outcome(status=500)) == "HTTP 500"
     assert describe_status(Outcome(error="connection refused")) == "connection refused"
+
+
+def test_a_streak_disables_only_once_it_has_lasted_the_whole_window():
+    assert streak_disable_reason(None, 0, 3600, NOW) is None
+    assert streak_disable_reason(NOW - timedelta(minutes=59), 4, 3600, NOW) is None
+    reason = streak_disable_reason(NOW - timedelta(hours=1), 7, 3600, NOW)
+    assert reason == "failing continuously since 2026-03-01 11:00 UTC (7 failed attempts)"

@@ -5,8 +5,9 @@ from datetime import timedelta
 import pytest
 
 from app.extensions import db
-from app.models import Submission, Webhook
+from app.models import Form, Submission, Webhook
 from app.quotas import QuotaExceeded, month_bounds
+from app.services.webhooks import save_webhook
 from tests.conftest import make_form, make_webhook
 
 ANSWERS = {"name": "Ana", "email": "ana@example.com"}
@@ -48,12 +49,14 @@ def test_a_form_cannot_get_more_webhooks_than_the_quota(app, accounts, receiver)
     other_form_id, _ = make_form(app, workspace_id, name="Other")
     make_webhook(app, form_id, receiver.url)
     make_webhook(app, form_id, receiver.url)
-    with pytest.raises(QuotaExceeded, match="at most 2 webhooks"):
-        make_webhook(app, form_id, receiver.url)
-    make_webhook(app, other_form_id, receiver.url)
     with app.app_context():
+        with pytest.raises(QuotaExceeded, match="at most 2 webhooks"):
+            save_webhook(db.session.get(Form, form_id), {"url": receiver.url})
         db.session.rollback()
+        save_webhook(db.session.get(Form, other_form_id), {"url": receiver.url})
+        db.session.commit()
         assert len(db.session.scalars(db.select(Webhook).where(Webhook.form_id == form_id)).all()) == 2
+        assert len(db.session.scalars(db.select(Webhook).where(Webhook.form_id == other_form_id)).all()) == 1
 
 
 @pytest.mark.app_config(QUOTA_WEBHOOKS_PER_FORM=0)

@@ -345,7 +345,7 @@ def test_masking_lives_in_one_module_that_imports_nothing_above_it():
     imported = {node.module for node in ast.walk(ast.parse((app_dir / "redaction.py").read_text()))
                 if isinstance(node, ast.ImportFrom)}
     assert not {module for module in imported if module and module.startswith("app")}
-    audit_imports = {node.module for node in ast.walk(ast.parse((app_dir / "observability" / "audit.py").read_text()))
+    audit_imports = {node.module for node in ast.walk(ast.parse((app_dir / "services" / "audit.py").read_text()))
                      if isinstance(node, ast.ImportFrom)}
     assert not {module for module in audit_imports if module and module.startswith("app.delivery")}
 

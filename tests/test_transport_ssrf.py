@@ -3,7 +3,8 @@
 import pytest
 
 from app.delivery import transport
-from app.delivery.transport import AddressRefused, Transport, address_problem, check_url, check_url_for_saving
+from app.delivery.transport import AddressRefused, address_problem, check_url, check_url_for_saving
+from tests.delivery_support import send_once
 from tests.receiver import Receiver
 
 
@@ -97,11 +98,7 @@ def test_saving_allows_a_name_that_does_not_resolve_yet_but_never_a_bad_one(monk
 
 
 def test_sending_to_a_refused_address_never_connects(receiver):
-    client = Transport(timeout=2, allowed_networks=())
-    try:
-        outcome = client.send("POST", f"{receiver.url}/hook", {}, b"{}")
-    finally:
-        client.close()
+    outcome = send_once("POST", f"{receiver.url}/hook", timeout=2, allowed_networks=())
     assert outcome.status is None and outcome.error_class == "blocked"
     assert "loopback" in outcome.error
     assert receiver.requests == []
@@ -116,11 +113,8 @@ def test_the_connection_goes_to_the_checked_address_and_keeps_the_name(receiver,
 
     monkeypatch.setattr(transport, "resolve", fake_dns)
     port = receiver.server.server_address[1]
-    client = Transport(timeout=2, allowed_networks=["127.0.0.0/8"])
-    try:
-        outcome = client.send("POST", f"http://hooks.example:{port}/in", {"X-A": "1"}, b"{}")
-    finally:
-        client.close()
+    outcome = send_once("POST", f"http://hooks.example:{port}/in", {"X-A": "1"}, timeout=2,
+                        allowed_networks=["127.0.0.0/8"])
     assert outcome.status == 200 and outcome.address == "127.0.0.1"
     assert asked == ["hooks.example"]
     (request,) = receiver.requests
@@ -134,11 +128,7 @@ def test_proxies_from_the_environment_are_ignored(receiver, monkeypatch):
             monkeypatch.setenv(name, proxy.url)
         monkeypatch.delenv("NO_PROXY", raising=False)
         monkeypatch.delenv("no_proxy", raising=False)
-        client = Transport(timeout=2, allowed_networks=["127.0.0.0/8"])
-        try:
-            outcome = client.send("POST", f"{receiver.url}/direct", {}, b"{}")
-        finally:
-            client.close()
+        outcome = send_once("POST", f"{receiver.url}/direct", timeout=2, allowed_networks=["127.0.0.0/8"])
     finally:
         proxy.stop()
     assert outcome.status == 200

@@ -7,6 +7,7 @@ from app.api.idempotency import idempotent
 from app.api.inputs import find_or_404, keyset_page, page_params
 from app.api.representations import delivery_json
 from app.errors import ApiError
+from app.extensions import db
 from app.models import Delivery, Webhook
 from app.models.webhooks import DELIVERY_STATUSES
 from app.services.deliveries import DeliveryActionRefused, retry_now
@@ -44,4 +45,5 @@ def retry_delivery(delivery_id):
         retry_now(delivery)
     except DeliveryActionRefused as refused:
         raise ApiError(409, str(refused)) from refused
+    db.session.commit()
     return jsonify(delivery_json(delivery)), 202

@@ -10,9 +10,10 @@ from app.errors import ApiError
 from app.extensions import db
 from app.models import Form, Webhook
 from app.models.webhooks import METHODS
-from app.observability.audit import api_key_actor, record_webhook_change, snapshot
 from app.services import deliveries
-from app.services.webhooks import validate_webhook
+from app.services import webhooks as webhook_service
+from app.services.audit import api_key_actor
+from app.services.webhooks import save_webhook, validate_webhook
 from app.tenancy import scoped
 
 
@@ -39,13 +40,6 @@ def _validated(field_keys, partial):
     return clean, warnings
 
 
-def _apply(webhook, clean):
-    for name, value in clean.items():
-        setattr(webhook, name, value)
-    if clean.get("enabled"):
-        webhook.disabled_reason = None
-
-
 @bp.get("/forms/<form_id>/webhooks")
 def list_webhooks(form_id):
     """List a form's webhooks, oldest first."""
@@ -62,10 +56,7 @@ def create_webhook(form_id):
     """Add a webhook to a form; unknown template names come back as warnings."""
     form = find_or_404(Form, form_id, "form")
     clean, warnings = _validated(form.field_keys(), partial=False)
-    webhook = Webhook(workspace_id=form.workspace_id, form_id=form.id)
-    _apply(webhook, clean)
-    db.session.add(webhook)
-    record_webhook_change(webhook, actor=api_key_actor(g.api_key))
+    webhook = save_webhook(form, clean, actor=api_key_actor(g.api_key))
     db.session.commit()
     return jsonify(webhook_json(webhook, warnings)), 201
 
@@ -80,9 +71,7 @@ def update_webhook(webhook_id):
     """Change any subset of a webhook's settings."""
     webhook = find_or_404(Webhook, webhook_id, "webhook")
     clean, warnings = _validated(webhook.form.field_keys(), partial=True)
-    before = snapshot(webhook)
-    _apply(webhook, clean)
-    record_webhook_change(webhook, before=before, actor=api_key_actor(g.api_key))
+    save_webhook(webhook.form, clean, webhook, actor=api_key_actor(g.api_key))
     db.session.commit()
     return jsonify(webhook_json(webhook, warnings))
 
@@ -100,6 +89,7 @@ def delete_webhook(webhook_id):
 def test_webhook(webhook_id):
     """Send a webhook.test event now."""
     delivery = deliveries.send_test_event(find_or_404(Webhook, webhook_id, "webhook"))
+    db.session.commit()
     return jsonify({"delivery_id": delivery.id}), 202
 
 
@@ -108,8 +98,6 @@ def test_webhook(webhook_id):
 def rotate_webhook_secret(webhook_id):
     """Give the webhook a new secret; the old one signs alongside for 24 hours."""
     webhook = find_or_404(Webhook, webhook_id, "webhook")
-    before = snapshot(webhook)
-    deliveries.rotate_secret(webhook)
-    record_webhook_change(webhook, before=before, actor=api_key_actor(g.api_key))
+    webhook_service.rotate_webhook_secret(webhook, actor=api_key_actor(g.api_key))
     db.session.commit()
     return jsonify(webhook_json(webhook))

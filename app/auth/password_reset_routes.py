@@ -13,7 +13,7 @@ from app.extensions import db, limiter
 from app.models import PasswordResetToken, User
 from app.models.base import utcnow
 from app.models.password_resets import hash_reset_token
-from app.observability.mail import send_mail
+from app.services.mail import send_mail
 
 log = logging.getLogger(__name__)
 SENT_MESSAGE = "If an account exists for that address, we have emailed it a link to choose a new password."

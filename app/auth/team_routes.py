@@ -10,7 +10,7 @@ from app.auth.workspaces import current_membership, current_workspace_id
 from app.dashboard.forms import ConfirmForm
 from app.extensions import db
 from app.models import Invitation, Membership, User
-from app.observability.mail import send_mail
+from app.services.mail import send_mail
 from app.tenancy import get_scoped_or_404, scoped
 
 

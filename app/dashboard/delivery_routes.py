@@ -14,11 +14,13 @@ from app.dashboard.forms import ConfirmForm
 from app.extensions import db
 from app.models import Attempt, Delivery, Form, Submission, Webhook
 from app.models.webhooks import DELIVERY_STATUSES
-from app.observability import audit, health, replay
+from app.observability import health
 from app.observability.chart import hourly_chart
 from app.observability.curl import curl_command, has_masked_values, resigned_curl_command
 from app.observability.delivery_forms import EnableWebhookForm, ResendFailedForm
+from app.services import audit, replay
 from app.services.deliveries import DeliveryActionRefused, retry_now
+from app.services.webhooks import set_webhook_enabled
 from app.tenancy import get_scoped_or_404, scoped
 
 PAGE_SIZE = 100
@@ -214,7 +216,9 @@ def delivery_resend(delivery_id):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        if retry_now(delivery) == "after_attempt":
+        in_flight = retry_now(delivery) == "after_attempt"
+        db.session.commit()
+        if in_flight:
             flash(_("An attempt is being sent right now: it is resent with the same webhook-id as soon as that "
                     "attempt is recorded. This page shows both."), "success")
         else:
@@ -234,6 +238,7 @@ def delivery_cancel(delivery_id):
         abort(400)
     try:
         replay.cancel_retry(delivery, current_user.email)
+        db.session.commit()
         flash("Retry cancelled.", "info")
     except replay.ReplayRefused as exc:
         flash(f"Nothing cancelled: {exc}.", "warning")
@@ -251,6 +256,7 @@ def webhook_resend_failed(webhook_id):
     else:
         try:
             count = replay.resend_failed_since(webhook, resend_form.since.data.replace(tzinfo=UTC))
+            db.session.commit()
             flash(f"Resending {count} failed deliver{'y' if count == 1 else 'ies'}.", "success")
         except replay.ReplayRefused as exc:
             flash(f"Not resent: {exc}.", "warning")
@@ -269,15 +275,12 @@ def webhook_enable(webhook_id):
         flash("The webhook is already enabled.", "info")
         return redirect(url_for("dashboard.webhook_deliveries", webhook_id=webhook.id))
     since = _backlog_since(webhook, audit.last_event(webhook.id, "disabled"))
-    before = audit.snapshot(webhook)
-    webhook.enabled = True
-    webhook.disabled_reason = None
-    audit.record_webhook_change(webhook, current_user, before, action="enabled")
-    db.session.commit()
+    set_webhook_enabled(webhook, True, user=current_user)
     message = "Webhook enabled."
     if enable_form.resend_backlog.data:
         count = replay.resend_backlog(webhook, since)
         message += f" Resending {count} missed deliver{'y' if count == 1 else 'ies'}."
+    db.session.commit()
     flash(message, "success")
     return redirect(url_for("dashboard.webhook_deliveries", webhook_id=webhook.id))
 

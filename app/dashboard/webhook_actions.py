@@ -10,9 +10,9 @@ from app.dashboard.webhook_editor import preview, read_editor
 from app.dashboard.webhook_routes import form_or_404, webhook_or_404
 from app.extensions import db
 from app.models import Delivery
-from app.observability.audit import record_webhook_change, snapshot
 from app.observability.explain import delivery_outcome
 from app.services import deliveries
+from app.services.webhooks import rotate_webhook_secret
 from app.tenancy import get_scoped_or_404
 
 FINISHED = ("succeeded", "failed", "skipped")
@@ -56,9 +56,7 @@ def webhook_rotate_secret(form_id, webhook_id):
     form = form_or_404(form_id)
     webhook = webhook_or_404(form, webhook_id)
     _require_token()
-    before = snapshot(webhook)
-    deliveries.rotate_secret(webhook)
-    record_webhook_change(webhook, current_user, before)
+    rotate_webhook_secret(webhook, user=current_user)
     db.session.commit()
     flash(
         "New signing secret created. The old one keeps signing alongside it until "
@@ -76,6 +74,7 @@ def webhook_test(form_id, webhook_id):
     webhook = webhook_or_404(form, webhook_id)
     _require_token()
     delivery = deliveries.send_test_event(webhook)
+    db.session.commit()
     status_url = url_for("dashboard.delivery_status", form_id=form.id, delivery_id=delivery.id)
     if request.accept_mimetypes.best == "application/json":
         return jsonify({"delivery_id": delivery.id, "status_url": status_url, **_status_of(delivery)}), 202

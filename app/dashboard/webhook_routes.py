@@ -21,8 +21,7 @@ from app.dashboard.webhook_forms import PresetForm, WebhookEditorForm
 from app.extensions import db
 from app.integrations import presets
 from app.models import Delivery, Form, Webhook
-from app.observability.audit import record_webhook_change, snapshot
-from app.services.webhooks import validate_webhook
+from app.services.webhooks import save_webhook, set_webhook_enabled, validate_webhook
 from app.tenancy import get_scoped_or_404
 
 EDITOR_SCALARS = ("name", "url", "method", "format", "body_template", "enabled")
@@ -62,9 +61,7 @@ def webhook_settings(form_id):
             {"url": quick.url.data}, form.field_keys(), current_app.config["WEBHOOK_ALLOWED_NETWORKS"], partial=True,
         )
         if not errors:
-            webhook = Webhook(workspace_id=form.workspace_id, form_id=form.id, url=clean["url"])
-            db.session.add(webhook)
-            record_webhook_change(webhook, current_user)
+            webhook = save_webhook(form, {"url": clean["url"]}, user=current_user)
             db.session.commit()
             flash("Webhook URL saved. Every submission is now sent there as signed JSON.", "success")
             for warning in warnings:
@@ -116,15 +113,7 @@ def _save(form, webhook, editor):
         flash("The webhook was not saved: fix the fields marked below.", "error")
         return _render_editor(form, editor, state, webhook, errors=errors, status=422)
     created = webhook is None
-    before = snapshot(webhook)
-    if created:
-        webhook = Webhook(workspace_id=form.workspace_id, form_id=form.id)
-        db.session.add(webhook)
-    for name, value in clean.items():
-        setattr(webhook, name, value)
-    if webhook.enabled:
-        webhook.disabled_reason = None
-    record_webhook_change(webhook, current_user, before)
+    webhook = save_webhook(form, clean, webhook, user=current_user)
     db.session.commit()
     flash("Webhook created." if created else "Webhook saved.", "success")
     for warning in warnings:
@@ -208,10 +197,7 @@ def webhook_toggle(form_id, webhook_id):
     webhook = webhook_or_404(form, webhook_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    before = snapshot(webhook)
-    webhook.enabled = not webhook.enabled
-    webhook.disabled_reason = None if webhook.enabled else "disabled in the dashboard"
-    record_webhook_change(webhook, current_user, before)
+    set_webhook_enabled(webhook, not webhook.enabled, reason="disabled in the dashboard", user=current_user)
     db.session.commit()
     flash("Webhook enabled." if webhook.enabled else "Webhook disabled: submissions are stored but not sent.",
           "success" if webhook.enabled else "info")

@@ -2,20 +2,19 @@
 
 import logging
 
-import redis
 from flask import current_app
-from rq.job import Job, JobStatus
 from sqlalchemy import select
 
+from app.core import queue
 from app.delivery import conditions
 from app.extensions import db
 from app.models import Delivery, Webhook
 from app.models.base import utcnow
-from app.queueing import get_queue, job_id_for
 
 log = logging.getLogger(__name__)
 SAMPLE_ANSWER = "sample"
-LIVE_JOB_STATES = (JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.STARTED, JobStatus.DEFERRED)
+DELIVER_JOB = "app.delivery.jobs.deliver"  # what a delivery job runs (RQ stores the path)
+JOB_ID_PREFIX = "deliver-"
 # seconds beyond the attempt's own time limit before a silent attempt counts as lost
 LEASE_MARGIN = 5
 
@@ -72,6 +71,19 @@ def add_test_delivery(webhook):
     return delivery
 
 
+def job_id_for(delivery_id, attempt_number):
+    """Deterministic: one job per attempt of a delivery, never two at once."""
+    return f"{JOB_ID_PREFIX}{delivery_id}-{attempt_number}"
+
+
+def parse_job_id(job_id):
+    """(delivery id, attempt number) of a delivery job id, or None for any other job."""
+    if not job_id.startswith(JOB_ID_PREFIX):
+        return None
+    delivery_id, _, number = job_id[len(JOB_ID_PREFIX):].rpartition("-")
+    return (delivery_id, int(number)) if delivery_id and number.isdigit() else None
+
+
 def enqueue(delivery_id, attempt_number, at=None, force=False, new=False):
     """Queue one attempt; return True if queued. A lost Redis only delays it: the sweep re-enqueues.
 
@@ -79,25 +91,13 @@ def enqueue(delivery_id, attempt_number, at=None, force=False, new=False):
     replaces whatever job holds the id (a lost, dead or scheduled one). new: the delivery
     was just created, so no job for it can exist yet (saves a round trip).
     """
-    from app.delivery.jobs import deliver
-
-    queue = get_queue()
     job_id = job_id_for(delivery_id, attempt_number)
     try:
-        existing = None
-        if not new and Job.exists(job_id, queue.connection):
-            existing = Job.fetch(job_id, connection=queue.connection)
-        if existing is not None:
-            if not force and existing.get_status(refresh=False) in LIVE_JOB_STATES:
-                return False
-            existing.delete()
-        kwargs = {"job_id": job_id, "result_ttl": 0, "failure_ttl": 3600, "job_timeout": job_timeout()}
-        if at is not None and at > utcnow():
-            queue.enqueue_at(at, deliver, delivery_id, attempt_number, **kwargs)
-        else:
-            queue.enqueue(deliver, delivery_id, attempt_number, **kwargs)
-        return True
-    except redis.RedisError as exc:
+        return queue.enqueue_job(
+            DELIVER_JOB, delivery_id, attempt_number, job_id=job_id, at=at, replace=force, new=new,
+            timeout=job_timeout(),
+        )
+    except queue.QueueUnavailable as exc:
         log.warning("could not enqueue %s (the sweep will): %s", job_id, exc)
         return False
 

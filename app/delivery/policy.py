@@ -88,3 +88,11 @@ def describe_status(outcome):
     if outcome.status == 410:
         return "HTTP 410 Gone: the webhook was disabled"
     return f"HTTP {outcome.status}"
+
+
+def streak_disable_reason(first_failure, failures, window_seconds, now=None):
+    """Why to disable a webhook failing continuously since first_failure for the whole window, else None."""
+    now = now or datetime.now(UTC)
+    if first_failure is None or now - first_failure < timedelta(seconds=window_seconds):
+        return None
+    return f"failing continuously since {first_failure:%Y-%m-%d %H:%M} UTC ({failures} failed attempts)"

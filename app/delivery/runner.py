@@ -7,6 +7,8 @@ finished attempts cost one transaction and a few Redis round trips instead of a 
 each. A per-endpoint cap keeps an endpoint that hangs from holding more than
 WORKER_ENDPOINT_CONCURRENCY of this process's slots: its further jobs go back to the tail
 of the queue, still waiting, while the jobs behind them are sent.
+
+deliver_now makes a single attempt with these same steps, for a job RQ's own worker runs.
 """
 
 import asyncio
@@ -15,8 +17,9 @@ import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
+from app.core.queue import JobQueue
 from app.delivery import outbox, sender
-from app.delivery.jobqueue import JobQueue, parse_job_id
+from app.delivery.outbox import job_id_for, parse_job_id
 from app.delivery.transport import AsyncTransport, Outcome
 from app.extensions import db
 
@@ -63,11 +66,12 @@ class Batches:
         if not job_ids:
             return [], [], 0
         try:
-            return self._claim_and_prepare(job_ids)
+            return self.claim_and_prepare(job_ids)
         finally:
             db.session.remove()
 
-    def _claim_and_prepare(self, job_ids):
+    def claim_and_prepare(self, job_ids):
+        """Admit, claim, render and sign the attempts these jobs ask for; forget the stale ones."""
         attempts = {}
         others = []
         for job_id in job_ids:
@@ -109,7 +113,7 @@ class Batches:
     def finish(self, items):
         """Record outcomes in one transaction, queue the retries, forget the jobs."""
         try:
-            retries = sender.record_outcomes(items, self.schedule)
+            retries = sender.record(items, self.schedule)
             for delivery_id, number, at in retries:
                 outbox.enqueue(delivery_id, number, at=at)
             self.jobqueue.finish([item.job_id for item in items])
@@ -117,14 +121,63 @@ class Batches:
             db.session.remove()
 
 
-class DeliveryRunner:
-    """Works one RQ queue until stopped (or, in burst mode, until nothing is left)."""
+class JobsRQRuns:
+    """The queue as a job run by RQ's own worker sees it: RQ finishes the job itself."""
 
-    def __init__(self, app, queue, worker_name, concurrency=None):
+    def finish(self, job_ids):
+        pass
+
+    def put_back(self, job_ids):
+        pass
+
+
+def deliver_now(app, delivery_id, attempt_number):
+    """Make one attempt here and now, with the worker's own steps: claim, render and sign, send, record."""
+    batches = Batches(app, JobsRQRuns(), EndpointCaps(1))
+    with app.app_context():
+        try:
+            ready, _, _ = batches.claim_and_prepare([job_id_for(delivery_id, attempt_number)])
+        finally:
+            db.session.remove()
+        if not ready:
+            return
+        _run_async(lambda: _send_all(app, ready))
+        batches.finish(ready)
+
+
+async def _send_all(app, items):
+    transport = _transport(app, len(items))
+    try:
+        await asyncio.gather(*(send(item, transport) for item in items if item.outcome is None))
+    finally:
+        await transport.close()
+
+
+def _transport(app, max_connections):
+    return AsyncTransport(
+        timeout=app.config["WEBHOOK_TIMEOUT"], allowed_networks=app.config["WEBHOOK_ALLOWED_NETWORKS"],
+        max_connections=max_connections,
+    )
+
+
+async def send(item, transport):
+    """Send one prepared attempt; its outcome lands on item, whatever goes wrong."""
+    prepared = item.prepared
+    try:
+        item.outcome = await transport.send(prepared.method, prepared.url, prepared.headers, prepared.body)
+    except Exception as exc:  # a bug, not the network (send answers those): record it, keep the slot count right
+        log.exception("sending delivery %s failed unexpectedly", item.delivery_id)
+        item.outcome = Outcome(error=f"could not send: {type(exc).__name__}", error_class="connection")
+
+
+class DeliveryRunner:
+    """Works the delivery queue until stopped (or, in burst mode, until nothing is left)."""
+
+    def __init__(self, app, worker_name, concurrency=None):
         self.app = app
         self.concurrency = concurrency or app.config["WORKER_CONCURRENCY"]
         self.caps = EndpointCaps(app.config["WORKER_ENDPOINT_CONCURRENCY"])
-        self.jobqueue = JobQueue(queue, worker_name)
+        self.jobqueue = JobQueue(app, worker_name)
         self.batches = Batches(app, self.jobqueue, self.caps)
         self.stopping = threading.Event()
         self.in_flight = 0
@@ -138,9 +191,19 @@ class DeliveryRunner:
             ThreadPoolExecutor(1, thread_name_prefix="formhook-record", initializer=self._enter_app)
         )
         self._waiter = ThreadPoolExecutor(1, thread_name_prefix="formhook-wait")
+        # jobs of other kinds (notice mail) run here: a slow SMTP server never holds up taking or recording
+        self._other_jobs = ThreadPoolExecutor(1, thread_name_prefix="formhook-jobs", initializer=self._enter_app)
 
     def _enter_app(self):
         self.app.app_context().push()  # this thread's whole life runs inside the app
+
+    def _perform(self, job_id):
+        try:
+            self.jobqueue.perform(job_id)
+        except Exception:  # the job's own failure: it is logged, the worker goes on
+            log.exception("job %s failed", job_id)
+        finally:
+            db.session.remove()
 
     def stop(self):
         """Stop taking jobs; attempts in flight finish and are recorded."""
@@ -148,17 +211,12 @@ class DeliveryRunner:
 
     def run(self, burst=False):
         try:
-            if _loop_running():
-                # this thread already runs a loop (a browser driver, a notebook): use a thread of our own
-                thread = threading.Thread(target=lambda: asyncio.run(self._run(burst)), name="formhook-runner")
-                thread.start()
-                thread.join()
-            else:
-                asyncio.run(self._run(burst))
+            _run_async(lambda: self._run(burst))
         finally:
             self._taking.shutdown(wait=True)
             self._recording.shutdown(wait=True)
             self._waiter.shutdown(wait=False, cancel_futures=True)
+            self._other_jobs.shutdown(wait=True)
 
     @staticmethod
     async def _on(executor, function, *args):
@@ -166,10 +224,7 @@ class DeliveryRunner:
 
     async def _run(self, burst):
         self._sent_event, self._freed_event = asyncio.Event(), asyncio.Event()
-        transport = AsyncTransport(
-            timeout=self.app.config["WEBHOOK_TIMEOUT"], allowed_networks=self.app.config["WEBHOOK_ALLOWED_NETWORKS"],
-            max_connections=self.concurrency,
-        )
+        transport = _transport(self.app, self.concurrency)
         finisher = asyncio.create_task(self._finish_loop())
         try:
             await self._take_loop(transport, burst)
@@ -192,7 +247,7 @@ class DeliveryRunner:
                 await asyncio.sleep(1)
                 continue
             for job_id in others:
-                await self._on(self._taking, self.jobqueue.perform, job_id)
+                self._other_jobs.submit(self._perform, job_id)
             self._launch(ready, transport)
             if taken and not ready and self.in_flight:
                 # all for busy endpoints: taking them again at once would only spin
@@ -217,12 +272,7 @@ class DeliveryRunner:
                 self._sent(item)
 
     async def _send(self, item, transport):
-        prepared = item.prepared
-        try:
-            item.outcome = await transport.send(prepared.method, prepared.url, prepared.headers, prepared.body)
-        except Exception as exc:  # a bug, not the network (send answers those): record it, keep the slot count right
-            log.exception("sending delivery %s failed unexpectedly", item.delivery_id)
-            item.outcome = Outcome(error=f"could not send: {type(exc).__name__}", error_class="connection")
+        await send(item, transport)
         self._sent(item)
 
     def _sent(self, item):
@@ -247,6 +297,16 @@ class DeliveryRunner:
 
 def _is_sqlite(app):
     return app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
+
+
+def _run_async(make_coroutine):
+    """asyncio.run, on a thread of its own when this thread already runs a loop (a browser driver, a notebook)."""
+    if not _loop_running():
+        return asyncio.run(make_coroutine())
+    thread = threading.Thread(target=lambda: asyncio.run(make_coroutine()), name="formhook-runner")
+    thread.start()
+    thread.join()
+    return None
 
 
 def _loop_running():

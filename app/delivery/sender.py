@@ -3,25 +3,27 @@
 import logging
 import time
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import selectinload
 
-from app.delivery import payloads, policy, signing, templating
+from app.delivery import payloads, policy, signing, streaks, templating
 from app.delivery.transport import Outcome
 from app.extensions import db
 from app.models import Attempt, Delivery, Webhook
 from app.models.base import utcnow
 from app.models.webhooks import OPEN_STATUSES
-from app.observability import autodisable
 from app.redaction import mask_headers, redact
 from app.version import __version__
 
 log = logging.getLogger(__name__)
 # RQ's scheduler works in whole seconds, so a scheduled job may start up to a second early
 EARLY_START = timedelta(seconds=2)
+# app.extensions key of the function that records a batch and acts on its decisions
+RECORDER = "delivery_recorder"
 
 
 @dataclass
@@ -130,13 +132,6 @@ def claim_many(attempts, lease_seconds):
     return taken
 
 
-def claim(delivery_id, attempt_number, lease_seconds):
-    """Take one attempt (see claim_many) and commit; False when it is not due, already taken or done."""
-    taken = delivery_id in claim_many([(delivery_id, attempt_number)], lease_seconds)
-    db.session.commit()
-    return taken
-
-
 def _close_without_sending(delivery, message):
     delivery.status = "failed"
     delivery.last_error = message
@@ -182,17 +177,42 @@ def prepare_claimed(claimed):
     return ready
 
 
-def record_outcomes(items, schedule):
-    """Record each sent attempt and decide what follows, in one transaction.
+@dataclass
+class Disable:
+    """The engine's decision to disable a webhook: why, and since when it had been failing."""
 
-    Returns [(delivery id, next attempt number, retry time)] for those that must retry.
+    reason: str
+    failing_since: object = None
+
+
+@dataclass
+class Recorded:
+    """What recording a batch decided; the caller acts on it and commits."""
+
+    retries: list = field(default_factory=list)  # [(delivery id, next attempt number, when)]
+    disables: dict = field(default_factory=dict)  # {webhook id: Disable}
+    finished: list = field(default_factory=list)  # [(delivery id, status, attempt number, last error)]
+
+
+def record(items, schedule):
+    """Record a batch through the app's recorder (app/services/recording.py), which acts and commits.
+
+    The engine decides; what follows a decision (audit rows, notices, mail) is the app's, so the
+    app registers the recorder and the engine never imports what sits above it.
+    """
+    return current_app.extensions[RECORDER](items, schedule)
+
+
+def record_outcomes(items, schedule, disable_after):
+    """Record each sent attempt and decide what follows; the caller acts on the decisions and commits.
+
     Bulk statements, not ORM objects: a batch is one INSERT of attempts and one executemany
     UPDATE of deliveries, and nothing is loaded but the ids still there.
     """
     still_there = set(db.session.scalars(
         select(Delivery.id).where(Delivery.id.in_([item.delivery_id for item in items]))
     ))
-    attempts, changes, retries, finished, disabling = [], [], [], [], {}
+    recorded, attempts, changes, failing = Recorded(), [], [], {}
     for item in items:
         if item.delivery_id not in still_there:
             continue  # deleted with its workspace while the attempt ran
@@ -204,28 +224,17 @@ def record_outcomes(items, schedule):
             "id": item.delivery_id, "attempt_count": item.attempt_number, "status": decision.status,
             "last_status_code": item.outcome.status, "last_error": last_error, "next_attempt_at": next_at,
         })
-        if decision.disable_reason:
-            disabling[item.webhook_id] = decision.disable_reason
+        if decision.status != "succeeded":
+            failing[item.webhook_id] = failing.get(item.webhook_id) or decision.disable_reason
         if next_at is not None:
-            retries.append((item.delivery_id, item.attempt_number + 1, next_at))
-        finished.append((item.delivery_id, item.webhook_id, decision.status, item.attempt_number, last_error))
+            recorded.retries.append((item.delivery_id, item.attempt_number + 1, next_at))
+        recorded.finished.append((item.delivery_id, decision.status, item.attempt_number, last_error))
     if attempts:
         db.session.execute(insert(Attempt), attempts)
         db.session.execute(update(Delivery), changes)
-    for webhook_id, reason in disabling.items():
-        db.session.execute(
-            update(Webhook).where(Webhook.id == webhook_id).values(enabled=False, disabled_reason=reason)
-        )
-    retries = _requested_retries(items, retries)
-    db.session.commit()
-    for webhook_id in {webhook_id for _, webhook_id, status, _, _ in finished if status != "succeeded"}:
-        autodisable.after_failure(webhook_id)
-    for delivery_id, _, status, attempt_number, last_error in finished:
-        log.info(
-            "delivery %s attempt %s: %s%s", delivery_id, attempt_number, status,
-            f" ({last_error})" if last_error else "", extra={"delivery_id": delivery_id},
-        )
-    return retries
+    recorded.retries = _requested_retries(items, recorded.retries)
+    recorded.disables = _disables(failing, disable_after)
+    return recorded
 
 
 def _requested_retries(items, retries):
@@ -251,18 +260,24 @@ def _requested_retries(items, retries):
     ]
 
 
-def attempt_delivery(delivery_id, attempt_number, transport, schedule, lease_seconds=60):
-    """Make attempt attempt_number of one delivery with a synchronous transport; return the retry time, if any.
+def _disables(failing, disable_after):
+    """{webhook id: Disable} for the enabled failing webhooks that must stop: told so, or failing too long."""
+    if not failing:
+        return {}
+    enabled = db.session.scalars(select(Webhook.id).where(Webhook.id.in_(list(failing)), Webhook.enabled.is_(True)))
+    disables = {}
+    for webhook_id in enabled:
+        first_failure, failures = streaks.failure_streak(webhook_id)
+        reason = failing[webhook_id] or policy.streak_disable_reason(first_failure, failures, disable_after)
+        if reason:
+            disables[webhook_id] = Disable(reason, first_failure)
+    return disables
 
-    A stale or duplicate job (the attempt is done, closed or being made) does nothing.
-    """
-    if not claim_many([(delivery_id, attempt_number)], lease_seconds):
-        db.session.commit()
-        return None
-    ready = prepare_claimed([(delivery_id, attempt_number)])
-    for item in ready:
-        if item.outcome is None:
-            item.outcome = transport.send(item.prepared.method, item.prepared.url, item.prepared.headers,
-                                          item.prepared.body)
-    retries = record_outcomes(ready, schedule) if ready else []
-    return retries[0][2] if retries else None
+
+def log_recorded(recorded):
+    """Log each recorded attempt's result (after the commit: the log never claims what was rolled back)."""
+    for delivery_id, status, attempt_number, last_error in recorded.finished:
+        log.info(
+            "delivery %s attempt %s: %s%s", delivery_id, attempt_number, status,
+            f" ({last_error})" if last_error else "", extra={"delivery_id": delivery_id},
+        )

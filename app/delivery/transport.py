@@ -12,7 +12,6 @@ import asyncio
 import ipaddress
 import socket
 import ssl
-import threading
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -236,26 +235,6 @@ class AsyncTransport:
             outcome.error, outcome.error_class = _describe_error(exc, self.timeout)
         outcome.duration_ms = int((time.monotonic() - started) * 1000)
         return outcome
-
-
-class Transport:
-    """The same client for synchronous callers (RQ's own workers, tools): a private loop thread."""
-
-    def __init__(self, timeout=15.0, allowed_networks=(), max_connections=100, verify=True):
-        self.timeout = timeout
-        self.core = AsyncTransport(timeout, allowed_networks, max_connections, verify)
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, name="formhook-transport", daemon=True)
-        self._thread.start()
-
-    def send(self, method, url, headers, body):
-        return asyncio.run_coroutine_threadsafe(self.core.send(method, url, headers, body), self._loop).result()
-
-    def close(self):
-        asyncio.run_coroutine_threadsafe(self.core.close(), self._loop).result()
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(5)
-        self._loop.close()
 
 
 def _lowercase_headers(headers):

@@ -11,7 +11,7 @@ from app.dashboard.forms import ConfirmForm
 from app.extensions import db
 from app.inspector import bp, store
 from app.models import CaptureBin, Form, Webhook
-from app.observability import audit
+from app.services.webhooks import save_webhook
 from app.tenancy import get_scoped_or_404, scoped
 
 
@@ -89,9 +89,7 @@ def use_for_webhook(bin_id):
     if not use_form.validate_on_submit():
         abort(404 if use_form.webhook_id.data else 400)
     webhook = get_scoped_or_404(Webhook, use_form.webhook_id.data, workspace_id)
-    before = audit.snapshot(webhook)
-    webhook.url = capture_url(capture_bin)
-    audit.record_webhook_change(webhook, current_user, before)
+    save_webhook(webhook.form, {"url": capture_url(capture_bin)}, webhook, user=current_user)
     db.session.commit()
     flash(f"The webhook of “{webhook.form.name}” now sends to this capture URL. Send a test submission.", "success")
     return redirect(url_for("inspector.show", bin_id=capture_bin.id))

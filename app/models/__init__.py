@@ -6,12 +6,13 @@ from app.models.forms import CHOICE_TYPES, FIELD_TYPES, Field, Form
 from app.models.idempotency import IdempotencyKey
 from app.models.inspector import CaptureBin, CapturedRequest
 from app.models.invitations import Invitation
+from app.models.notices import Notice
 from app.models.password_resets import PasswordResetToken
 from app.models.submissions import Submission
 from app.models.webhooks import Attempt, Delivery, Webhook
 
 __all__ = [
     "ApiKey", "Attempt", "AuditEvent", "CaptureBin", "CapturedRequest", "CHOICE_TYPES", "Delivery",
-    "FIELD_TYPES", "Field", "Form", "IdempotencyKey", "Invitation", "Membership", "PasswordResetToken", "Submission",
-    "User", "Webhook", "Workspace",
+    "FIELD_TYPES", "Field", "Form", "IdempotencyKey", "Invitation", "Membership", "Notice", "PasswordResetToken",
+    "Submission", "User", "Webhook", "Workspace",
 ]

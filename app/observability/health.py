@@ -6,10 +6,10 @@ from datetime import timedelta
 
 from sqlalchemy import case, select
 
+from app.delivery import streaks
 from app.extensions import db
 from app.models import Attempt, Delivery
 from app.models.base import utcnow
-from app.observability import streaks
 
 WINDOWS = (("24 h", timedelta(hours=24)), ("7 d", timedelta(days=7)))
 

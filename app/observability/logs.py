@@ -9,21 +9,19 @@ from datetime import UTC, datetime
 
 from flask import g, has_request_context, request
 
+from app.core import queue
+
 REQUEST_ID_HEADER = "X-Request-Id"
 VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 
 def _current_delivery_id():
-    """The delivery id of the RQ job running in this thread, if any."""
+    """The delivery id of the queued job running in this thread, if any."""
     try:
-        from rq import get_current_job
-
-        job = get_current_job()
+        args = queue.current_job_args()
     except Exception:  # outside a worker there is no job to ask about
         return None
-    if job is None or not job.args:
-        return None
-    return job.args[0] if str(job.args[0]).startswith("msg_") else None
+    return args[0] if args and str(args[0]).startswith("msg_") else None
 
 
 class JsonLogFormatter(logging.Formatter):

@@ -6,9 +6,9 @@ gunicorn's several workers need no multiprocess directory.
 
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
-from rq.registry import ScheduledJobRegistry
 from sqlalchemy import case, func, select
 
+from app.core import queue
 from app.extensions import db
 from app.models import Attempt, Delivery, Submission
 from app.models.base import utcnow
@@ -65,10 +65,9 @@ class FormhookCollector:
         yield age
 
     def _queue_metrics(self):
-        queue = self.app.task_queue
         depth = GaugeMetricFamily("formhook_queue_depth", "Jobs in the delivery queue", labels=["state"])
-        depth.add_metric(["queued"], queue.count)
-        depth.add_metric(["scheduled"], ScheduledJobRegistry(queue=queue).count)
+        for state, count in queue.depth(self.app).items():
+            depth.add_metric([state], count)
         yield depth
 
 

@@ -7,6 +7,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, request
 from flask_login import current_user
 from sqlalchemy import text
 
+from app.core import queue
 from app.extensions import csrf, db
 from app.observability.heartbeat import live_workers
 from app.observability.metrics import render_metrics
@@ -69,15 +70,11 @@ def is_operator(user):
 
 def mount_rq_dashboard(app):
     """RQ's dashboard for operators only; everyone else gets a 404, as if it were not there."""
-    import rq_dashboard
-
-    app.config.setdefault("RQ_DASHBOARD_REDIS_URL", app.config["REDIS_URL"])
-    rq_dashboard.web.setup_rq_connection(app)
-    app.register_blueprint(rq_dashboard.blueprint, url_prefix=RQ_DASHBOARD_PREFIX)
+    dashboard = queue.mount_dashboard(app, RQ_DASHBOARD_PREFIX)
     # its pages post with their own JavaScript; the operator check and SameSite=Lax cookies guard them
-    csrf.exempt(rq_dashboard.blueprint)
+    csrf.exempt(dashboard)
 
     @app.before_request
     def operators_only():
-        if request.blueprint == "rq_dashboard" and not is_operator(current_user):
+        if request.blueprint == dashboard.name and not is_operator(current_user):
             abort(404)

@@ -1,19 +1,22 @@
-"""Delivery actions shared by the dashboard and the API: test event, rotate secret, retry now.
+"""Delivery actions shared by the dashboard and the API: test event, retry now.
 
-Each takes objects the caller already loaded through the tenancy helpers, commits, and
-only then touches Redis, so a queue outage never loses the change (the sweep catches up).
+Each takes objects the caller already loaded through the tenancy helpers and flushes; the
+caller commits, and only then is the job queued (app.database.on_commit), so a queue outage
+never loses the change (the sweep catches up) and no job looks for a row not yet committed.
 """
 
+from functools import partial
+
 from flask_babel import gettext as _
-from rq.job import Job, JobStatus
 from sqlalchemy import update
 
+from app.core import queue
+from app.database import on_commit
 from app.delivery import outbox
 from app.extensions import db
 from app.models import Delivery
 from app.models.base import utcnow
 from app.models.webhooks import OPEN_STATUSES
-from app.queueing import get_queue, job_id_for
 
 
 class DeliveryActionRefused(Exception):
@@ -23,26 +26,19 @@ class DeliveryActionRefused(Exception):
 def send_test_event(webhook):
     """Queue a webhook.test delivery to webhook now; return the delivery."""
     delivery = outbox.add_test_delivery(webhook)
-    db.session.commit()
-    outbox.enqueue(delivery.id, 1)
+    enqueue_after_commit(delivery)
     return delivery
 
 
-def rotate_secret(webhook):
-    """Give webhook a new signing secret; the old one keeps signing alongside for 24 h. Return the new one."""
-    webhook.rotate_secret()
-    db.session.commit()
-    return webhook.secret
+def enqueue_after_commit(delivery, force=False):
+    """Flush delivery and queue its next attempt once the caller's transaction commits."""
+    db.session.flush()
+    on_commit(partial(outbox.enqueue, delivery.id, delivery.attempt_count + 1, force=force))
 
 
 def _attempt_in_flight(delivery):
-    job_id = job_id_for(delivery.id, delivery.attempt_count + 1)
-    try:
-        job = Job.fetch(job_id, connection=get_queue().connection)
-    except Exception:  # noqa: BLE001 - no job (or an unreadable one) is nothing in flight
-        return False
     lease_held = delivery.next_attempt_at is not None and delivery.next_attempt_at > utcnow()
-    return job.get_status(refresh=False) == JobStatus.STARTED and lease_held
+    return lease_held and queue.running(outbox.job_id_for(delivery.id, delivery.attempt_count + 1))
 
 
 def _ask_after_attempt(delivery):
@@ -50,6 +46,7 @@ def _ask_after_attempt(delivery):
 
     The flag is set only while that attempt is unrecorded (attempt_count unchanged) and its lease
     runs; the recorder clears it in the transaction that records the attempt (sender.record_outcomes).
+    The caller commits.
     """
     result = db.session.execute(
         update(Delivery)
@@ -58,7 +55,6 @@ def _ask_after_attempt(delivery):
         .values(retry_requested=True)
         .execution_options(synchronize_session=False)
     )
-    db.session.commit()
     return result.rowcount == 1
 
 
@@ -67,7 +63,7 @@ def retry_now(delivery):
 
     Works on any delivery (failed, succeeded, skipped or waiting). While an attempt is being
     sent, the retry is sent right after that attempt is recorded. Returns "queued" or
-    "after_attempt". Raises DeliveryActionRefused only when its webhook is disabled.
+    "after_attempt"; the caller commits. Raises DeliveryActionRefused only when its webhook is disabled.
     """
     webhook = delivery.webhook
     if webhook is None or not webhook.enabled:
@@ -78,7 +74,6 @@ def retry_now(delivery):
     delivery.status = "retrying" if delivery.attempt_count else "pending"
     delivery.next_attempt_at = utcnow()
     delivery.retry_requested = False
-    db.session.commit()
     # force: the next attempt's job id may hold a scheduled retry; it is replaced by one queued now
-    outbox.enqueue(delivery.id, delivery.attempt_count + 1, force=True)
+    enqueue_after_commit(delivery, force=True)
     return "queued"

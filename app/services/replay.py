@@ -1,5 +1,7 @@
 """Bulk resends (same webhook-id), cancelling a pending retry, recovering a webhook's backlog.
 
+Each flushes; the caller commits, and the jobs are queued after that commit.
+
 Resending one delivery is the engine's `app.services.deliveries.retry_now`; this builds on it.
 """
 
@@ -10,7 +12,7 @@ from app.extensions import db
 from app.models import Attempt, Delivery, Submission
 from app.models.base import utcnow
 from app.models.webhooks import OPEN_STATUSES
-from app.services.deliveries import retry_now
+from app.services.deliveries import enqueue_after_commit, retry_now
 
 BULK_LIMIT = 1000
 
@@ -20,13 +22,13 @@ class ReplayRefused(Exception):
 
 
 def cancel_retry(delivery, user_email):
-    """Stop a pending or retrying delivery; its queued job then finds it closed and does nothing."""
+    """Stop a pending or retrying delivery (flush; the caller commits); its queued job then finds it closed."""
     if delivery.status not in OPEN_STATUSES:
         raise ReplayRefused(f"the delivery is {delivery.status}, there is no retry to cancel")
     delivery.status = "failed"
     delivery.next_attempt_at = None
     delivery.last_error = f"retry cancelled by {user_email}"
-    db.session.commit()
+    db.session.flush()
 
 
 def failed_since(webhook, since, attempted=False):
@@ -42,7 +44,7 @@ def failed_since(webhook, since, attempted=False):
 
 
 def resend_many(deliveries):
-    """Retry each delivery now (committed one by one, then queued); return how many."""
+    """Retry each delivery now (queued when the caller commits); return how many."""
     for delivery in deliveries:
         retry_now(delivery)
     return len(deliveries)
@@ -85,7 +87,6 @@ def resend_backlog(webhook, since):
             status="pending", next_attempt_at=utcnow(),
         )
         db.session.add(delivery)
+        enqueue_after_commit(delivery)
         created.append(delivery)
-    db.session.commit()
-    outbox.enqueue_pending(created)
     return resend_many(failed_since(webhook, since, attempted=True)) + len(created)

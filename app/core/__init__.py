@@ -1,0 +1,1 @@
+"""Infrastructure the rest of the app stands on."""

@@ -1,0 +1,250 @@
+"""The job queue: RQ on Redis, and the only module of the app that touches RQ.
+
+RQ stays the queue: jobs keep RQ's keys and statuses, RQ's scheduler moves scheduled jobs
+in, and RQ's dashboard shows them under /ops/rq. The rest of the app calls these verbs:
+
+- enqueue_job(function path, *args, job_id=, at=): queue any job, now or at a time
+  (the generic verb: delivery attempts use it through outbox.enqueue, mail jobs likewise);
+- JobQueue(app, worker_name): the worker's side: take a batch, finish, put back, wait for work;
+- waiting(job_ids), running(job_id), states(job_ids): is a job in line, being worked on, or what;
+- depth(), waiting_job_ids(), scheduled_jobs(): what the queue holds, for metrics and tests;
+- Scheduler(app) and move_due_jobs(): moving scheduled jobs whose time has come;
+- current_job_args(), mount_dashboard(app, prefix): for logs and the operator pages.
+
+Statuses the sweep relies on are RQ's own; tests/test_queue.py pins them and the key layout,
+so an RQ upgrade that changes either fails there rather than losing jobs.
+"""
+
+import logging
+import time
+from datetime import UTC, datetime
+
+import redis
+from flask import current_app
+from rq import Queue, get_current_job
+from rq.job import Job, JobStatus
+from rq.registry import ScheduledJobRegistry
+from rq.scheduler import RQScheduler
+
+log = logging.getLogger(__name__)
+QUEUE_NAME = "deliveries"
+# a job in one of these states will still be worked on: enqueueing its id again would double it
+LIVE_STATES = frozenset(s.value for s in (JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.STARTED,
+                                          JobStatus.DEFERRED))
+# in line for a worker; anything else behind a due delivery (scheduled, started, gone) is stuck
+WAITING_STATES = frozenset(s.value for s in (JobStatus.QUEUED, JobStatus.DEFERRED))
+TAKEN_STATE = JobStatus.STARTED.value
+# a taken job's hash outlives any attempt; it only guards against keys left by a killed worker
+TAKEN_JOB_TTL = 86400
+FAILED_JOB_TTL = 3600  # seconds a failed job stays visible in /ops/rq
+
+# LPOP up to ARGV[1] ids; keep those whose job still exists, marked ARGV[6] by worker ARGV[2]
+TAKE_SCRIPT = """
+local taken = {}
+for _ = 1, tonumber(ARGV[1]) do
+  local id = redis.call('LPOP', KEYS[1])
+  if not id then break end
+  local key = ARGV[4] .. id
+  if redis.call('EXISTS', key) == 1 then
+    redis.call('HSET', key, 'status', ARGV[6], 'worker_name', ARGV[2], 'started_at', ARGV[3])
+    redis.call('EXPIRE', key, ARGV[5])
+    table.insert(taken, id)
+  end
+end
+return taken
+"""
+
+
+class QueueUnavailable(Exception):
+    """Redis did not answer; the job was not queued."""
+
+
+def init_app(app):
+    """Attach a Redis connection (app.redis: the queue, rate limits, locks) and the queue to app."""
+    app.redis = redis.Redis.from_url(app.config["REDIS_URL"], health_check_interval=30)
+    app.extensions["job_queue"] = Queue(QUEUE_NAME, connection=app.redis)
+
+
+def _queue(app=None):
+    return (app or current_app).extensions["job_queue"]
+
+
+def enqueue_job(function, *args, job_id=None, at=None, replace=False, new=False, timeout=None,
+                failure_ttl=FAILED_JOB_TTL):
+    """Queue function(*args) (a dotted path, e.g. "app.delivery.jobs.deliver"); True if queued.
+
+    at: a time to run it (a past or missing one queues it now). job_id makes the job unique:
+    while a job with that id is still live (waiting, scheduled or running) nothing is queued,
+    unless replace, which deletes whatever holds the id first. new: the id is known to be
+    unused, which saves a round trip. Raises QueueUnavailable when Redis does not answer.
+    """
+    queue = _queue()
+    try:
+        if job_id is not None and not new and Job.exists(job_id, queue.connection):
+            existing = Job.fetch(job_id, connection=queue.connection)
+            if not replace and JobStatus(existing.get_status(refresh=False)).value in LIVE_STATES:
+                return False
+            existing.delete()
+        options = {"job_id": job_id, "result_ttl": 0, "failure_ttl": failure_ttl, "job_timeout": timeout}
+        if at is not None and at > _naive_utcnow(at):
+            queue.enqueue_at(at, function, *args, **options)
+        else:
+            queue.enqueue(function, *args, **options)
+        return True
+    except redis.RedisError as exc:
+        raise QueueUnavailable(str(exc)) from exc
+
+
+def _naive_utcnow(like):
+    """Now in UTC, naive or aware like the given time (the models keep naive UTC)."""
+    now = datetime.now(UTC)
+    return now if like.tzinfo else now.replace(tzinfo=None)
+
+
+def states(job_ids, app=None):
+    """RQ's status of each job ("queued", "scheduled", "started", …), None where Redis has no such job."""
+    with _queue(app).connection.pipeline(transaction=False) as pipe:
+        for job_id in job_ids:
+            pipe.hget(Job.key_for(job_id), "status")
+        return [status.decode() if status is not None else None for status in pipe.execute()]
+
+
+def waiting(job_ids):
+    """For each job id, whether that job sits in the queue waiting for a worker."""
+    return [state in WAITING_STATES for state in states(job_ids)]
+
+
+def running(job_id):
+    """Whether a worker has taken the job and not finished it (or died holding it)."""
+    try:
+        return states([job_id])[0] == TAKEN_STATE
+    except redis.RedisError:  # an unreadable queue shows nothing running
+        return False
+
+
+def depth(app=None):
+    """How many jobs wait in line and how many are scheduled for later."""
+    queue = _queue(app)
+    return {"queued": queue.count, "scheduled": ScheduledJobRegistry(queue=queue).count}
+
+
+def waiting_job_ids(app=None):
+    """The ids waiting in line, head first."""
+    return _queue(app).get_job_ids()
+
+
+def scheduled_jobs(app=None):
+    """{job id: when it is due (aware UTC)} of the jobs scheduled for later."""
+    registry = ScheduledJobRegistry(queue=_queue(app))
+    return {job_id: registry.get_scheduled_time(job_id) for job_id in registry.get_job_ids()}
+
+
+def current_job_args():
+    """The arguments of the job RQ's own worker runs in this thread, or () outside one."""
+    job = get_current_job()
+    return tuple(job.args or ()) if job is not None else ()
+
+
+def _rq_timestamp(moment):
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class JobQueue:
+    """The queue seen by one worker process: take jobs in batches, then finish or put them back.
+
+    Only the taking is batched: one script call takes up to n jobs and marks each started,
+    where RQ's own worker spends a dozen round trips per job. A job taken by a worker that
+    then dies stays started while its delivery is due, which the sweep counts as lost.
+    """
+
+    def __init__(self, app, worker_name):
+        self.queue = _queue(app)
+        self.connection = self.queue.connection
+        self.worker_name = worker_name
+        self._take = self.connection.register_script(TAKE_SCRIPT)
+
+    def take(self, limit):
+        """Up to limit job ids from the head of the queue, now marked started."""
+        ids = self._take(
+            keys=[self.queue.key],
+            args=[limit, self.worker_name, _rq_timestamp(datetime.now(UTC)), Job.redis_job_namespace_prefix,
+                  TAKEN_JOB_TTL, TAKEN_STATE],
+        )
+        return [job_id.decode() for job_id in ids]
+
+    def wait_for_work(self, timeout):
+        """Block until the queue holds a job (or timeout seconds pass), leaving it in place."""
+        # moving the head onto the head again is a no-op that blocks while the list is empty
+        try:
+            self.connection.blmove(self.queue.key, self.queue.key, timeout, "LEFT", "LEFT")
+        except redis.RedisError:  # Redis is away (or stopping with us): the next take says so
+            time.sleep(timeout)
+
+    def finish(self, job_ids):
+        """Forget jobs that are done (result_ttl=0: nothing is kept)."""
+        if job_ids:
+            self.connection.delete(*[Job.key_for(job_id) for job_id in job_ids])
+
+    def put_back(self, job_ids):
+        """Return taken jobs to the tail of the queue, waiting again (their endpoint is busy)."""
+        if not job_ids:
+            return
+        with self.connection.pipeline() as pipe:
+            for job_id in job_ids:
+                pipe.hset(Job.key_for(job_id), "status", JobStatus.QUEUED.value)
+            pipe.rpush(self.queue.key, *job_ids)
+            pipe.execute()
+
+    def perform(self, job_id):
+        """Run a job of another kind (a mail job, say) the way RQ's own worker would, then forget it."""
+        job = Job.fetch(job_id, connection=self.connection)
+        try:
+            job.perform()
+        finally:
+            self.finish([job_id])
+
+
+class Scheduler:
+    """RQ's scheduler, ticked by a thread of the worker: it dies with the worker, never orphaned.
+
+    One worker at a time holds the queue's scheduler lock and moves due scheduled jobs
+    (retries, deferred jobs) into the queue; the others try to take the lock every tick.
+    """
+
+    def __init__(self, app):
+        self._scheduler = RQScheduler([_queue(app)], connection=app.redis)
+        self.interval = self._scheduler.interval
+
+    def tick(self):
+        scheduler = self._scheduler
+        if scheduler.acquired_locks:
+            scheduler.heartbeat()  # refreshes the lock, or notices that another took it
+        else:
+            scheduler.acquire_locks()
+        if scheduler.acquired_locks:
+            scheduler.enqueue_scheduled_jobs()
+
+    def release(self):
+        """Give the lock up, so the next worker need not wait for it to expire."""
+        try:
+            self._scheduler.release_locks()
+        except redis.RedisError:  # Redis stopped first: the lock expires on its own
+            log.info("scheduler lock left to expire")
+
+
+def move_due_jobs(app=None):
+    """Move every scheduled job whose time has come into the queue now, lock or no lock."""
+    queue = _queue(app)
+    scheduler = RQScheduler([queue], connection=queue.connection)
+    scheduler.prepare_registries([queue.name])
+    scheduler.enqueue_scheduled_jobs()
+
+
+def mount_dashboard(app, url_prefix):
+    """Serve RQ's dashboard under url_prefix; return its blueprint (the caller guards it)."""
+    import rq_dashboard
+
+    app.config.setdefault("RQ_DASHBOARD_REDIS_URL", app.config["REDIS_URL"])
+    rq_dashboard.web.setup_rq_connection(app)
+    app.register_blueprint(rq_dashboard.blueprint, url_prefix=url_prefix)
+    return rq_dashboard.blueprint

@@ -1,0 +1,102 @@
+"""Owner notices: written in the transaction of the change they tell of, mailed by a queued job.
+
+Mail never leaves on a request, sending or recording thread: the job does, and when the SMTP
+server is away it tries again on MAIL_RETRY_SCHEDULE (with jitter), so the change itself
+never waits for, or fails with, the mail.
+"""
+
+import logging
+from datetime import timedelta
+
+from flask import current_app, has_app_context
+from flask_babel import gettext as _
+
+from app.core import queue
+from app.delivery.policy import jittered
+from app.extensions import db
+from app.models import Membership, Notice
+from app.models.base import utcnow
+from app.services.mail import MailNotSent, deliver_mail
+
+log = logging.getLogger(__name__)
+JOB_ID_PREFIX = "notice-"
+SEND_JOB = "app.services.notices.send_notice"
+
+
+def owner_emails(workspace_id):
+    """The workspace owners' addresses, sorted."""
+    memberships = db.session.scalars(
+        db.select(Membership).where(Membership.workspace_id == workspace_id, Membership.role == "owner")
+    ).all()
+    return sorted(m.user.email for m in memberships)
+
+
+def add_webhook_disabled_notice(webhook, reason):
+    """Add the notice telling the owners that webhook was disabled, why, and where to fix it; flush."""
+    link = f"{current_app.config['BASE_URL']}/webhooks/{webhook.id}/deliveries"
+    form_name = webhook.form.name if webhook.form else webhook.form_id
+    body = _(
+        "Formhook stopped sending submissions of the form “%(form)s” to\n\n  %(url)s\n\n"
+        "Why: %(reason)s.\n\n"
+        "New submissions are still stored. Open the delivery log to read what the endpoint answered,\n"
+        "fix it, then re-enable the webhook — you can resend everything it missed:\n\n"
+        "  %(link)s\n",
+        form=form_name, url=webhook.url, reason=reason, link=link,
+    )
+    notice = Notice(
+        workspace_id=webhook.workspace_id, webhook_id=webhook.id, recipients=owner_emails(webhook.workspace_id),
+        subject=_("Webhook disabled: %(form)s", form=form_name), body=body,
+    )
+    db.session.add(notice)
+    db.session.flush()
+    return notice
+
+
+def enqueue_mail(notice_id, attempt=1, at=None):
+    """Queue the job that mails one notice; after the commit that wrote it. Return True if queued."""
+    try:
+        # the one place notices meet the queue; each try has an id of its own, never in use yet
+        return queue.enqueue_job(SEND_JOB, notice_id, job_id=f"{JOB_ID_PREFIX}{notice_id}-{attempt}", at=at,
+                                 new=True, failure_ttl=86400)
+    except queue.QueueUnavailable as exc:
+        log.error("could not queue the mail of notice %s: %s", notice_id, exc)
+        return False
+
+
+def send_notice(notice_id):
+    """The mail job: send one notice, or try again later on MAIL_RETRY_SCHEDULE."""
+    if has_app_context():
+        return _send(notice_id)
+    from app import create_app  # a plain `rq worker` runs jobs without an app
+
+    with create_app().app_context():
+        return _send(notice_id)
+
+
+def _send(notice_id):
+    notice = db.session.get(Notice, notice_id)
+    if notice is None or notice.sent_at is not None:
+        return None  # deleted with its workspace, or a duplicate job
+    notice.attempts += 1
+    try:
+        if notice.recipients:
+            deliver_mail(notice.recipients, notice.subject, notice.body)
+    except MailNotSent as exc:
+        notice.last_error = str(exc)
+        db.session.commit()
+        return _retry_later(notice, exc)
+    notice.sent_at, notice.last_error = utcnow(), None
+    db.session.commit()
+    log.info("notice %s mailed to %d owner(s)", notice.id, len(notice.recipients))
+    return notice.id
+
+
+def _retry_later(notice, exc):
+    schedule = current_app.config["MAIL_RETRY_SCHEDULE"]
+    if notice.attempts > len(schedule):
+        log.error("gave up mailing notice %s after %d tries: %s", notice.id, notice.attempts, exc)
+        return None
+    delay = jittered(schedule[notice.attempts - 1])
+    log.warning("could not mail notice %s (try %d): %s; trying again in %d s", notice.id, notice.attempts, exc, delay)
+    enqueue_mail(notice.id, notice.attempts + 1, at=utcnow() + timedelta(seconds=delay))
+    return None
