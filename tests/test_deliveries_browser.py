@@ -147,7 +147,7 @@ def test_test_event_button_shows_its_state_and_a_failing_test_is_tried_once(
         delivery = db.session.get(Delivery, delivery_id)
         assert (delivery.status, delivery.attempt_count, delivery.next_attempt_at) == ("failed", 1, None)
     with app.app_context():
-        assert queue.scheduled_jobs() == []  # nothing waits on the retry schedule
+        assert queue.scheduled_jobs() == {}  # nothing waits on the retry schedule
     assert len(receiver.requests) == 1
 
     result.get_by_role("link", name="See the delivery →").click()
