@@ -33,6 +33,10 @@ browser:
 test: $(VENV)/.requirements-dev browser
 	$(PY) -m pytest
 
+## The suite without the browser and slow (fault, burst) tests: the quick loop while working.
+test-fast: $(VENV)/.requirements-dev
+	$(PY) -m pytest -m "not browser and not slow"
+
 lint: $(VENV)/.requirements-dev
 	$(VENV)/bin/ruff check .
 

@@ -20,6 +20,7 @@ def create_app(config=None):
         instance_path=str(REPO_ROOT / "instance"),
     )
     load_config(app, config or {})
+    register_trusted_proxies(app)
     register_log_redaction(app)
     register_extensions(app)
     register_blueprints(app)
@@ -50,6 +51,12 @@ def load_config(app, overrides):
         from app.observability.logs import configure_json_logging
 
         configure_json_logging(logging.INFO)
+
+
+def register_trusted_proxies(app):
+    from app.proxies import trust_proxies
+
+    app.wsgi_app = trust_proxies(app.wsgi_app, app.config["TRUSTED_PROXIES"])
 
 
 def register_log_redaction(app):

@@ -5,6 +5,7 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
+from app.auth.emails import EmailRefused, normalize_email
 from app.auth.passwords import password_problem
 from app.auth.workspaces import create_user
 from app.extensions import db
@@ -14,13 +15,21 @@ user_cli = AppGroup("user", help="Manage users.")
 apikey_cli = AppGroup("apikey", help="Manage API keys.")
 
 
+def _account_email(text):
+    """The address as the log-in form would take it, or a usage error saying why not."""
+    try:
+        return normalize_email(text)
+    except EmailRefused as exc:
+        raise click.ClickException(f"email refused: {exc}") from None
+
+
 @user_cli.command("create")
 @click.option("--email", required=True)
 @click.option("--password", required=True)
 @click.option("--workspace", "workspace_name", default=None, help="Join (or create) this workspace.")
 def user_create(email, password, workspace_name):
     """Create a user and a workspace (or add the user to it)."""
-    email = email.strip().lower()
+    email = _account_email(email)
     if db.session.scalar(select(User).where(User.email == email)):
         raise click.ClickException(f"a user with email {email} already exists")
     problem = password_problem(password, email)
@@ -37,7 +46,7 @@ def user_create(email, password, workspace_name):
 @click.option("--name", default="cli")
 def apikey_create(email, workspace_name, name):
     """Create an API key for the user's workspace; the key is the last line printed."""
-    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    user = db.session.scalar(select(User).where(User.email == _account_email(email)))
     if user is None:
         raise click.ClickException(f"no user with email {email}")
     query = select(Membership).where(Membership.user_id == user.id)

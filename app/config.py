@@ -4,6 +4,8 @@ import os
 import secrets
 from pathlib import Path
 
+from app.proxies import parse_trusted_proxies
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_RETRY_SCHEDULE = "5,300,1800,7200,18000,36000,50400,72000,86400"
 
@@ -106,8 +108,16 @@ class Config:
         self.WEBHOOK_DISABLE_AFTER = parse_duration(env.get("WEBHOOK_DISABLE_AFTER", "5d"))
         self.OPERATOR_EMAILS = [e.strip().lower() for e in env.get("OPERATOR_EMAILS", "").split(",") if e.strip()]
         self.METRICS_TOKEN = env.get("METRICS_TOKEN") or None
+        # how many proxies (or which networks' proxies) in front of the app set X-Forwarded-*
+        self.TRUSTED_PROXIES = parse_trusted_proxies(env.get("TRUSTED_PROXIES", "0"))
         self.INSPECTOR_MAX_BODY = int(env.get("INSPECTOR_MAX_BODY", "65536"))
         self.INSPECTOR_KEEP_REQUESTS = int(env.get("INSPECTOR_KEEP_REQUESTS", "100"))
+        # webhook templates (URL, each header, body): bytes one render may produce, and the source's
+        # characters, tokens and nesting levels (app/delivery/template_limits.py)
+        self.TEMPLATE_MAX_OUTPUT = int(env.get("TEMPLATE_MAX_OUTPUT", "1048576"))
+        self.TEMPLATE_MAX_SOURCE = int(env.get("TEMPLATE_MAX_SOURCE", "65536"))
+        self.TEMPLATE_MAX_TOKENS = int(env.get("TEMPLATE_MAX_TOKENS", "2000"))
+        self.TEMPLATE_MAX_DEPTH = int(env.get("TEMPLATE_MAX_DEPTH", "32"))
 
     def as_dict(self):
         """Return the settings as a mapping Flask can load."""

@@ -10,12 +10,14 @@
 
   function $(id) { return document.getElementById(id); }
 
-  function postForm(url, body) {
+  function postForm(url, body, alsoAccepted) {
     return fetch(url, {
       method: "POST", body: body, credentials: "same-origin",
       headers: { "Accept": "application/json", "X-CSRFToken": csrfToken },
     }).then(function (response) {
-      if (!response.ok && response.status !== 202) { throw new Error("HTTP " + response.status); }
+      if (!response.ok && response.status !== 202 && response.status !== alsoAccepted) {
+        throw new Error("HTTP " + response.status);
+      }
       return response.json();
     });
   }
@@ -85,7 +87,8 @@
 
   function renderPreview() {
     var sequence = ++previewSequence;
-    postForm(editor.getAttribute("data-preview-url"), new FormData(editor)).then(function (result) {
+    // a 422 carries the template problems to show
+    postForm(editor.getAttribute("data-preview-url"), new FormData(editor), 422).then(function (result) {
       if (sequence === previewSequence) { showPreview(result); }
     }).catch(function (error) {
       if (sequence === previewSequence) { $("preview-source").textContent = "Preview unavailable (" + error.message + ")."; }

@@ -19,14 +19,14 @@ from app.config import normalize_database_url
 from app.core import queue
 from app.delivery import jobs
 from app.extensions import db
-from app.models import ApiKey, Delivery, Field, Form, Webhook
+from app.models import ApiKey, Delivery, Field, Form, Membership, User, Webhook
 from app.worker import run_worker
 from tests.api_support import api_client
 from tests.receiver import Receiver
 
 TEST_PASSWORD = "correct horse battery"
-# live_server, browser and page fixtures for the browser tests
-pytest_plugins = ["tests.browser_support"]
+# live_server, browser and page fixtures for the browser tests; a mailbox fixture for mail
+pytest_plugins = ["tests.browser_support", "tests.mailbox"]
 # one Fernet key for the whole run, so worker processes that tests start can read the secrets they store
 os.environ.setdefault("SECRETS_KEYS", Fernet.generate_key().decode())
 
@@ -144,9 +144,14 @@ class Accounts:
         assert response.status_code == 302, response.get_data(as_text=True)
         return response
 
-    def api_key(self, workspace_id):
+    def api_key(self, workspace_id, email=None):
+        """A key made by a member of the workspace (its first, unless email names one)."""
         with self.app.app_context():
-            key, plaintext = ApiKey.generate(workspace_id)
+            query = select(Membership).where(Membership.workspace_id == workspace_id)
+            if email:
+                query = query.join(User).where(User.email == email)
+            creator = db.session.scalars(query.order_by(Membership.created_at)).first()
+            key, plaintext = ApiKey.generate(workspace_id, creator.user_id)
             db.session.add(key)
             db.session.commit()
             return plaintext

@@ -1,10 +1,12 @@
 """A real SMTP server on 127.0.0.1 (aiosmtpd) that keeps every message it receives."""
 
 import email
+import re
 import socket
 import threading
 import time
 
+import pytest
 from aiosmtpd.controller import Controller
 
 
@@ -38,3 +40,22 @@ class Mailbox:
                     raise AssertionError(f"{len(self.messages)} message(s) arrived, expected {count}")
                 self._arrived.wait(left)
             return list(self.messages)
+
+
+@pytest.fixture
+def mailbox(app):
+    """A Mailbox the app sends its mail to."""
+    box = Mailbox()
+    box.controller.start()
+    app.config["MAIL_URL"] = box.url
+    yield box
+    box.controller.stop()
+
+
+def body_of(message):
+    return message.get_payload(decode=True).decode()
+
+
+def signup_link(message):
+    """The path of the sign-up link in a mail."""
+    return re.search(r"https?://[^/\s]+(/signup/confirm/[\w.-]+)", body_of(message)).group(1)

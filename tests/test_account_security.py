@@ -9,7 +9,6 @@ from app.config import Config
 from app.extensions import db
 from app.models import PasswordResetToken, User
 from tests.conftest import TEST_PASSWORD
-from tests.mailbox import Mailbox
 
 
 def _login(client, email, password="wrong password", address="10.1.1.1"):
@@ -108,15 +107,6 @@ def test_password_change_ends_other_sessions(app, client, accounts):
         db.session.get(User, user_id).set_password("a brand new passphrase")
         db.session.commit()
     assert client.get("/forms").status_code == 302
-
-
-@pytest.fixture
-def mailbox(app):
-    box = Mailbox()
-    box.controller.start()
-    app.config["MAIL_URL"] = box.url
-    yield box
-    box.controller.stop()
 
 
 def _reset_link(message):

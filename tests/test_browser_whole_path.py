@@ -7,6 +7,7 @@ from standardwebhooks.webhooks import Webhook as Verifier
 from app.extensions import db
 from app.models import Webhook
 from tests.conftest import drain
+from tests.mailbox import signup_link
 
 
 @pytest.fixture
@@ -28,12 +29,15 @@ def _add_field(page, label, kind="text", key="", default="", required=False):
 
 
 @pytest.mark.browser
-def test_signup_build_form_set_webhook_submit_and_receive(app, live_url, page, receiver):
+def test_signup_build_form_set_webhook_submit_and_receive(app, live_url, page, receiver, mailbox):
     page.goto(f"{live_url}/signup")
     page.get_by_label("Email").fill("marketer@example.com")
     page.get_by_label("Password").fill("a long password")
     page.get_by_label("Workspace name").fill("Acme")
     page.get_by_role("button", name="Sign up").click()
+    assert "Check your email" in page.content()
+    page.goto(live_url + signup_link(mailbox.wait_for(1)[0]))
+    page.get_by_role("button", name="Create my account").click()
     assert "Create your first form" in page.content()
 
     page.get_by_role("link", name="New form").first.click()

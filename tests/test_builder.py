@@ -245,7 +245,7 @@ def test_the_html_snippet_posts_a_valid_submission(app, client, owner):
 
     form_id, public_id = make_form(app, owner)
     share = client.get(f"/forms/{form_id}/share").get_data(as_text=True)
-    assert re.search(r"name=&#34;campaign_name&#34; value=&#34;spring&#34;", share)
+    assert re.search(r"name=&#34;campaign_name&#34; type=&#34;hidden&#34; value=&#34;spring&#34;", share)
     response = client.post(f"/f/{public_id}", data={"name": "A", "email": "a@example.com", "campaign_name": "spring"})
     assert response.status_code == 200
 

@@ -3,7 +3,8 @@
 import re
 
 from app.extensions import db
-from app.models import FIELD_TYPES, Form, Webhook
+from app.fields import BUILT_IN as FIELD_TYPES
+from app.models import Form, Webhook
 
 SEED_URL = (
     "http://127.0.0.1:9/webhook?campaign_name={{ campaign_name }}"

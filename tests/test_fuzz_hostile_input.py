@@ -39,6 +39,7 @@ HOSTILE_TEXT = [
     "{{ ''.__class__.__mro__[1].__subclasses__() }}", "{% import os %}", "<script>alert(1)</script>",
     "'; DROP TABLE submissions; --", "\x00", "\ud800", "\r\nX-Injected: 1", "../../etc/passwd", "Zoë & Co",
     "basic", "pro", "x", "2026-02-30", "2026-01-01", "ana@example.com", "https://example.com", "42", "-1e309",
+    "1e999", "NaN", "-Infinity", "9" * 5000, "0." + "0" * 40 + "1", "a\udfffb", "\ud83d", "nul\x00inside",
 ]
 CONTENT_TYPES = [
     "application/json", "application/json; charset=latin-1", "application/vnd.api+json",
@@ -49,7 +50,7 @@ CONTENT_TYPES = [
 CONTENT_TYPES_FOR = {
     "json": ["application/json"], "json_dupes": ["application/json"],
     "urlencoded": ["application/x-www-form-urlencoded"], "multipart": ["multipart/form-data; boundary=BOUNDARY"],
-    "random": CONTENT_TYPES,
+    "random": CONTENT_TYPES, "deep": ["application/json"],
 }
 ACCEPTS = ["application/json", "text/html", "*/*", "", "application/json;q=0.1, text/html", "image/png"]
 
@@ -71,7 +72,7 @@ def _raw_bytes(text):
 @st.composite
 def bodies(draw):
     """A request body of one of many shapes, with its content type."""
-    kind = draw(st.sampled_from(["json", "json_dupes", "urlencoded", "multipart", "random"]))
+    kind = draw(st.sampled_from(["json", "json_dupes", "urlencoded", "multipart", "random", "deep"]))
     content_type = draw(st.sampled_from(CONTENT_TYPES_FOR[kind]) | st.sampled_from(CONTENT_TYPES))
     if kind == "json":
         data = draw(st.dictionaries(keys, json_values, max_size=12) | json_values)
@@ -80,6 +81,12 @@ def bodies(draw):
         if draw(st.booleans()):
             data = {"answers": data}
         body = json.dumps(data, allow_nan=True).encode()
+    elif kind == "deep":  # nested far past any sensible answer, or past Python's recursion limit
+        depth = draw(st.integers(min_value=30, max_value=8000))
+        opener, closer = draw(st.sampled_from([("[", "]"), ('{"a": ', "}")]))
+        body = ('{"name": ' + opener * depth + "1" + closer * depth + "}").encode()
+        if draw(st.booleans()):  # a huge or non-finite number literal instead
+            body = ('{"name": "Ann", "age": ' + draw(st.sampled_from(["1e999", "-1e400", "7" * 5000])) + "}").encode()
     elif kind == "json_dupes":
         items = [f"{json.dumps(k)}: {json.dumps(v)}" for k, v in draw(pairs)]
         body = ("{" + ", ".join(items) + "}").encode("utf-8", "surrogatepass")
@@ -155,6 +162,10 @@ def test_public_endpoint_never_fails_or_half_stores(app, client, accounts):
         for submission in db.session.scalars(select(Submission)):
             assert set(submission.answers) <= set(FIELD_KEYS)
             assert isinstance(submission.answers["name"], str) and submission.answers["name"].strip()
+            # what is stored can be shown, exported and sent: strict JSON, valid UTF-8, no NUL
+            stored = json.dumps([submission.answers, submission.meta], allow_nan=False, ensure_ascii=False)
+            stored.encode("utf-8")
+            assert "\x00" not in stored
     statuses = ", ".join(f"{code}×{count}" for code, count in sorted(seen["statuses"].items()))
     report(f"fuzz public endpoint: {seen['cases']} cases, {seen['stored']} stored, statuses {statuses}")
     assert seen["cases"] >= EXAMPLES // 2

@@ -212,3 +212,22 @@ def test_rq_dashboard_is_for_operators_only(app, client, accounts):
 def test_heartbeat_keys_expire(app):
     beat(app.redis, "w1")
     assert 0 < app.redis.ttl(KEY_PREFIX + "w1") <= 35
+
+
+@pytest.mark.app_config(BASE_URL="https://forms.example.com", METRICS_TOKEN=None)
+def test_metrics_need_a_token_when_the_site_is_not_local(client):
+    refused = client.get("/metrics")
+    assert refused.status_code == 403 and b"formhook_" not in refused.data
+    assert "METRICS_TOKEN" in refused.get_data(as_text=True)
+
+
+@pytest.mark.app_config(BASE_URL="https://forms.example.com", METRICS_TOKEN="s3cret")
+def test_metrics_on_a_public_site_answer_with_the_token(client):
+    assert client.get("/metrics").status_code == 401
+    assert client.get("/metrics", headers={"Authorization": "Bearer s3cret"}).status_code == 200
+
+
+@pytest.mark.parametrize("base_url", ["http://127.0.0.1:5000", "http://localhost:8000", "http://[::1]:5000"])
+def test_metrics_on_this_machine_need_no_token(app, base_url):
+    app.config.update(BASE_URL=base_url, METRICS_TOKEN=None)
+    assert app.test_client().get("/metrics").status_code == 200

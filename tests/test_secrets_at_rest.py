@@ -16,7 +16,7 @@ from app.extensions import db
 from app.models import Attempt, Webhook
 from app.redaction import MASK, is_sensitive, mask_headers, redact
 from tests.conftest import drain, make_form, make_webhook
-from tests.mailbox import Mailbox
+from tests.mailbox import Mailbox, signup_link
 
 BOT_TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 BEARER = "sk_live_51HxQYzLqW3rT9vKp2MnB"
@@ -222,6 +222,7 @@ def _plant_through_the_dashboard(app, client, runner, receiver, mailbox):
     signed_up = client.post("/signup", data={"email": "owner@rest.example", "password": SIGNUP_PASSWORD,
                                              "workspace": "Acme"})
     assert signed_up.status_code == 302, signed_up.get_data(as_text=True)
+    assert client.post(signup_link(mailbox.wait_for(1)[0])).status_code == 302  # the emailed link finishes it
     keys_page = client.post("/settings/api-keys", data={"name": "dashboard key"}).get_data(as_text=True)
     planted["dashboard API key"] = _link(keys_page, r"(fh_[A-Za-z0-9_-]{16,})")
     created = runner.invoke(args=["user", "create", "--email", "cli@rest.example", "--password", CLI_PASSWORD])
@@ -237,7 +238,7 @@ def _plant_through_the_dashboard(app, client, runner, receiver, mailbox):
     assert app.test_client().post(invite_path, data={"password": INVITE_PASSWORD}).status_code == 302
 
     assert app.test_client().post("/password/forgot", data={"email": "cli@rest.example"}).status_code == 302
-    (message,) = [mail for mail in mailbox.wait_for(2) if mail["To"] == "cli@rest.example"]  # and the invitation
+    (message,) = [mail for mail in mailbox.wait_for(3) if mail["To"] == "cli@rest.example"]  # sign-up, invitation
     reset_path = _link(message.get_payload(decode=True).decode(), r"(/password/reset/[\w-]+)")
     planted["reset token"] = reset_path.rsplit("/", 1)[1]
     reset = app.test_client().post(reset_path, data={"password": RESET_PASSWORD, "confirm": RESET_PASSWORD})

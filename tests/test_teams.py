@@ -231,3 +231,22 @@ def test_invitation_is_emailed_to_the_invitee(app, client, accounts):
         box.controller.stop()
     assert message["To"] == "zoe@example.com" and "Acme" in message["Subject"]
     assert link in message.get_payload(decode=True).decode()
+
+
+def test_invitation_links_come_from_base_url_not_the_host_header(app, client, accounts):
+    box = Mailbox()
+    box.controller.start()
+    app.config.update(MAIL_URL=box.url, BASE_URL="https://forms.example.com")
+    try:
+        accounts.user("owner@example.com", "Acme")
+        client.environ_base["HTTP_HOST"] = "evil.example"  # every request, so the session cookie follows
+        accounts.login(client, "owner@example.com")
+        shown = client.post("/workspace/invitations", data={"email": "zoe@example.com", "role": "member"},
+                            follow_redirects=True).get_data(as_text=True)
+        (message,) = box.wait_for(1)
+    finally:
+        box.controller.stop()
+    mailed = message.get_payload(decode=True).decode()
+    assert re.search(r"https://forms\.example\.com/invite/[A-Za-z0-9_-]+", mailed)
+    assert "https://forms.example.com/invite/" in shown
+    assert "evil.example" not in mailed and "evil.example" not in shown

@@ -23,6 +23,7 @@ def logged_in(browser, live_url, email):  # noqa: F811
 
 
 def test_invite_join_and_switch_workspace(app, accounts, browser, live_url):  # noqa: F811
+    app.config["BASE_URL"] = live_url  # invitation links are built from it, as in production
     _, acme = accounts.user("owner@example.com", "Acme")
     _, own = accounts.user("bo@example.com", "Bo's shop")
     make_form(app, acme, name="Acme leads")

@@ -28,6 +28,8 @@ ROUTES = {
     "static": (PUBLIC, "static files"),
     "auth.login": (PUBLIC, "log in"),
     "auth.signup": (PUBLIC, "sign up"),
+    "auth.signup_sent": (PUBLIC, "a fixed page: check your email"),
+    "auth.signup_confirm": (PUBLIC, "the signed sign-up token is the only credential"),
     "auth.logout": (PUBLIC, "ends the caller's own session"),
     "auth.password_forgot": (PUBLIC, "asks for a reset link by email address"),
     "auth.password_reset": (PUBLIC, "the secret token is the only credential"),
@@ -152,7 +154,8 @@ def populate(app, accounts, email, marker):
         db.session.add(delivery)
         db.session.flush()
         attempt = Attempt(delivery_id=delivery.id, request={"url": marker}, error=marker)
-        api_key, plaintext = ApiKey.generate(workspace_id, name=f"{marker} key")
+        creator_id = db.session.scalars(select(Membership.user_id).where(Membership.workspace_id == workspace_id)).one()
+        api_key, plaintext = ApiKey.generate(workspace_id, creator_id, name=f"{marker} key")
         invitation, _ = Invitation.issue(workspace_id, f"{marker.lower()}@invited.example", "member", None)
         capture_bin = CaptureBin(
             workspace_id=workspace_id, name=f"{marker} bin", expires_at=utcnow() + timedelta(days=1),

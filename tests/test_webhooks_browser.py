@@ -128,3 +128,17 @@ def test_send_test_event_shows_the_result_inline(app, page, live_url, receiver):
     page.goto(f"{live_url}/forms/{form_id}/settings/webhook")
     expect(page.locator(".status-succeeded")).to_have_text("succeeded")
     screenshot(page, "webhook-list.png")
+
+
+def test_live_preview_shows_an_over_cap_render_as_a_template_error(app, client, page, live_url):
+    form_id, public_id = make_form(app, workspace_of(app), FIELDS)
+    submitted = client.post(f"/f/{public_id}", json={"name": "x" * 10_000, "email": "ana@example.com"})
+    assert submitted.status_code == 201
+    page.goto(f"{live_url}/forms/{form_id}/webhooks/new")
+    page.get_by_label("Webhook URL").fill("https://crm.example/hook")
+    expect(page.locator("#preview-source")).to_contain_text("latest submission")
+    page.get_by_label("Body template (optional)").fill("{{ name|list|join(name) }}")
+    expect(page.locator("#preview-problems")).to_contain_text(
+        "body template: renders more than 1,048,576 bytes")
+    expect(page.locator("#preview-problems")).to_contain_text("TEMPLATE_MAX_OUTPUT")
+    screenshot(page, "webhook-preview-over-cap.png")

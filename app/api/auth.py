@@ -8,8 +8,8 @@ from sqlalchemy import select
 from app.api import bp
 from app.errors import ApiError
 from app.extensions import csrf, db
-from app.models import ApiKey
-from app.models.accounts import hash_api_key
+from app.models import ApiKey, Membership
+from app.models.accounts import API_KEY_ROLES, hash_api_key
 from app.models.base import utcnow
 
 # Writing last_used_at on every request would make each read a write; a minute is precise enough.
@@ -25,12 +25,24 @@ def bearer_token():
     return token if scheme.lower() == "bearer" and token else None
 
 
+def _acting_key(token):
+    """The key of token, only while its creator is a member of its workspace in a role that may use it.
+
+    Checked on every request, so a key whose creator left (or whose revocation failed) never acts.
+    """
+    creator_membership = (Membership.user_id == ApiKey.user_id) & (Membership.workspace_id == ApiKey.workspace_id)
+    return (
+        select(ApiKey).join(Membership, creator_membership)
+        .where(ApiKey.key_hash == hash_api_key(token), Membership.role.in_(API_KEY_ROLES))
+    )
+
+
 def authenticate():
     """Return the ApiKey of the request's bearer token, or raise 401."""
     token = bearer_token()
     if token is None:
         raise ApiError(401, "send an API key as 'Authorization: Bearer <key>'")
-    key = db.session.scalar(select(ApiKey).where(ApiKey.key_hash == hash_api_key(token)))
+    key = db.session.scalar(_acting_key(token))
     if key is None or key.revoked_at is not None:
         raise ApiError(401, "the API key is not valid or was revoked")
     now = utcnow()

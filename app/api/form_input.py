@@ -2,6 +2,7 @@
 
 import re
 
+from app.redirects import external_url
 from app.services.forms import FIELD_KEY_RE, validate_fields
 
 SETTINGS = ("name", "fields", "submit_label", "redirect_url", "enabled")
@@ -26,7 +27,7 @@ def _text(data, name, errors):
 def _redirect_url(value, errors):
     if value is None:
         return None
-    if not isinstance(value, str) or not REDIRECT_URL_RE.match(value):
+    if not isinstance(value, str) or not REDIRECT_URL_RE.match(value) or external_url(value) is None:
         errors["redirect_url"] = "must be a full http:// or https:// URL, or null"
     elif len(value) > LIMITS["redirect_url"]:
         errors["redirect_url"] = f"must be at most {LIMITS['redirect_url']} characters"

@@ -1,7 +1,5 @@
 """Reading API requests: JSON bodies, ids, pagination parameters."""
 
-import json
-import math
 import re
 
 from flask import g, request
@@ -9,6 +7,7 @@ from flask import g, request
 from app.api import bp
 from app.errors import ApiError
 from app.extensions import db
+from app.safe_text import JsonRefused, json_problems, parse_json
 from app.tenancy import scoped
 
 ID_RE = re.compile(r"^[a-z]{2,5}_[0-9a-z]{26}$")
@@ -29,28 +28,6 @@ def refuse_unknown_query_parameters():
         raise ApiError(422, "unknown query parameters", problems)
 
 
-def _refuse_constant(name):
-    raise ValueError(f"{name} is not JSON")
-
-
-def _problems(value, path):
-    """Yield (path, message) for values no database column can hold."""
-    if isinstance(value, str):
-        if "\x00" in value:
-            yield path, "may not contain NUL characters"
-    elif isinstance(value, float):
-        if not math.isfinite(value):
-            yield path, "must be a finite number"
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            if "\x00" in key:
-                yield path, "keys may not contain NUL characters"
-            yield from _problems(item, f"{path}.{key}" if path else key)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _problems(item, f"{path}[{index}]")
-
-
 def json_body(required=True):
     """Return the request's JSON object; 400 when it is not JSON, 422 when it is not an object."""
     raw = request.get_data(cache=True)
@@ -59,12 +36,12 @@ def json_body(required=True):
             raise ApiError(400, "send a JSON object as the request body")
         return {}
     try:
-        data = json.loads(raw, parse_constant=_refuse_constant)
-    except (ValueError, RecursionError) as exc:
+        data = parse_json(raw)
+    except JsonRefused as exc:
         raise ApiError(400, f"the request body is not valid JSON: {exc}") from exc
     if not isinstance(data, dict):
         raise ApiError(422, "the request body must be a JSON object", {"body": "must be a JSON object"})
-    problems = dict(_problems(data, ""))
+    problems = dict(json_problems(data))
     if problems:
         raise ApiError(422, "some values cannot be stored", problems)
     return data

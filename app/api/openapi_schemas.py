@@ -1,8 +1,9 @@
 """JSON Schemas of the API's bodies, as they appear under components/schemas."""
 
 from app.api.form_input import LIMITS
-from app.models import FIELD_TYPES
-from app.models.webhooks import DELIVERY_STATUSES, EVENTS, FORMATS, METHODS, NAME_MAX_LENGTH
+from app.delivery.payloads import format_names
+from app.fields import type_names, types
+from app.models.webhooks import DELIVERY_STATUSES, EVENTS, METHODS, NAME_MAX_LENGTH
 from app.services.forms import MAX_FIELDS
 
 NON_BLANK = r"\S"
@@ -32,7 +33,7 @@ FIELD_INPUT = {
     "properties": {
         "key": FIELD_KEY,
         "label": text(200),
-        "type": {"enum": list(FIELD_TYPES), "default": "text"},
+        "type": {"enum": list(type_names()), "default": "text"},
         "required": {"type": "boolean", "default": False},
         "options": {"type": "array", "items": {"type": "string"}},
         "default": nullable({"type": "string"}),
@@ -46,13 +47,24 @@ FIELD = {
     "properties": {
         "key": FIELD_KEY,
         "label": {"type": "string"},
-        "type": {"enum": list(FIELD_TYPES)},
+        "type": {"enum": list(type_names())},
         "required": {"type": "boolean"},
         "options": {"type": "array", "items": {"type": "string"}},
         "default": nullable({"type": "string"}),
         "placeholder": nullable({"type": "string"}),
     },
 }
+
+
+
+def answer_schema():
+    """An answer's value: one of the field types' answer schemas, each type saying its own."""
+    schemas = []
+    for kind in types():
+        if kind.takes_answer and kind.answer_schema not in schemas:
+            schemas.append(kind.answer_schema)
+    return {"anyOf": schemas, "description": "the answer, as its field's type stores it"}
+
 
 FORM_SETTINGS = {
     "name": text(LIMITS["name"]),
@@ -110,7 +122,7 @@ WEBHOOK_SETTINGS = {
     "url": {"type": "string", "minLength": 1, "maxLength": 4000,
             "description": "http(s) URL; the path and query may use {{ names }}; must reach the public internet"},
     "method": {"enum": list(METHODS), "default": "POST"},
-    "format": {"enum": list(FORMATS), "default": "json"},
+    "format": {"enum": list(format_names()), "default": "json"},
     "headers": nullable({"type": "object", "additionalProperties": {"type": "string"},
                          "description": "header name → value template"}),
     "body_template": nullable({"type": "string"}),
@@ -130,7 +142,7 @@ WEBHOOK = {
         "name": {"type": "string"},
         "url": {"type": "string"},
         "method": {"enum": list(METHODS)},
-        "format": {"enum": list(FORMATS)},
+        "format": {"enum": list(format_names())},
         "headers": {"type": "object", "additionalProperties": {"type": "string"}},
         "body_template": nullable({"type": "string"}),
         "events": {"type": "array", "items": {"enum": list(EVENTS)}},
@@ -212,7 +224,8 @@ SCHEMAS = {
     "Submission": {
         "type": "object", "required": ["id", "created_at", "answers", "meta"],
         "properties": {"id": {"type": "string"}, "created_at": TIMESTAMP,
-                       "answers": {"type": "object"}, "meta": {"type": "object"}},
+                       "answers": {"type": "object", "additionalProperties": answer_schema()},
+                       "meta": {"type": "object"}},
     },
     "SubmissionPage": page_of(ref("Submission")),
     "WebhookCreate": {"type": "object", "required": ["url"], "additionalProperties": False,

@@ -55,7 +55,7 @@ def list_webhooks(form_id):
 def create_webhook(form_id):
     """Add a webhook to a form; unknown template names come back as warnings."""
     form = find_or_404(Form, form_id, "form")
-    clean, warnings = _validated(form.field_keys(), partial=False)
+    clean, warnings = _validated(form.field_types(), partial=False)
     webhook = save_webhook(form, clean, actor=api_key_actor(g.api_key))
     db.session.commit()
     return jsonify(webhook_json(webhook, warnings)), 201
@@ -70,7 +70,7 @@ def get_webhook(webhook_id):
 def update_webhook(webhook_id):
     """Change any subset of a webhook's settings."""
     webhook = find_or_404(Webhook, webhook_id, "webhook")
-    clean, warnings = _validated(webhook.form.field_keys(), partial=True)
+    clean, warnings = _validated(webhook.form.field_types(), partial=True)
     save_webhook(webhook.form, clean, webhook, actor=api_key_actor(g.api_key))
     db.session.commit()
     return jsonify(webhook_json(webhook, warnings))

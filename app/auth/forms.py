@@ -2,8 +2,9 @@
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
+from app.auth.emails import AccountEmail
 from app.auth.passwords import PASSWORD_MIN_LENGTH, password_problem
 
 
@@ -22,7 +23,7 @@ class PasswordPolicy:
 
 
 class SignupForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+    email = EmailField("Email", validators=[DataRequired(), AccountEmail()])
     password = PasswordField(
         "Password",
         validators=[
@@ -34,12 +35,12 @@ class SignupForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Email(check_deliverability=False)])
+    email = EmailField("Email", validators=[DataRequired(), AccountEmail()])
     password = PasswordField("Password", validators=[DataRequired()])
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+    email = EmailField("Email", validators=[DataRequired(), AccountEmail()])
 
 
 class ResetPasswordForm(FlaskForm):

@@ -8,6 +8,7 @@ from flask_limiter.util import get_remote_address
 from sqlalchemy import select, update
 
 from app.auth import bp
+from app.auth.emails import normalize_email
 from app.auth.forms import ForgotPasswordForm, ResetPasswordForm
 from app.extensions import db, limiter
 from app.models import PasswordResetToken, User
@@ -40,7 +41,7 @@ def password_forgot():
     """Email a reset link; the answer is the same whether the account exists or not."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        user = db.session.scalar(select(User).where(User.email == form.email.data.strip().lower()))
+        user = db.session.scalar(select(User).where(User.email == normalize_email(form.email.data)))
         if user is not None and not _email_reset_link(user):
             # the mail server is down: say the same (no account probing), keep the cause for the operator
             log.error("could not send a password reset mail")

@@ -1,7 +1,9 @@
 """Team rules: who may invite or remove whom, and joining a workspace by invitation."""
 
+from sqlalchemy import update
+
 from app.extensions import db
-from app.models import Invitation, Membership
+from app.models import ApiKey, Invitation, Membership
 from app.models.base import utcnow
 from app.models.invitations import hash_invitation_token
 from app.tenancy import scoped
@@ -45,6 +47,17 @@ def accept(invitation, user):
 
 def owner_count(workspace_id):
     return len(db.session.scalars(scoped(Membership, workspace_id).where(Membership.role == "owner")).all())
+
+
+def remove_membership(membership):
+    """Take a member out of a workspace and revoke the API keys they made there; the caller commits."""
+    db.session.execute(
+        update(ApiKey)
+        .where(ApiKey.workspace_id == membership.workspace_id, ApiKey.user_id == membership.user_id,
+               ApiKey.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    db.session.delete(membership)
 
 
 def check_removal(actor, target):

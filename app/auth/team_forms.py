@@ -2,8 +2,9 @@
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, SelectField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Length
 
+from app.auth.emails import AccountEmail
 from app.auth.forms import PASSWORD_MIN_LENGTH
 
 ROLE_LABELS = {
@@ -14,7 +15,7 @@ ROLE_LABELS = {
 
 
 class InviteForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+    email = EmailField("Email", validators=[DataRequired(), AccountEmail()])
     role = SelectField("Role", default="member")
 
 

@@ -1,10 +1,20 @@
 """Teams: members and invitations of the current workspace, accepting an invite, switching workspace."""
 
-from flask import abort, flash, g, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user
+from wtforms import SelectChoice
 
 from app.auth import bp
-from app.auth.team import TeamError, accept, can_manage, check_removal, invitable_roles, open_invitation
+from app.auth.emails import normalize_email
+from app.auth.team import (
+    TeamError,
+    accept,
+    can_manage,
+    check_removal,
+    invitable_roles,
+    open_invitation,
+    remove_membership,
+)
 from app.auth.team_forms import ROLE_LABELS, AcceptSignupForm, InviteForm, SwitchWorkspaceForm
 from app.auth.workspaces import current_membership, current_workspace_id
 from app.dashboard.forms import ConfirmForm
@@ -16,7 +26,7 @@ from app.tenancy import get_scoped_or_404, scoped
 
 def _invite_form(membership, formdata=None):
     form = InviteForm() if formdata is None else InviteForm(formdata=formdata)
-    form.role.choices = [(role, ROLE_LABELS[role]) for role in invitable_roles(membership)]
+    form.role.choices = [SelectChoice(role, ROLE_LABELS[role]) for role in invitable_roles(membership)]
     return form
 
 
@@ -69,7 +79,7 @@ def invite():
     form = _invite_form(membership)
     if not form.validate_on_submit():
         return _render_members(form, 422)
-    email = form.email.data.strip().lower()
+    email = normalize_email(form.email.data)
     existing = db.session.scalar(db.select(User).where(User.email == email))
     if existing is not None and existing.membership_in(membership.workspace_id):
         form.email.errors.append("is already a member of this workspace")
@@ -77,7 +87,8 @@ def invite():
     invitation, token = Invitation.issue(membership.workspace_id, email, form.role.data, current_user.id)
     db.session.add(invitation)
     db.session.commit()
-    link = url_for("auth.accept_invitation", token=token, _external=True)
+    # from BASE_URL, never the request's Host header, which the requester controls
+    link = current_app.config["BASE_URL"] + url_for("auth.accept_invitation", token=token)
     mailed = _mail_invitation(email, membership.workspace.name, current_user.email, invitation.role, link)
     how = "emailed to" if mailed else "created for"
     flash(f"Invitation {how} {email} as {invitation.role}. You can also send them this link "
@@ -115,7 +126,7 @@ def remove_member(membership_id):
         return redirect(url_for("auth.members"))
     leaving = target.id == actor.id
     email = target.user.email
-    db.session.delete(target)
+    remove_membership(target)
     db.session.commit()
     if leaving:
         session.pop("workspace_id", None)

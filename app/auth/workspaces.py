@@ -5,6 +5,7 @@ import hmac
 from flask import abort, g, session
 from flask_login import current_user, login_required
 
+from app.auth.emails import normalize_email
 from app.extensions import db, login_manager
 from app.models import Membership, User, Workspace
 
@@ -38,10 +39,16 @@ def current_workspace_id():
     return membership.workspace_id
 
 
-def create_user(email, password, workspace_name=None):
-    """Create a user and add them to a workspace (new, or existing by name); caller commits."""
-    user = User(email=email.strip().lower())
-    user.set_password(password)
+def create_user(email, password, workspace_name=None, password_hash=None):
+    """Create a user and add them to a workspace (new, or existing by name); caller commits.
+
+    Raises EmailRefused for an address the log-in form would refuse.
+    """
+    user = User(email=normalize_email(email))
+    if password_hash is None:
+        user.set_password(password)
+    else:  # a sign-up link carries the hash made when the password was typed
+        user.password_hash = password_hash
     db.session.add(user)
     workspace = None
     if workspace_name:

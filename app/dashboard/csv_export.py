@@ -4,6 +4,9 @@ import csv
 import io
 import re
 
+from app.fields import field_type
+from app.fields.base import FieldType
+
 BOM = "\ufeff"
 META_COLUMNS = (
     "referrer", "page_referrer", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "user_agent",
@@ -11,17 +14,20 @@ META_COLUMNS = (
 # a cell starting like a formula runs in Excel/Sheets; plain numbers and phone numbers (+33 …) stay as they are
 FORMULA_START = re.compile(r"^[=+\-@\t\r]")
 PLAIN_NUMBER = re.compile(r"^[+-]?[0-9][0-9 .()]*$")
+PLAIN = FieldType()  # meta values are plain text
 
 
-def _cell(value):
-    if isinstance(value, list):
-        value = "; ".join(str(item) for item in value)
-    text = "" if value is None else str(value)
+def _cell(value, kind=PLAIN):
+    """The value as its type writes it, made safe to open in a spreadsheet."""
+    text = kind.csv_value(value)
     return "'" + text if FORMULA_START.match(text) and not PLAIN_NUMBER.match(text) else text
 
 
-def csv_lines(field_keys, submissions):
+def csv_lines(fields, submissions):
     """Yield the CSV text line by line, starting with a UTF-8 BOM so Excel reads accents right."""
+    fields = [field for field in fields if field_type(field.type).takes_answer]
+    field_keys = [field.key for field in fields]
+    kinds = [field_type(field.type) for field in fields]
     buffer = io.StringIO()
     writer = csv.writer(buffer)
 
@@ -37,7 +43,7 @@ def csv_lines(field_keys, submissions):
         answers, meta = submission.answers or {}, submission.meta or {}
         writer.writerow([
             submission.id, submission.created_at.isoformat(),
-            *(_cell(answers.get(key)) for key in field_keys),
+            *(_cell(answers.get(key), kind) for key, kind in zip(field_keys, kinds, strict=True)),
             *(_cell(meta.get(name)) for name in META_COLUMNS),
         ])
         yield flush()

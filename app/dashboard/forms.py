@@ -1,16 +1,18 @@
 """WTForms classes for the dashboard's pages."""
 
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import URL, DataRequired, Length, Optional
+from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
 
-from app.models import FIELD_TYPES
+from app.fields import types
+from app.redirects import external_url
 
-FIELD_TYPE_LABELS = {
-    "text": "Short text", "email": "Email", "number": "Number", "textarea": "Long text", "select": "Dropdown",
-    "radio": "Single choice (radio)", "checkbox": "Multiple choice (checkboxes)", "date": "Date", "phone": "Phone",
-    "url": "Website (URL)", "hidden": "Hidden (from URL or default)",
-}
+
+def redirect_target(form, field):
+    """The redirect URL must survive being sent as a Location header unchanged in meaning."""
+    if field.data and external_url(field.data) is None:
+        raise ValidationError(_("enter a full http(s) URL without spaces, line breaks or backslashes"))
 
 
 class FormSettingsForm(FlaskForm):
@@ -19,7 +21,9 @@ class FormSettingsForm(FlaskForm):
     thank_you_message = TextAreaField("Thank-you message", validators=[Optional(), Length(max=2000)])
     redirect_url = StringField(
         "Redirect URL after submit (optional)",
-        validators=[Optional(), URL(require_tld=False, message="enter a full http(s) URL"), Length(max=2000)],
+        validators=[
+            Optional(), URL(require_tld=False, message="enter a full http(s) URL"), redirect_target, Length(max=2000),
+        ],
     )
     enabled = BooleanField("Accept submissions", default=True)
 
@@ -27,13 +31,17 @@ class FormSettingsForm(FlaskForm):
 class FieldForm(FlaskForm):
     label = StringField("Label", validators=[DataRequired(), Length(max=200)])
     key = StringField("Key (used in webhooks)", validators=[Optional(), Length(max=64)])
-    type = SelectField(
-        "Type", choices=[SelectChoice(kind, FIELD_TYPE_LABELS[kind]) for kind in FIELD_TYPES], default="text",
-    )
+    type = SelectField("Type", choices=lambda: [SelectChoice(kind.name, str(kind.label)) for kind in types()],
+                       default="text")
     required = BooleanField("Required")
     options = TextAreaField("Options (one per line)", validators=[Optional()])
     default = StringField("Default value", validators=[Optional(), Length(max=2000)])
     placeholder = StringField("Placeholder", validators=[Optional(), Length(max=200)])
+
+    @staticmethod
+    def type_names_where(**flags):
+        """Space-separated names of the field types with these flags (the editor shows inputs by type)."""
+        return " ".join(kind.name for kind in types() if all(getattr(kind, n) == v for n, v in flags.items()))
 
 
 class WebhookUrlForm(FlaskForm):

@@ -12,6 +12,7 @@ from app.dashboard import bp
 from app.dashboard.csv_export import csv_lines
 from app.dashboard.forms import ConfirmForm
 from app.extensions import db
+from app.fields import field_type
 from app.models import Form, Submission
 from app.tenancy import get_scoped_or_404, scoped
 
@@ -57,7 +58,7 @@ def submissions_index(form_id):
     rows = db.session.scalars(
         query.order_by(*NEWEST_FIRST).offset((page - 1) * PER_PAGE).limit(PER_PAGE)
     ).all()
-    columns = [field for field in form.fields if field.type != "hidden"][:4]
+    columns = [field for field in form.fields if field_type(field.type).shown_in_table][:4]
     return render_template(
         "dashboard/submissions_index.html", form=form, submissions=rows, columns=columns,
         term=term, page=page, pages=pages, total=total,
@@ -124,6 +125,6 @@ def submissions_export(form_id):
     form = get_scoped_or_404(Form, form_id, current_workspace_id())
     filename = f"{form.public_id}-submissions.csv"
     return Response(
-        stream_with_context(csv_lines(form.field_keys(), _batches(form))), mimetype="text/csv",
+        stream_with_context(csv_lines(form.fields, _batches(form))), mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
     )

@@ -32,7 +32,9 @@ def webhook_preview(form_id):
     _require_token()
     webhook_id = request.form.get("webhook_id")
     secret = webhook_or_404(form, webhook_id).secret if webhook_id else None
-    return jsonify(preview(form, read_editor(request.form).data, secret))
+    result = preview(form, read_editor(request.form).data, secret)
+    # a template that cannot be rendered is the editor's input refused: 422, the problems in the body
+    return jsonify(result), 422 if result["errors"] else 200
 
 
 @bp.route("/forms/<form_id>/webhooks/<webhook_id>/secret", methods=["POST"])

@@ -1,14 +1,13 @@
 """The webhook editor's data: reading its rows, and previewing it with the real engine."""
 
-import json
 from dataclasses import dataclass, field
 
-from app.delivery import outbox, sender, templating
+from app.delivery import outbox, payloads, sender, templating
 from app.delivery.conditions import OPERATORS, VALUELESS
 from app.extensions import db
 from app.models import Delivery, Submission, Webhook
 from app.models.base import utcnow
-from app.models.webhooks import FORMATS, METHODS, new_secret
+from app.models.webhooks import METHODS, new_secret
 from app.redaction import is_masked, mask_header_value, mask_headers
 from app.tenancy import scoped
 
@@ -136,8 +135,8 @@ def _template_problems(data, field_keys):
             errors[where] = str(exc)
     if data["method"] not in METHODS:
         errors["method"] = f"must be one of {', '.join(METHODS)}"
-    if data["format"] not in FORMATS:
-        errors["format"] = f"must be one of {', '.join(FORMATS)}"
+    if data["format"] not in payloads.FORMATS:
+        errors["format"] = f"must be one of {', '.join(payloads.format_names())}"
     return errors, sorted(set(warnings))
 
 
@@ -160,13 +159,18 @@ def preview(form, data, secret=None):
         headers=data["headers"], body_template=data["body_template"], secret=secret or new_secret(),
     )
     delivery = Delivery(id=PREVIEW_ID, event=event, payload=payload, created_at=utcnow())
-    prepared = sender.prepare_request(webhook, delivery)
+    try:
+        prepared = sender.prepare_request(webhook, delivery)
+    except templating.TemplateError as exc:  # e.g. over TEMPLATE_MAX_OUTPUT with these answers
+        errors[exc.field or "body_template"] = exc.reason or str(exc)
+        return result
     body = prepared.body.decode("utf-8", errors="replace")
-    if data["format"] == "json" and data["body_template"]:
+    parse = payloads.FORMATS[data["format"]].parse
+    if parse is not None and data["body_template"]:
         try:
-            json.loads(body)
+            parse(body)
         except ValueError:
-            warnings.append("the body is not valid JSON with these answers")
+            warnings.append(f"the body is not valid {data['format'].upper()} with these answers")
     result["request"] = {
         "method": prepared.method, "url": prepared.url,
         "headers": mask_headers(prepared.headers), "body": body,

@@ -2,27 +2,25 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from app.models.webhooks import FORMATS, METHODS, NAME_MAX_LENGTH
-
-FORMAT_LABELS = {
-    "json": "JSON (application/json)", "form": "Form (x-www-form-urlencoded)",
-    "multipart": "Multipart (multipart/form-data)", "xml": "XML (application/xml)",
-}
+from app.delivery.payloads import FORMATS
+from app.models.webhooks import METHODS, NAME_MAX_LENGTH
 
 
 class WebhookEditorForm(FlaskForm):
     name = StringField(_l("Name"), validators=[Optional(), Length(max=NAME_MAX_LENGTH)],
                        description=_l("Shown wherever the webhook is listed. Leave empty to use the URL's host."))
     url = StringField("Webhook URL", validators=[Length(max=4000)])
-    method = SelectField("Method", choices=[(method, method) for method in METHODS], default="POST")
-    format = SelectField("Format", choices=[(fmt, FORMAT_LABELS[fmt]) for fmt in FORMATS], default="json")
+    method = SelectField("Method", choices=[SelectChoice(method) for method in METHODS], default="POST")
+    format = SelectField(
+        "Format", choices=[SelectChoice(entry.name, entry.label) for entry in FORMATS.values()], default="json",
+    )
     body_template = TextAreaField("Body template (optional)", validators=[Optional(), Length(max=100_000)])
     match = SelectField(
         "Send only when", default="all",
-        choices=[("all", "all rules match"), ("any", "any rule matches")],
+        choices=[SelectChoice("all", "all rules match"), SelectChoice("any", "any rule matches")],
     )
     enabled = BooleanField("Enabled", default=True)
 

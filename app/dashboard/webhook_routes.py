@@ -106,7 +106,7 @@ def _save(form, webhook, editor):
     if not editor.validate_on_submit():
         return _render_editor(form, editor, state, webhook, status=422)
     clean, errors, warnings = validate_webhook(
-        state.data, form.field_keys(), current_app.config["WEBHOOK_ALLOWED_NETWORKS"],
+        state.data, form.field_types(), current_app.config["WEBHOOK_ALLOWED_NETWORKS"],
     )
     errors = header_row_errors(state, errors)
     if errors:

@@ -1,6 +1,11 @@
 """Webhook conditions: all/any rules on a submission's answers."""
 
-OPERATORS = ("equals", "not_equals", "contains", "not_contains", "empty", "not_empty", "gt", "lt")
+from collections.abc import Mapping
+
+from app.fields import UnknownFieldType, field_type
+from app.fields.base import ALL_OPERATORS
+
+OPERATORS = ALL_OPERATORS  # each field type says which of them apply to its answers
 VALUELESS = ("empty", "not_empty")
 
 
@@ -67,8 +72,22 @@ def mismatch_reason(conditions, answers):
     return "conditions did not match: not " + "; not ".join(failed)
 
 
+def _operators_for(field_types, key):
+    """The operators a rule on field key may use (every one when its type is not known)."""
+    if not isinstance(field_types, Mapping):
+        return OPERATORS
+    try:
+        return field_type(field_types[key]).operators
+    except (KeyError, UnknownFieldType):
+        return OPERATORS
+
+
 def validate(conditions, field_keys):
-    """Return {path: message} problems in a conditions object (empty when valid)."""
+    """Return {path: message} problems in a conditions object (empty when valid).
+
+    field_keys may map each key to its type name (Form.field_types()): then an operator that
+    does not apply to a field's type (gt on a date) is refused too.
+    """
     if conditions is None:
         return {}
     if not isinstance(conditions, dict):
@@ -88,6 +107,9 @@ def validate(conditions, field_keys):
             problems[f"{where}.field"] = "must be one of the form's field keys"
         if rule.get("op") not in OPERATORS:
             problems[f"{where}.op"] = f"must be one of {', '.join(OPERATORS)}"
+        elif rule["op"] not in _operators_for(field_keys, rule.get("field")):
+            allowed = _operators_for(field_keys, rule.get("field"))
+            problems[f"{where}.op"] = f"does not apply to this field's type; use one of {', '.join(allowed)}"
         elif rule["op"] not in VALUELESS and not isinstance(rule.get("value"), str | int | float):
             problems[f"{where}.value"] = "is required for this operator"
     return problems

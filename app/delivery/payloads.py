@@ -1,19 +1,22 @@
-"""Request bodies for each webhook format (CONTRACT.md §6)."""
+"""Request bodies for each webhook format (CONTRACT.md §6), and the table of formats.
+
+Adding a format is one entry in FORMATS (a BodyFormat with its content type, body builder and
+template escaping) and its test; every other module asks this table.
+"""
 
 import hashlib
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import urlencode
+from xml.etree import ElementTree
 
 from app.delivery import templating
 from app.delivery.templating import as_text, escape_xml
 
-CONTENT_TYPES = {
-    "json": "application/json",
-    "form": "application/x-www-form-urlencoded",
-    "multipart": "multipart/form-data",
-    "xml": "application/xml",
-}
-TEMPLATE_CONTEXT = {"json": "json", "xml": "xml", "form": "url", "multipart": "text"}
+
+class UnknownFormat(ValueError):
+    """A webhook names a body format this version does not send."""
 
 
 def event_document(event, timestamp, data):
@@ -65,19 +68,70 @@ def _boundary(pairs):
     return "formhook-" + digest[:32]
 
 
-def build_body(fmt, event, timestamp, data, body_template=None, context=None):
-    """Return (content_type, body bytes) for a webhook of format fmt."""
-    if body_template:
-        body = templating.render(body_template, context or {}, TEMPLATE_CONTEXT[fmt]).encode()
-        # a hand-written multipart body has no boundary we could name: send it as text
-        content_type = "text/plain; charset=utf-8" if fmt == "multipart" else CONTENT_TYPES[fmt]
-        return content_type, body
-    if fmt == "json":
-        return CONTENT_TYPES[fmt], json.dumps(event_document(event, timestamp, data), ensure_ascii=False).encode()
+def _json_body(event, timestamp, data):
+    return "application/json", json.dumps(event_document(event, timestamp, data), ensure_ascii=False).encode()
+
+
+def _form_body(event, timestamp, data):
+    return "application/x-www-form-urlencoded", urlencode(_answer_fields(event, data)).encode()
+
+
+def _multipart_body(event, timestamp, data):
     pairs = _answer_fields(event, data)
-    if fmt == "form":
-        return CONTENT_TYPES[fmt], urlencode(pairs).encode()
-    if fmt == "multipart":
-        boundary = _boundary(pairs)
-        return f"{CONTENT_TYPES[fmt]}; boundary={boundary}", _multipart(pairs, boundary)
-    return CONTENT_TYPES[fmt], _xml(event, data)
+    boundary = _boundary(pairs)
+    return f"multipart/form-data; boundary={boundary}", _multipart(pairs, boundary)
+
+
+def _xml_body(event, timestamp, data):
+    return "application/xml", _xml(event, data)
+
+
+@dataclass(frozen=True)
+class BodyFormat:
+    """One webhook body format."""
+
+    name: str
+    label: str  # for the editor's format picker
+    content_type: str  # of a body_template's rendering
+    escaping: str  # the templating context a body template renders in (see templating.CONTEXTS)
+    build: Callable  # (event, timestamp, data) -> (content type, body bytes): the default body
+    parse: Callable | None = None  # raises ValueError when a rendered template is not a document of it
+
+
+def _parse_xml(text):
+    try:
+        ElementTree.fromstring(text)
+    except ElementTree.ParseError as exc:
+        raise ValueError(str(exc)) from exc
+
+
+FORMATS = {entry.name: entry for entry in (
+    BodyFormat("json", "JSON (application/json)", "application/json", "json", _json_body, json.loads),
+    BodyFormat("form", "Form (x-www-form-urlencoded)", "application/x-www-form-urlencoded", "url", _form_body),
+    # a hand-written multipart body has no boundary we could name: it is sent as text
+    BodyFormat("multipart", "Multipart (multipart/form-data)", "text/plain; charset=utf-8", "text",
+               _multipart_body),
+    BodyFormat("xml", "XML (application/xml)", "application/xml", "xml", _xml_body, _parse_xml),
+)}
+
+
+def format_names():
+    return tuple(FORMATS)
+
+
+def body_format(name):
+    """The BodyFormat called name; UnknownFormat (saying which exist) when there is none."""
+    try:
+        return FORMATS[name]
+    except (KeyError, TypeError):
+        raise UnknownFormat(
+            f"unknown webhook format {name!r}: this version sends {', '.join(FORMATS)}"
+        ) from None
+
+
+def build_body(fmt, event, timestamp, data, body_template=None, context=None):
+    """Return (content_type, body bytes) for a webhook of format fmt; UnknownFormat for a format we lack."""
+    entry = body_format(fmt)
+    if body_template:
+        return entry.content_type, templating.render(body_template, context or {}, entry.escaping).encode()
+    return entry.build(event, timestamp, data)

@@ -11,7 +11,7 @@ from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from app.delivery import payloads, policy, signing, streaks, templating
-from app.delivery.transport import Outcome
+from app.delivery.transport import Outcome, excerpt
 from app.extensions import db
 from app.models import Attempt, Delivery, Webhook
 from app.models.base import utcnow
@@ -20,6 +20,8 @@ from app.redaction import mask_headers, redact
 from app.version import __version__
 
 log = logging.getLogger(__name__)
+# an attempt record keeps the first 64 KiB of the request body, as of the response body
+BODY_EXCERPT_BYTES = 64 * 1024
 # RQ's scheduler works in whole seconds, so a scheduled job may start up to a second early
 EARLY_START = timedelta(seconds=2)
 # app.extensions key of the function that records a batch and acts on its decisions
@@ -43,26 +45,36 @@ def prepare_request(webhook, delivery, now=None):
         submission=data.get("submission") or {},
         event=delivery.event,
     )
-    url = templating.render(webhook.url, context, "url")
-    content_type, body = payloads.build_body(
-        webhook.format, delivery.event, delivery.created_at.isoformat(), data,
-        body_template=webhook.body_template, context=context,
-    )
+    with templating.naming("url", "the URL"):
+        url = templating.render(webhook.url, context, "url")
+    with templating.naming("body_template", "the body template"):
+        content_type, body = payloads.build_body(
+            webhook.format, delivery.event, delivery.created_at.isoformat(), data,
+            body_template=webhook.body_template, context=context,
+        )
     headers = {"User-Agent": f"Formhook-Webhooks/{__version__}"}
     if webhook.method != "GET":
         headers["Content-Type"] = content_type
     for name, template in (webhook.headers or {}).items():
         # the whole value, template text included, loses CR/LF: nothing may start a new header line
-        headers[templating.escape_header(name)] = templating.escape_header(
-            templating.render(template, context, "header")
-        )
+        with templating.naming(f"headers.{name}", f"the header {name}"):
+            headers[templating.escape_header(name)] = templating.escape_header(
+                templating.render(template, context, "header")
+            )
     signed_body = body if webhook.method != "GET" else b""
     headers.update(signing.signed_headers(webhook.signing_secrets(), delivery.id, now, signed_body))
     return PreparedRequest(webhook.method, url, headers, signed_body)
 
 
+def body_record(body):
+    """The request body as an attempt keeps it: all of it, or its first BODY_EXCERPT_BYTES and its size."""
+    if len(body) <= BODY_EXCERPT_BYTES:
+        return {"body": body.decode("utf-8", errors="replace")}
+    return {"body": excerpt(body, BODY_EXCERPT_BYTES), "body_size": len(body), "body_truncated": True}
+
+
 def _attempt_row(delivery_id, prepared, outcome, started_at):
-    """The attempts row of one sent request, credentials masked."""
+    """The attempts row of one sent request, credentials masked, its body cut to an excerpt."""
     response = None
     if outcome.status is not None:
         response = {"status": outcome.status, "headers": mask_headers(outcome.headers), "body": outcome.body}
@@ -70,8 +82,7 @@ def _attempt_row(delivery_id, prepared, outcome, started_at):
         delivery_id=delivery_id, at=started_at,
         request={
             "method": prepared.method, "url": redact(prepared.url),
-            "headers": mask_headers(prepared.headers),
-            "body": prepared.body.decode("utf-8", errors="replace"),
+            "headers": mask_headers(prepared.headers), **body_record(prepared.body),
         },
         response=response, error=redact(outcome.error) if outcome.error else None,
         error_class=outcome.error_class, duration_ms=outcome.duration_ms,

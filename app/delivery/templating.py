@@ -1,4 +1,4 @@
-"""Sandboxed {{ name }} templates, escaped for where the value lands."""
+"""Sandboxed {{ name }} templates, escaped for where the value lands, bounded in size and depth."""
 
 import json
 import re
@@ -6,18 +6,29 @@ from functools import lru_cache
 from urllib.parse import quote
 from xml.sax.saxutils import escape as xml_escape
 
-from jinja2 import TemplateSyntaxError, meta, nodes
+from jinja2 import TemplateSyntaxError, nodes
+from jinja2.compiler import CodeGenerator
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
+
+from app.delivery import template_filters
+from app.delivery.template_limits import (  # noqa: F401 - TemplateTooLarge, naming: this module's interface
+    TemplateError,
+    TemplateTooLarge,
+    check_depth,
+    check_source,
+    current_limits,
+    naming,
+    rendering,
+    too_deep,
+)
 
 CONTEXTS = ("url", "json", "xml", "header", "text")
 KNOWN_ROOTS = {"form", "submission", "meta", "event"}
 META_NAMES = (
     "referrer", "user_agent", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content",
 )
-
-
-class TemplateError(ValueError):
-    """A template that cannot be saved: bad syntax or an unsafe expression."""
+# the keys a dot may read on the built-in names (meta's keys vary with what the visitor sent)
+BUILT_IN_KEYS = {"form": {"id", "name"}, "submission": {"id", "created_at"}}
 
 
 def as_text(value):
@@ -61,19 +72,65 @@ _ESCAPERS = {
 }
 
 
-class _StrictSandbox(SandboxedEnvironment):
-    """The sandbox, plus a refusal of every underscore name, not only dunders."""
+class UnsafeTemplate(TemplateError, SecurityError):
+    """A template reaching for Python internals: refused at save, and never compiled to run."""
 
-    def is_safe_attribute(self, obj, attr, value):
-        return not attr.startswith("_") and super().is_safe_attribute(obj, attr, value)
+
+class _BoundedCodeGenerator(CodeGenerator):
+    """Jinja's compiler, with ~ going through the bounded concatenation."""
+
+    def visit_Concat(self, node, frame):
+        self.write("environment.bounded_concat((")
+        for argument in node.nodes:
+            self.visit(argument, frame)
+            self.write(", ")
+        self.write("))")
+
+
+class _DataSandbox(SandboxedEnvironment):
+    """The sandbox where only data renders: no globals, and a dot or brackets read a key or an index.
+
+    `form.items` or `email.upper` is undefined (renders as empty), never a bound method's repr;
+    any underscore name is refused, not only dunders.
+    """
+
+    code_generator_class = _BoundedCodeGenerator
+    bounded_concat = staticmethod(template_filters.concat)
+
+    def getattr(self, obj, attribute):
+        return self.getitem(obj, attribute)
+
+    def getitem(self, obj, argument):
+        if isinstance(argument, str) and argument.startswith("_"):
+            return self.unsafe_undefined(obj, argument)
+        try:
+            if isinstance(obj, dict):
+                value = obj[argument]
+            elif isinstance(obj, str | list | tuple) and isinstance(argument, int | slice):
+                value = obj[argument]
+            else:
+                raise LookupError(argument)
+        except (LookupError, TypeError, ValueError):
+            return self.undefined(obj=obj, name=argument)
+        return template_filters.only_data(value)
+
+
+def _finalizer(escape):
+    def finalize(value):
+        text = escape(template_filters.only_data(value))
+        template_filters.budget().check_size(len(text))
+        return text
+
+    return finalize
 
 
 def _make_env(context):
     # finalize runs on every {{ expression }} output, never on the template's literal text.
-    return _StrictSandbox(autoescape=False, finalize=_ESCAPERS[context], keep_trailing_newline=True)
-
-
-_ENVS = {context: _make_env(context) for context in CONTEXTS}
+    env = _DataSandbox(autoescape=False, finalize=_finalizer(_ESCAPERS[context]), keep_trailing_newline=True)
+    env.globals.clear()  # range, lipsum, cycler, joiner, namespace, dict: code, not data
+    env.filters = template_filters.bounded_filters(ALLOWED_FILTERS)
+    env.policies["json.dumps_function"] = template_filters.json_dumps
+    return env
 
 
 def _unsafe_attributes(ast):
@@ -111,44 +168,111 @@ def _refuse_unsupported(ast):
             raise TemplateError(f"the test '{node.name}' is not available in templates")
 
 
+_ENVS = {context: _make_env(context) for context in CONTEXTS}
+
+
+def parse(source, where="text", limits=None):
+    """The checked syntax tree of source: within the size and depth limits, safe nodes only.
+
+    The limits are checked before anything recursive runs, so no template can crash the parser
+    or the compiler; a RecursionError that gets through anyway (limits raised by the operator)
+    is still a TemplateError.
+    """
+    limits = limits or current_limits()
+    env = _ENVS[where]
+    check_source(env, source, limits)
+    try:
+        ast = env.parse(source)
+        check_depth(ast, limits)
+        unsafe = sorted(set(_unsafe_attributes(ast)))
+        if unsafe:
+            raise UnsafeTemplate(f"template may not use private attributes: {', '.join(unsafe)}")
+        _refuse_unsupported(ast)
+    except TemplateSyntaxError as exc:
+        raise TemplateError(f"template syntax error on line {exc.lineno}: {exc.message}") from exc
+    except RecursionError as exc:
+        raise too_deep(limits) from exc
+    except TemplateError:
+        raise
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise TemplateError(f"template cannot be read: {exc}") from exc
+    return ast
+
+
+def _empty_lookups(ast, field_keys):
+    """Dotted names that read no data, such as form.items or email.format: they render as empty."""
+    for node in ast.find_all(nodes.Getattr):
+        if not isinstance(node.node, nodes.Name):
+            continue
+        root = node.node.name
+        if root in field_keys or root == "event" or node.attr not in BUILT_IN_KEYS.get(root, {node.attr}):
+            yield f"{root}.{node.attr}"
+
+
 def check_template(source, field_keys=()):
     """Validate a template for saving; return warnings about unknown names.
 
-    Raises TemplateError for a syntax error or any reach into Python internals.
+    Raises TemplateError for a syntax error, a limit passed or any reach into Python internals.
     """
     if not source:
         return []
-    env = _ENVS["text"]
-    try:
-        ast = env.parse(source)
-    except TemplateSyntaxError as exc:
-        raise TemplateError(f"template syntax error on line {exc.lineno}: {exc.message}") from exc
-    unsafe = sorted(set(_unsafe_attributes(ast)))
-    if unsafe:
-        raise TemplateError(f"template may not use private attributes: {', '.join(unsafe)}")
-    _refuse_unsupported(ast)
+    limits = current_limits()
+    ast = parse(source, limits=limits)
     known = set(field_keys) | KNOWN_ROOTS
-    unknown = sorted(set(meta.find_undeclared_variables(ast)) - known)
+    try:
+        # with no set, for or macro allowed, every name read comes from the context (cheaper than
+        # jinja2.meta, which compiles the template once more)
+        unknown = {node.name for node in ast.find_all(nodes.Name)} - known
+        unknown |= set(_empty_lookups(ast, set(field_keys)))
+    except RecursionError as exc:
+        raise too_deep(limits) from exc
     try:
         render(source, sample_context(field_keys), "text")
+    except TemplateError:
+        raise
     except SecurityError as exc:
         raise TemplateError(f"template refused by the sandbox: {exc}") from exc
     except Exception as exc:  # any other runtime error in a user's template is a 422, not a 500
         raise TemplateError(f"template cannot be rendered: {exc}") from exc
-    return [f"unknown name '{name}' renders as empty" for name in unknown]
+    return [f"unknown name '{name}' renders as empty" for name in sorted(unknown)]
 
 
 @lru_cache(maxsize=4096)
-def _compiled(source, where):
-    # compiling is most of a render's cost, and a webhook's templates change only when it is edited
-    return _ENVS[where].from_string(source)
+def _compiled(source, where, limits):
+    # compiling is most of a render's cost, and a webhook's templates change only when it is edited;
+    # the checks run here too, so a template stored before a limit existed is held to it as well
+    env = _ENVS[where]
+    ast = parse(source, where, limits)
+    try:
+        return env.template_class.from_code(env, env.compile(ast), env.make_globals(None), None)
+    except RecursionError as exc:
+        raise too_deep(limits) from exc
+
+
+def _utf8_size(text):
+    return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
 
 
 def render(source, context, where):
-    """Render source with context, escaping every inserted value for `where`."""
+    """Render source with context, escaping every inserted value for `where`.
+
+    The output is counted while it is produced and every filter draws on the same budget, so a
+    render stops (TemplateTooLarge) as soon as it would pass TEMPLATE_MAX_OUTPUT bytes.
+    """
     if not source:
         return ""
-    return _compiled(source, where).render(context)
+    limits = current_limits()
+    template = _compiled(source, where, limits)
+    pieces, size = [], 0
+    try:
+        with rendering(limits) as budget:
+            for piece in template.generate(context):
+                size += _utf8_size(piece)
+                budget.check_size(size)
+                pieces.append(piece)
+    except RecursionError as exc:
+        raise too_deep(limits) from exc
+    return "".join(pieces)
 
 
 def build_context(*, form, submission, event):

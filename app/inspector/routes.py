@@ -3,7 +3,7 @@
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
+from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from app.auth.workspaces import current_workspace_id
@@ -32,7 +32,7 @@ def _webhook_choices(workspace_id):
         scoped(Webhook, workspace_id).join(Form, Webhook.form_id == Form.id)
         .with_only_columns(Webhook.id, Form.name, Webhook.url).order_by(Form.name)
     ).all()
-    return [(webhook_id, f"{name} — {url}") for webhook_id, name, url in rows]
+    return [SelectChoice(webhook_id, f"{name} — {url}") for webhook_id, name, url in rows]
 
 
 @bp.route("/inspector", methods=["GET", "POST"])

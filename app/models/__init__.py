@@ -2,7 +2,7 @@
 
 from app.models.accounts import ApiKey, Membership, User, Workspace
 from app.models.audit import AuditEvent
-from app.models.forms import CHOICE_TYPES, FIELD_TYPES, Field, Form
+from app.models.forms import Field, Form
 from app.models.idempotency import IdempotencyKey
 from app.models.inspector import CaptureBin, CapturedRequest
 from app.models.invitations import Invitation
@@ -12,7 +12,7 @@ from app.models.submissions import Submission
 from app.models.webhooks import Attempt, Delivery, Webhook
 
 __all__ = [
-    "ApiKey", "Attempt", "AuditEvent", "CaptureBin", "CapturedRequest", "CHOICE_TYPES", "Delivery",
-    "FIELD_TYPES", "Field", "Form", "IdempotencyKey", "Invitation", "Membership", "Notice", "PasswordResetToken",
+    "ApiKey", "Attempt", "AuditEvent", "CaptureBin", "CapturedRequest", "Delivery",
+    "Field", "Form", "IdempotencyKey", "Invitation", "Membership", "Notice", "PasswordResetToken",
     "Submission", "User", "Webhook", "Workspace",
 ]

@@ -12,6 +12,8 @@ from app.extensions import db
 from app.models.base import UTCDateTime, created_at_column, id_column
 
 ROLES = ("owner", "admin", "member")
+# a key acts only while its creator is a member of its workspace with one of these roles
+API_KEY_ROLES = ("owner", "admin", "member")
 
 
 class Workspace(db.Model):
@@ -87,8 +89,10 @@ class ApiKey(db.Model):
     last_used_at = mapped_column(UTCDateTime(), nullable=True)
     revoked_at = mapped_column(UTCDateTime(), nullable=True)
 
+    creator = relationship("User")
+
     @classmethod
-    def generate(cls, workspace_id, user_id=None, name="default"):
+    def generate(cls, workspace_id, user_id, name="default"):
         """Return (api_key_row, plaintext_key); the plaintext is never stored."""
         plaintext = "fh_" + secrets.token_urlsafe(32)
         row = cls(

@@ -6,13 +6,8 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstra
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.fields import field_type
 from app.models.base import created_at_column, id_column, json_column
-
-FIELD_TYPES = (
-    "text", "email", "number", "textarea", "select", "radio",
-    "checkbox", "date", "phone", "url", "hidden",
-)
-CHOICE_TYPES = ("select", "radio", "checkbox")
 
 
 def new_public_id():
@@ -41,6 +36,10 @@ class Form(db.Model):
     def field_keys(self):
         return [field.key for field in self.fields]
 
+    def field_types(self):
+        """{key: type name} of every field: a list of keys to templates, and the types to conditions."""
+        return {field.key: field.type for field in self.fields}
+
 
 class Field(db.Model):
     __tablename__ = "fields"
@@ -64,6 +63,6 @@ class Field(db.Model):
             "key": self.key, "label": self.label, "type": self.type,
             "required": self.required, "default": self.default, "placeholder": self.placeholder,
         }
-        if self.type in CHOICE_TYPES:
+        if field_type(self.type).has_options:
             data["options"] = list(self.options or [])
         return data

@@ -13,7 +13,6 @@ from app.extensions import db
 from app.models.base import UTCDateTime, created_at_column, id_column, json_column, utcnow
 
 METHODS = ("POST", "PUT", "PATCH", "GET")
-FORMATS = ("json", "form", "multipart", "xml")
 EVENTS = ("submission.created", "webhook.test")
 DELIVERY_STATUSES = ("pending", "succeeded", "retrying", "failed", "skipped")
 OPEN_STATUSES = ("pending", "retrying")

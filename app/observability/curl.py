@@ -4,7 +4,7 @@ import shlex
 import time
 from types import SimpleNamespace
 
-from app.delivery import sender, signing
+from app.delivery import sender, signing, templating
 from app.redaction import is_masked
 
 # curl adds these itself; the recorded values say what our client sent, not what curl must
@@ -22,7 +22,10 @@ def unmasked_request(attempt, webhook, delivery):
     recorded = attempt.request.get("headers") or {}
     if not is_masked(url) and not any(is_masked(value) for value in recorded.values()):
         return url, dict(recorded)
-    rendered = sender.prepare_request(webhook, delivery)
+    try:
+        rendered = sender.prepare_request(webhook, delivery)
+    except templating.TemplateError:  # the template no longer renders (e.g. past a limit): keep the record
+        return url, dict(recorded)
     lowered = {name.lower(): value for name, value in rendered.headers.items()}
     headers = {name: lowered.get(name.lower(), value) if is_masked(value) else value
                for name, value in recorded.items()}

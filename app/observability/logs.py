@@ -38,6 +38,7 @@ class JsonLogFormatter(logging.Formatter):
             entry["request_id"] = g.get("request_id")
             entry["method"] = request.method
             entry["path"] = request.path
+            entry["client"] = request.remote_addr  # the real client's, behind TRUSTED_PROXIES
         delivery_id = getattr(record, "delivery_id", None) or _current_delivery_id()
         if delivery_id:
             entry["delivery_id"] = delivery_id

@@ -1,9 +1,12 @@
 """The operator surface: /healthz, /metrics and RQ's dashboard under /ops/rq."""
 
 import hmac
+import ipaddress
 import time
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -55,12 +58,28 @@ def healthz():
 
 @bp.route("/metrics")
 def metrics():
-    """Prometheus text format; needs `Authorization: Bearer $METRICS_TOKEN` when that is set."""
+    """Prometheus text format; needs `Authorization: Bearer $METRICS_TOKEN` when that is set.
+
+    Its totals span every workspace, so a site served beyond this machine answers only with a token.
+    """
     token = current_app.config.get("METRICS_TOKEN")
+    if not token and not is_local_address(current_app.config["BASE_URL"]):
+        abort(403, _("Set METRICS_TOKEN to read /metrics: BASE_URL is not a local address."))
     if token and not hmac.compare_digest(request.headers.get("Authorization", ""), f"Bearer {token}"):
         abort(401)
     return Response(render_metrics(current_app._get_current_object()),
                     mimetype="text/plain; version=0.0.4; charset=utf-8")
+
+
+def is_local_address(url):
+    """Whether url's host is this machine (localhost, 127.0.0.0/8, ::1)."""
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def is_operator(user):

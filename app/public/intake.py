@@ -1,11 +1,14 @@
 """Reading a public submission: body parsing and meta, independent of the answer format."""
 
-import json
+import math
 
+from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
 
 from app.errors import ApiError
+from app.fields import field_type
+from app.safe_text import JsonRefused, parse_json, storable
 
 UTM_NAMES = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
 # carried from the page URL into the form's hidden inputs, so they survive the POST
@@ -20,6 +23,8 @@ def _as_multidict(data):
     for key, value in data.items():
         values = value if isinstance(value, list) else [value]
         for item in values:
+            if isinstance(item, float) and not math.isfinite(item):
+                raise ApiError(422, "some answers are not valid", {key: _("must be a finite number")})
             if isinstance(item, dict | list):
                 raise ApiError(422, "invalid answers", {key: "must be a string, number or list"})
             if isinstance(item, bool):
@@ -32,9 +37,9 @@ def read_formdata(request):
     """The posted answers as a MultiDict, whatever the encoding."""
     if request.is_json or (request.mimetype or "").endswith("+json"):
         try:
-            data = json.loads(request.get_data(cache=True) or b"null")
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise ApiError(400, "malformed JSON body") from exc
+            data = parse_json(request.get_data(cache=True) or b"null")
+        except JsonRefused as exc:
+            raise ApiError(400, _("malformed JSON body: %(reason)s", reason=exc)) from exc
         if isinstance(data, dict) and isinstance(data.get("answers"), dict):
             data = data["answers"]
         if not isinstance(data, dict):
@@ -61,7 +66,8 @@ def submission_meta(request, formdata):
         value = carried(name) or formdata.get(name) or request.args.get(name)
         if value:
             meta[name] = value
-    return {key: value[:MAX_META_VALUE] for key, value in meta.items() if value}
+    # meta is kept, not typed by the visitor: mend what cannot be stored rather than refuse the post
+    return {key: storable(value)[:MAX_META_VALUE] for key, value in meta.items() if storable(value)}
 
 
 def carried_values(request):
@@ -74,4 +80,9 @@ def carried_values(request):
 
 def hidden_values(form, args):
     """Hidden fields: their default, overridden by the page's query string."""
-    return {field.key: args.get(field.key, field.default or "") for field in form.fields if field.type == "hidden"}
+    return {field.key: args.get(field.key, field.default or "") for field in hidden_fields(form)}
+
+
+def hidden_fields(form):
+    """The fields the visitor does not see: filled from their default or the page's query."""
+    return [field for field in form.fields if field_type(field.type).filled_from_url]

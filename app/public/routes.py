@@ -10,12 +10,20 @@ from app import quotas
 from app.delivery import outbox
 from app.errors import ApiError, wants_json
 from app.extensions import csrf, db, limiter
+from app.fields import field_type
 from app.models import Form, Submission
 from app.models.base import utcnow
 from app.models.ids import new_id
 from app.public import bp
 from app.public.forms import build_submission_form, clean_answers
-from app.public.intake import HONEYPOT_NAME, carried_values, hidden_values, read_formdata, submission_meta
+from app.public.intake import (
+    HONEYPOT_NAME,
+    carried_values,
+    hidden_fields,
+    hidden_values,
+    read_formdata,
+    submission_meta,
+)
 
 DB_RETRY_AFTER = "5"
 EMBED_INITIAL_HEIGHT = 480
@@ -50,6 +58,12 @@ def _is_preview(form):
 
 def _rate_limit_key():
     return f"{request.view_args.get('public_id')}:{request.remote_addr}"
+
+
+@bp.app_template_global()
+def field_partial(field):
+    """The partial that renders field on the hosted page and in the HTML snippet."""
+    return field_type(field.type).partial
 
 
 @bp.after_request
@@ -176,7 +190,7 @@ def embed_script(public_id):
     script = render_template(
         "public/embed.js", form=form, initial_height=EMBED_INITIAL_HEIGHT,
         form_url=url_for("public.show", public_id=form.public_id, _external=True),
-        hidden_keys=[field.key for field in form.fields if field.type == "hidden"],
+        hidden_keys=[field.key for field in hidden_fields(form)],
     )
     response = current_app.response_class(script, mimetype="application/javascript")
     response.headers["Cache-Control"] = "public, max-age=300"

@@ -3,6 +3,9 @@
 from flask import render_template, url_for
 from markupsafe import escape
 
+from app.fields import field_type
+from app.public.forms import build_submission_form
+
 FIELD_HEIGHT = 86
 FRAME_CHROME = 150
 
@@ -17,7 +20,7 @@ def script_snippet(form):
 
 
 def iframe_snippet(form):
-    visible = sum(1 for field in form.fields if field.type != "hidden")
+    visible = sum(1 for field in form.fields if field_type(field.type).visible)
     height = FRAME_CHROME + FIELD_HEIGHT * max(visible, 1)
     return (
         f'<iframe src="{escape(hosted_url(form))}?embed=1" title="{escape(form.name)}" '
@@ -26,7 +29,9 @@ def iframe_snippet(form):
 
 
 def html_form_snippet(form):
-    html = render_template("public/snippet_form.html", form=form, action=hosted_url(form))
+    # the hosted page's own partials, filled with the owner's defaults
+    wtf_form = build_submission_form(form)()
+    html = render_template("public/snippet_form.html", form=form, wtf_form=wtf_form, action=hosted_url(form))
     return "\n".join(line for line in html.splitlines() if line.strip())
 
 

@@ -3,7 +3,9 @@
 import re
 import unicodedata
 
-from app.models import CHOICE_TYPES, FIELD_TYPES, Field, Form
+from app.fields import UnknownFieldType, field_type, type_names
+from app.models import Field, Form
+from app.safe_text import unstorable_reason
 
 FIELD_KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 MAX_FIELDS = 100
@@ -33,6 +35,19 @@ def _opt_str(value):
     return None if value in (None, "") else value
 
 
+def _unstorable_text(clean, path):
+    """NUL or lone surrogates in the owner's texts (the dashboard posts them as they were typed)."""
+    problems = {}
+    for name in ("label", "default", "placeholder"):
+        reason = unstorable_reason(clean[name]) if isinstance(clean[name], str) else None
+        if reason:
+            problems[f"{path}.{name}"] = reason
+    reasons = [unstorable_reason(option) for option in clean["options"] or []]
+    if any(reasons):
+        problems[f"{path}.options"] = next(reason for reason in reasons if reason)
+    return problems
+
+
 def validate_field(item, path, taken):
     """Return (clean field dict, {path: message})."""
     errors = {}
@@ -47,26 +62,31 @@ def validate_field(item, path, taken):
         errors[f"{path}.key"] = "must start with a letter and use only a-z, 0-9 and _"
     elif key in taken:
         errors[f"{path}.key"] = f"'{key}' is used by another field"
-    field_type = item.get("type", "text")
-    if field_type not in FIELD_TYPES:
-        errors[f"{path}.type"] = f"must be one of {', '.join(FIELD_TYPES)}"
+    type_name = item.get("type", "text")
+    try:
+        kind = field_type(type_name)
+    except (UnknownFieldType, TypeError):  # TypeError: a list or object is not a name
+        kind = None
+        errors[f"{path}.type"] = f"must be one of {', '.join(type_names())}"
     required = item.get("required", False)
     if not isinstance(required, bool):
         errors[f"{path}.required"] = "must be true or false"
     options = _clean_options(item.get("options", []))
     if options is None:
         errors[f"{path}.options"] = "must be a list of strings"
-    elif field_type in CHOICE_TYPES and not options:
-        errors[f"{path}.options"] = "a choice field needs at least one option"
     for name in ("default", "placeholder"):
         value = item.get(name)
         if value is not None and not isinstance(value, str):
             errors[f"{path}.{name}"] = "must be a string"
     clean = {
-        "key": key, "label": label.strip(), "type": field_type, "required": bool(required),
-        "options": options if field_type in CHOICE_TYPES else [],
+        "key": key, "label": label.strip(), "type": type_name, "required": bool(required),
+        "options": options if kind is not None and kind.has_options else [],
         "default": _opt_str(item.get("default")), "placeholder": _opt_str(item.get("placeholder")),
     }
+    errors.update(_unstorable_text(clean, path))
+    readable = options is not None and all(isinstance(clean[name], str | None) for name in ("default", "placeholder"))
+    if kind is not None and readable:
+        errors.update(kind.check_settings(clean, path))
     return clean, errors
 
 

@@ -4,18 +4,16 @@ The API, the dashboard, the inspector and the worker all change webhooks through
 functions; each flushes and audits in the caller's transaction, and the caller commits.
 """
 
-import json
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
-from xml.etree import ElementTree
 
 from app.delivery import conditions as conditions_rules
 from app.delivery import payloads, templating
 from app.delivery.transport import AddressRefused, check_url_for_saving
 from app.extensions import db
 from app.models import Webhook
-from app.models.webhooks import EVENTS, FORMATS, METHODS
+from app.models.webhooks import EVENTS, METHODS
 from app.quotas import check_webhook_quota
 from app.services import audit
 from app.services.webhook_names import check_name
@@ -83,9 +81,11 @@ def check_method(method, checking):
 
 
 def check_format(fmt, checking):
-    # the one place a format is checked: the format registry answers here once there is one
-    if fmt not in FORMATS:
-        checking.errors["format"] = f"must be one of {', '.join(FORMATS)}"
+    """One of the formats in the format table (payloads.FORMATS)."""
+    try:
+        payloads.body_format(fmt)
+    except payloads.UnknownFormat:
+        checking.errors["format"] = f"must be one of {', '.join(payloads.format_names())}"
     return fmt
 
 
@@ -110,20 +110,20 @@ def check_body_template(template, checking):
         checking.errors["body_template"] = "must be a string or null"
         return template
     fmt = checking.data.get("format", "json")
-    if template and _template_ok(template, "body_template", checking) and fmt in ("json", "xml"):
+    if template and _template_ok(template, "body_template", checking) and fmt in payloads.FORMATS:
         checking.warnings.extend(_body_template_warnings(template, fmt, checking.field_keys))
     return template or None
 
 
 def _body_template_warnings(template, fmt, field_keys):
-    """Warn when a JSON or XML body template does not render a valid document from sample answers."""
-    rendered = templating.render(template, templating.sample_context(field_keys), payloads.TEMPLATE_CONTEXT[fmt])
+    """Warn when a body template does not render a valid document of its format from sample answers."""
+    entry = payloads.body_format(fmt)
+    if entry.parse is None:
+        return []
+    rendered = templating.render(template, templating.sample_context(field_keys), entry.escaping)
     try:
-        if fmt == "json":
-            json.loads(rendered)
-        elif fmt == "xml":
-            ElementTree.fromstring(rendered)
-    except (ValueError, ElementTree.ParseError) as exc:
+        entry.parse(rendered)
+    except ValueError as exc:
         return [f"the body template does not render valid {fmt.upper()} with sample answers ({exc})"]
     return []
 
