@@ -1,7 +1,7 @@
 """webhooks: a name (existing ones get their URL's host); deliveries: retry_requested
 
 Revision ID: 7d3e9a1c5b20
-Revises: 7a4e2c9d1b35
+Revises: 7a1c5e9b2d40
 Create Date: 2026-12-02 01:20:00
 
 Webhooks get a name to be listed by. URLs are encrypted at rest, so the upgrade reads each
@@ -17,7 +17,7 @@ from alembic import op
 from app.crypto import decrypt
 
 revision = '7d3e9a1c5b20'
-down_revision = '7a4e2c9d1b35'
+down_revision = '7a1c5e9b2d40'
 branch_labels = None
 depends_on = None
 
