@@ -24,6 +24,11 @@
     return ok ? Promise.resolve() : Promise.reject(new Error("copy refused"));
   }
 
+  // a filter select (webhook picker, status) applies as soon as it changes
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+    select.addEventListener("change", function () { select.form.submit(); });
+  });
+
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-copy-url]");
     if (!button) { return; }
@@ -42,7 +47,7 @@
         return response.text();
       })
       .then(copyText)
-      .then(function () { say(button, "Copied: " + button.textContent.replace("Copy ", "")); })
+      .then(function () { say(button, button.getAttribute("data-copied") || "Copied."); })
       .catch(function (error) { say(button, "Could not copy: " + error.message); });
   });
 })();

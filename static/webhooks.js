@@ -161,15 +161,25 @@
     var output = $("test-result");
     if (!form || !output) { return; }
     var button = $("send-test");
+    var idleLabel = button.textContent;
+    var text = output.dataset;  // the page's (translated) words: data-sending, data-sent, data-failed …
+
+    function busy(isBusy) {
+      // the button always says what it is doing; it is never an empty disabled box
+      button.disabled = isBusy;
+      button.textContent = isBusy ? text.sendingButton : idleLabel;
+      button.setAttribute("aria-busy", isBusy ? "true" : "false");
+    }
+
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      button.disabled = true;
-      show("pending", "Sending a test event…");
+      busy(true);
+      show("pending", text.sending);
       postForm(form.action, tokenBody()).then(function (result) {
         poll(result.status_url, 0);
       }).catch(function (error) {
-        show("failed", "Could not queue the test event (" + error.message + ").");
-        button.disabled = false;
+        show("failed", text.notQueued + " (" + error.message + ").");
+        busy(false);
       });
     });
 
@@ -180,20 +190,19 @@
           if (status.done) {
             finish(status);
           } else if (round > 120) {
-            show(status.status, "Still " + status.status + ": is the worker running? The delivery log will show the result.");
-            button.disabled = false;
+            show(status.status, text.stillWaiting, status.delivery_url);
+            busy(false);
           } else {
-            if (status.attempt_count > 0) { show("retrying", describe(status) + " Retrying…"); }
             window.setTimeout(function () { poll(url, round + 1); }, 700);
           }
         })
-        .catch(function (error) { show("failed", "Lost track of the test event (" + error.message + ")."); button.disabled = false; });
+        .catch(function (error) { show("failed", text.lostTrack + " (" + error.message + ")."); busy(false); });
     }
 
     function finish(status) {
-      var text = status.status === "succeeded" ? "Delivered" : "Failed";
-      show(status.status, text + ": " + describe(status));
-      button.disabled = false;
+      var prefix = status.status === "succeeded" ? text.sent : text.failed;
+      show(status.status, prefix + " " + (status.explanation || status.status), status.delivery_url);
+      busy(false);
       refreshRecentDeliveries();
     }
 
@@ -208,17 +217,16 @@
         });
     }
 
-    function describe(status) {
-      var parts = [];
-      if (status.last_status_code) { parts.push("HTTP " + status.last_status_code); }
-      if (status.last_error && status.status !== "succeeded") { parts.push(status.last_error); }
-      parts.push(status.attempt_count + (status.attempt_count === 1 ? " attempt" : " attempts"));
-      return parts.join(" · ");
-    }
-
-    function show(kind, text) {
+    function show(kind, message, deliveryUrl) {
       output.className = "test-result status-" + kind;
-      output.textContent = text;
+      output.textContent = message;
+      if (deliveryUrl) {
+        var link = document.createElement("a");
+        link.href = deliveryUrl;
+        link.textContent = text.details;
+        output.appendChild(document.createTextNode(" "));
+        output.appendChild(link);
+      }
     }
   }
 })();

@@ -62,7 +62,7 @@ def test_bad_page_parameters_are_422(api, query, field):
 def _failed_delivery(app, api, receiver):
     form = api.create_form()
     webhook = api.create_webhook(form["id"], f"{receiver.url}/hook")
-    receiver.reply(Reply(status=500), Reply(status=500))
+    receiver.reply(Reply(status=500))
     delivery_id = api.post(f"/webhooks/{webhook['id']}/test").get_json()["delivery_id"]
     drain(app)
     return webhook, delivery_id
@@ -72,7 +72,8 @@ def _failed_delivery(app, api, receiver):
 def test_delivery_log_and_retry_with_the_same_webhook_id(app, api, receiver):
     webhook, delivery_id = _failed_delivery(app, api, receiver)
     detail = api.get(f"/deliveries/{delivery_id}").get_json()
-    assert detail["status"] == "failed" and detail["attempt_count"] == 2 and detail["last_status_code"] == 500
+    # a test event is attempted once, whatever the retry schedule
+    assert detail["status"] == "failed" and detail["attempt_count"] == 1 and detail["last_status_code"] == 500
     attempt = detail["attempts"][0]
     assert attempt["request"]["method"] == "POST" and attempt["request"]["url"].endswith("/hook")
     assert attempt["response"]["status"] == 500 and attempt["duration_ms"] >= 0
@@ -88,10 +89,10 @@ def test_delivery_log_and_retry_with_the_same_webhook_id(app, api, receiver):
     retried = api.post(f"/deliveries/{delivery_id}/retry")
     assert retried.status_code == 202 and retried.get_json()["status"] in ("pending", "retrying")
     drain(app)
-    requests = receiver.wait_for(3)
+    requests = receiver.wait_for(2)
     assert {request.headers["webhook-id"] for request in requests} == {delivery_id}
     after = api.get(f"/deliveries/{delivery_id}").get_json()
-    assert after["status"] == "succeeded" and after["attempt_count"] == 3 and len(after["attempts"]) == 3
+    assert after["status"] == "succeeded" and after["attempt_count"] == 2 and len(after["attempts"]) == 2
 
 
 @pytest.mark.app_config(WEBHOOK_RETRY_SCHEDULE=[0])

@@ -8,6 +8,7 @@ from standardwebhooks.webhooks import Webhook as Verifier
 from standardwebhooks.webhooks import WebhookVerificationError
 
 from app.core import queue
+from app.delivery import sender
 from app.delivery.outbox import job_id_for
 from app.extensions import db
 from app.models import Delivery, Webhook
@@ -19,6 +20,7 @@ from tests.delivery_support import (
     all_deliveries,
     form_with_webhook,
     only_delivery,
+    send_once,
     submit,
     take_and_lease,
     webhook_state,
@@ -234,11 +236,21 @@ def test_a_test_event_reaches_a_paused_webhook(app, accounts, receiver):
     assert json.loads(request.body)["type"] == "webhook.test"
 
 
-def test_retry_now_is_refused_while_an_attempt_is_being_sent(app, client, accounts, receiver):
+def test_retry_now_while_an_attempt_is_being_sent_is_sent_right_after_it(app, client, accounts, receiver):
     _, public_id, _ = form_with_webhook(app, accounts, f"{receiver.url}/hook")
     submit(client, public_id)
     delivery_id = only_delivery(app)["id"]
     take_and_lease(app, delivery_id, 1, lease_seconds=30)
     with app.app_context():
-        with pytest.raises(actions.DeliveryActionRefused, match="being sent"):
-            actions.retry_now(db.session.get(Delivery, delivery_id))
+        assert actions.retry_now(db.session.get(Delivery, delivery_id)) == "after_attempt"
+        db.session.commit()
+        assert db.session.get(Delivery, delivery_id).retry_requested is True
+        db.session.remove()
+    with app.app_context():  # the attempt in flight is sent and recorded: the retry is queued at once
+        (item,) = sender.prepare_claimed([(delivery_id, 1)])
+        item.outcome = send_once(item.prepared.method, item.prepared.url, item.prepared.headers,
+                                 item.prepared.body, allowed_networks=app.config["WEBHOOK_ALLOWED_NETWORKS"])
+        ((retried_id, number, _),) = sender.record([item], app.config["WEBHOOK_RETRY_SCHEDULE"])
+        assert (retried_id, number) == (delivery_id, 2)
+        assert db.session.get(Delivery, delivery_id).retry_requested is False
+        db.session.remove()

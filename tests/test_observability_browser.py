@@ -36,9 +36,12 @@ def test_read_why_it_failed_then_replay_it(app, accounts, receiver, live_server,
     page.get_by_role("link", name="Deliveries").click()
     row = page.locator("table.deliveries tbody tr").first
     expect(row.locator(".badge")).to_have_text("failed")
-    expect(row.locator(".why")).to_have_text("HTTP 500")
+    expect(row.locator(".answer")).to_have_text(
+        "Your server answered 500: it had an error handling the request. Check its logs. "
+        "We have stopped retrying; use Resend once it is fixed."
+    )
     row.get_by_role("link").click()
-    expect(page.locator(".attempt .outcome")).to_have_text("HTTP 500")
+    expect(page.locator(".attempt .outcome")).to_contain_text("Your server answered 500")
     expect(page.locator(".attempt pre.body").last).to_have_text("CRM says: database is down")
 
     page.get_by_role("button", name="Resend now").click()
@@ -47,7 +50,7 @@ def test_read_why_it_failed_then_replay_it(app, accounts, receiver, live_server,
     page.reload()
     expect(page.locator("#delivery-status")).to_have_text("succeeded")
     expect(page.locator(".attempt")).to_have_count(2)
-    expect(page.locator(".attempt .outcome").first).to_have_text("HTTP 200 — delivered")
+    expect(page.locator(".attempt .outcome").first).to_have_text("Your server answered 200: delivered.")
     first, second = receiver.wait_for(2)
     assert first.headers["webhook-id"] == second.headers["webhook-id"]
     with app.app_context():
@@ -69,11 +72,11 @@ def test_copy_as_curl_sends_the_identical_signed_request(app, accounts, receiver
     page.goto(f"/deliveries/{delivery_id}")
     expect(page.locator(".attempt table.headers").first).to_contain_text("••••••")
     expect(page.locator(".curl-note")).to_contain_text("sends the mask ••••••, not the real value")
-    page.get_by_role("button", name="Copy as cURL").click()
-    expect(page.locator(".copy-status")).to_have_text("Copied: as cURL")
+    page.get_by_role("button", name="Copy as cURL (exact request)").click()
+    expect(page.locator(".copy-status")).to_contain_text("Copied the exact request as cURL")
     assert "X-Api-Key: ••••••" in page.evaluate("navigator.clipboard.readText()")
     page.get_by_role("button", name="Copy with real values").click()  # a POST with the page's CSRF token
-    expect(page.locator(".copy-status")).to_have_text("Copied: with real values")
+    expect(page.locator(".copy-status")).to_have_text("Copied the exact request as cURL, with real values.")
     command = page.evaluate("navigator.clipboard.readText()")
     subprocess.run(["bash", "-c", command], check=True, capture_output=True, timeout=30)
     original, replayed = receiver.wait_for(2)
@@ -84,7 +87,7 @@ def test_copy_as_curl_sends_the_identical_signed_request(app, accounts, receiver
     )
 
     page.get_by_role("button", name="Copy body").click()
-    expect(page.locator(".copy-status")).to_have_text("Copied: body")
+    expect(page.locator(".copy-status")).to_have_text("Copied the body.")
     assert page.evaluate("navigator.clipboard.readText()").encode() == original.body
 
 

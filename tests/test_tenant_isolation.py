@@ -71,6 +71,7 @@ ROUTES = {
     "dashboard.submission_deliveries": (TENANT, None),
     "dashboard.delivery_detail": (TENANT, None),
     "dashboard.attempt_curl": (TENANT, None),
+    "dashboard.attempt_curl_resigned": (TENANT, None),
     "dashboard.attempt_curl_reveal": (TENANT, None),
     "dashboard.attempt_body": (TENANT, None),
     "dashboard.delivery_resend": (TENANT, None),

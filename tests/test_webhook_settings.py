@@ -184,10 +184,13 @@ def test_send_test_event_and_poll_its_status(app, client, owner, receiver):
         secret = db.session.get(Webhook, webhook_id).secret
     assert Verifier(secret).verify(request.text, request.headers)["type"] == "webhook.test"
     page = client.get(f"/forms/{form_id}/webhooks/{webhook_id}").get_data(as_text=True)
-    assert 'id="recent-deliveries"' in page and "status-succeeded" in page and "HTTP 200" in page
+    assert 'id="recent-deliveries"' in page and "status-succeeded" in page
+    assert "Your server answered 200: delivered." in page
     status = client.get(body["status_url"]).get_json()
     assert status == {"delivery_id": body["delivery_id"], "status": "succeeded", "done": True,
-                      "attempt_count": 1, "last_status_code": 200, "last_error": None}
+                      "attempt_count": 1, "last_status_code": 200, "last_error": None,
+                      "explanation": "Your server answered 200: delivered.",
+                      "delivery_url": f"/deliveries/{body['delivery_id']}"}
 
 
 def test_send_test_event_without_javascript_flashes(app, client, owner, receiver):

@@ -114,7 +114,7 @@ def test_send_test_event_shows_the_result_inline(app, page, live_url, receiver):
         page.get_by_role("button", name="Send test event").click()
     assert queued.value.status == 202
     drain(app)  # the real RQ worker sends it while the page polls
-    expect(page.locator("#test-result")).to_have_text("Delivered: HTTP 200 · 1 attempt")
+    expect(page.locator("#test-result")).to_have_text("Sent: Your server answered 200: delivered. See the delivery →")
     expect(page.locator("#recent-deliveries .status-succeeded")).to_have_text("succeeded")
     assert receiver.wait_for(1)[0].query == {"c": ["spring"]}
 

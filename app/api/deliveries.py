@@ -39,7 +39,7 @@ def get_delivery(delivery_id):
 @bp.post("/deliveries/<delivery_id>/retry")
 @idempotent
 def retry_delivery(delivery_id):
-    """Send the delivery again now, with the same webhook-id; 409 while its webhook is disabled or sending."""
+    """Send the delivery again now, with the same webhook-id (right after an attempt in flight); 409 while disabled."""
     delivery = find_or_404(Delivery, delivery_id, "delivery")
     try:
         retry_now(delivery)

@@ -11,7 +11,7 @@ ERRORS = {
     401: "No API key, or a key that is unknown or revoked.",
     404: "No such object in the key's workspace.",
     409: "Conflict: the Idempotency-Key was used with another request or that request is still running; "
-         "or the action cannot be done now (a retry while the webhook is disabled or an attempt is being sent).",
+         "or the action cannot be done now (a retry while the webhook is disabled).",
     413: "The body is too large.",
     422: "Validation failed; `fields` says which field and why.",
     429: "Too many requests for this API key; wait `Retry-After` seconds.",
@@ -138,7 +138,8 @@ def paths():
                              "Deliveries", [DELIVERY_ID]),
         },
         "/deliveries/{delivery_id}/retry": {
-            "post": operation("retryDelivery", "Send a delivery again now, with the same webhook-id.", 202,
+            "post": operation("retryDelivery", "Send a delivery again now, with the same webhook-id "
+                              "(while an attempt is in flight: right after it is recorded).", 202,
                               ref("Delivery"), "Deliveries", [DELIVERY_ID]),
         },
     }

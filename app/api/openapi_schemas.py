@@ -3,7 +3,7 @@
 from app.api.form_input import LIMITS
 from app.delivery.payloads import format_names
 from app.fields import type_names, types
-from app.models.webhooks import DELIVERY_STATUSES, EVENTS, METHODS
+from app.models.webhooks import DELIVERY_STATUSES, EVENTS, METHODS, NAME_MAX_LENGTH
 from app.services.forms import MAX_FIELDS
 
 NON_BLANK = r"\S"
@@ -117,6 +117,8 @@ CONDITIONS = nullable({
 IGNORED = {"description": "read-only; accepted so a fetched webhook can be sent back, and ignored"}
 
 WEBHOOK_SETTINGS = {
+    "name": nullable({"type": "string", "maxLength": NAME_MAX_LENGTH,
+                      "description": "what the webhook is called in lists; empty or null: the URL's host"}),
     "url": {"type": "string", "minLength": 1, "maxLength": 4000,
             "description": "http(s) URL; the path and query may use {{ names }}; must reach the public internet"},
     "method": {"enum": list(METHODS), "default": "POST"},
@@ -132,11 +134,12 @@ WEBHOOK_SETTINGS = {
 
 WEBHOOK = {
     "type": "object",
-    "required": ["id", "form_id", "url", "method", "format", "headers", "body_template", "events",
+    "required": ["id", "form_id", "name", "url", "method", "format", "headers", "body_template", "events",
                  "conditions", "enabled", "disabled_reason", "secret", "created_at"],
     "properties": {
         "id": {"type": "string"},
         "form_id": {"type": "string"},
+        "name": {"type": "string"},
         "url": {"type": "string"},
         "method": {"enum": list(METHODS)},
         "format": {"enum": list(format_names())},

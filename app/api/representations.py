@@ -22,6 +22,7 @@ def webhook_json(webhook, warnings=()):
     data = {
         "id": webhook.id,
         "form_id": webhook.form_id,
+        "name": webhook.name,
         "url": webhook.url,
         "method": webhook.method,
         "format": webhook.format,

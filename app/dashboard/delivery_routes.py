@@ -3,8 +3,10 @@
 from datetime import UTC, datetime, timedelta
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.auth.workspaces import current_workspace_id
 from app.dashboard import bp
@@ -14,7 +16,7 @@ from app.models import Attempt, Delivery, Form, Submission, Webhook
 from app.models.webhooks import DELIVERY_STATUSES
 from app.observability import health
 from app.observability.chart import hourly_chart
-from app.observability.curl import curl_command, has_masked_values
+from app.observability.curl import curl_command, has_masked_values, resigned_curl_command
 from app.observability.delivery_forms import EnableWebhookForm, ResendFailedForm
 from app.services import audit, replay
 from app.services.deliveries import DeliveryActionRefused, retry_now
@@ -70,13 +72,29 @@ def _webhook_or_404(webhook_id):
 @bp.route("/forms/<form_id>/deliveries")
 @login_required
 def form_deliveries(form_id):
-    """Open the delivery log of the form's first webhook."""
+    """Every delivery of the form's webhooks, newest first; pick one webhook and a status to narrow it."""
     form = get_scoped_or_404(Form, form_id, current_workspace_id())
-    webhook = db.session.scalar(select(Webhook).where(Webhook.form_id == form.id).order_by(Webhook.created_at))
-    if webhook is None:
-        flash("This form has no webhook yet. Add its URL first.", "info")
+    webhooks = db.session.scalars(
+        scoped(Webhook, form.workspace_id).where(Webhook.form_id == form.id).order_by(Webhook.created_at)
+    ).all()
+    if not webhooks:
+        flash(_("This form has no webhook yet. Add its URL first."), "info")
         return redirect(url_for("dashboard.webhook_settings", form_id=form.id))
-    return redirect(url_for("dashboard.webhook_deliveries", webhook_id=webhook.id))
+    picked = None
+    if request.args.get("webhook"):
+        picked = next((webhook for webhook in webhooks if webhook.id == request.args["webhook"]), None)
+        if picked is None:
+            abort(404)
+    webhook_ids = [picked.id] if picked else [webhook.id for webhook in webhooks]
+    query = _filtered(scoped(Delivery, form.workspace_id).where(Delivery.webhook_id.in_(webhook_ids)), request.args)
+    deliveries, next_before = _page(query.options(selectinload(Delivery.webhook)))
+    return render_template(
+        "observability/form_deliveries.html", form=form, webhooks=webhooks, picked=picked, deliveries=deliveries,
+        statuses=DELIVERY_STATUSES, args=request.args,
+        older_url=url_for(
+            "dashboard.form_deliveries", form_id=form.id, **{**request.args.to_dict(), "before": next_before}
+        ) if next_before else None,
+    )
 
 
 @bp.route("/webhooks/<webhook_id>/deliveries")
@@ -172,6 +190,15 @@ def attempt_curl_reveal(delivery_id, attempt_id):
     return _curl_response(curl_command(attempt, delivery.webhook, delivery, reveal=True))
 
 
+@bp.route("/deliveries/<delivery_id>/attempts/<attempt_id>/curl-resigned")
+@login_required
+def attempt_curl_resigned(delivery_id, attempt_id):
+    """The attempt as a cURL command signed now with the webhook's current secret; masked values stay masked."""
+    delivery = get_scoped_or_404(Delivery, delivery_id, current_workspace_id())
+    attempt = _attempt_or_404(delivery, attempt_id)
+    return _curl_response(resigned_curl_command(attempt, delivery.webhook, delivery))
+
+
 @bp.route("/deliveries/<delivery_id>/attempts/<attempt_id>/body")
 @login_required
 def attempt_body(delivery_id, attempt_id):
@@ -189,11 +216,16 @@ def delivery_resend(delivery_id):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        retry_now(delivery)
+        in_flight = retry_now(delivery) == "after_attempt"
         db.session.commit()
-        flash("Resending now with the same webhook-id. This page shows the new attempt when it is made.", "success")
+        if in_flight:
+            flash(_("An attempt is being sent right now: it is resent with the same webhook-id as soon as that "
+                    "attempt is recorded. This page shows both."), "success")
+        else:
+            flash(_("Resending now with the same webhook-id. This page shows the new attempt when it is made."),
+                  "success")
     except DeliveryActionRefused as exc:
-        flash(f"Not resent: {exc}.", "warning")
+        flash(_("Not resent: %(reason)s.", reason=exc), "warning")
     return redirect(url_for("dashboard.delivery_detail", delivery_id=delivery.id))
 
 

@@ -10,6 +10,7 @@ from app.dashboard.webhook_editor import preview, read_editor
 from app.dashboard.webhook_routes import form_or_404, webhook_or_404
 from app.extensions import db
 from app.models import Delivery
+from app.observability.explain import delivery_outcome
 from app.services import deliveries
 from app.services.webhooks import rotate_webhook_secret
 from app.tenancy import get_scoped_or_404
@@ -93,10 +94,12 @@ def webhook_test(form_id, webhook_id):
 
 
 def _status_of(delivery):
+    explained = delivery_outcome(delivery)
     return {
         "status": delivery.status, "done": delivery.status in FINISHED,
         "attempt_count": delivery.attempt_count, "last_status_code": delivery.last_status_code,
-        "last_error": delivery.last_error,
+        "last_error": delivery.last_error, "explanation": explained.text if explained else None,
+        "delivery_url": url_for("dashboard.delivery_detail", delivery_id=delivery.id),
     }
 
 

@@ -64,6 +64,7 @@ def read_editor(formdata):
         for row in rule_rows
     ]
     data = {
+        "name": formdata.get("name", "").strip(),
         "url": formdata.get("url", "").strip(),
         "method": formdata.get("method", "POST"),
         "format": formdata.get("format", "json"),
@@ -102,7 +103,7 @@ def state_from_settings(settings):
 
 def settings_of(webhook):
     return {
-        "url": webhook.url, "method": webhook.method, "format": webhook.format,
+        "name": webhook.name, "url": webhook.url, "method": webhook.method, "format": webhook.format,
         "headers": dict(webhook.headers or {}), "body_template": webhook.body_template,
         "conditions": webhook.conditions, "enabled": webhook.enabled,
     }

@@ -1,14 +1,17 @@
 """WTForms classes for the webhook pages (header and rule rows are read by webhook_editor)."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from app.delivery.payloads import FORMATS
-from app.models.webhooks import METHODS
+from app.models.webhooks import METHODS, NAME_MAX_LENGTH
 
 
 class WebhookEditorForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=NAME_MAX_LENGTH)],
+                       description=_l("Shown wherever the webhook is listed. Leave empty to use the URL's host."))
     url = StringField("Webhook URL", validators=[Length(max=4000)])
     method = SelectField("Method", choices=[SelectChoice(method) for method in METHODS], default="POST")
     format = SelectField(

@@ -26,7 +26,7 @@ from app.models import Delivery, Form, Webhook
 from app.services.webhooks import save_webhook, set_webhook_enabled, validate_webhook
 from app.tenancy import get_scoped_or_404
 
-EDITOR_SCALARS = ("url", "method", "format", "body_template", "enabled")
+EDITOR_SCALARS = ("name", "url", "method", "format", "body_template", "enabled")
 RECENT_DELIVERIES = 10
 
 
@@ -99,7 +99,7 @@ def _render_editor(form, editor, state, webhook=None, errors=None, status=200, r
 def _editor_for(state):
     data = state.data
     return WebhookEditorForm(
-        formdata=None, url=data.get("url"), method=data.get("method") or "POST",
+        formdata=None, name=data.get("name"), url=data.get("url"), method=data.get("method") or "POST",
         format=data.get("format") or "json", body_template=data.get("body_template"),
         match=(data.get("conditions") or {}).get("match", "all"), enabled=data.get("enabled", True),
     )
@@ -177,6 +177,7 @@ def webhook_from_preset(form_id, preset_name):
         flash(_("Added hidden fields %(keys)s to the form, with the defaults you gave.",
                 keys=", ".join(added)), "success")
     settings["enabled"] = True
+    settings.setdefault("name", preset.title)
     state = state_from_settings(settings)
     flash(f"{preset.title} preset filled in below. Check the live preview, then save.", "info")
     return _render_editor(form, _editor_for(state), state)

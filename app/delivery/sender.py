@@ -101,6 +101,7 @@ class Attempting:
     started_at: object = None
     job_id: str | None = None  # the RQ job that asked for it, when a worker took one
     mirror_bin_id: str | None = None  # a capture bin that gets a copy of the request (the inspector)
+    retries: bool = True  # False for a test event: it is attempted once, never on the retry schedule
 
 
 def webhooks_of(delivery_ids):
@@ -176,7 +177,7 @@ def prepare_claimed(claimed):
             _close_without_sending(delivery, reason)
             continue
         item = Attempting(delivery.id, numbers[delivery.id], delivery.webhook_id, None, started_at=utcnow(),
-                          mirror_bin_id=delivery.webhook.mirror_bin_id)
+                          mirror_bin_id=delivery.webhook.mirror_bin_id, retries=delivery.event != "webhook.test")
         try:
             item.prepared = prepare_request(delivery.webhook, delivery)
         except Exception as exc:  # noqa: BLE001 - any error of a user's template is recorded, never retried
@@ -227,7 +228,7 @@ def record_outcomes(items, schedule, disable_after):
     for item in items:
         if item.delivery_id not in still_there:
             continue  # deleted with its workspace while the attempt ran
-        decision = policy.decide(item.outcome, item.attempt_number, schedule)
+        decision = policy.decide(item.outcome, item.attempt_number, schedule if item.retries else ())
         next_at = policy.next_time(decision) if decision.status == "retrying" else None
         last_error = None if decision.status == "succeeded" else policy.describe_status(item.outcome)
         attempts.append(_attempt_row(item.delivery_id, item.prepared, item.outcome, item.started_at))
@@ -244,8 +245,32 @@ def record_outcomes(items, schedule, disable_after):
         db.session.execute(insert(Attempt), attempts)
         db.session.execute(update(Delivery), changes)
         mirror.record_copies([item for item in items if item.delivery_id in still_there])
+    recorded.retries = _requested_retries(items, recorded.retries)
     recorded.disables = _disables(failing, disable_after)
     return recorded
+
+
+def _requested_retries(items, retries):
+    """Add the retries asked for while these attempts were in flight (now recorded): each is due at once.
+
+    In the recording transaction, after the attempts' rows are updated: a retry_now that set the
+    flag before this either is seen here, or (its row lock waiting on ours) finds the attempt
+    recorded and retries by itself.
+    """
+    now = utcnow()
+    asked = db.session.execute(
+        update(Delivery)
+        .where(Delivery.id.in_([item.delivery_id for item in items]), Delivery.retry_requested.is_(True))
+        .values(retry_requested=False, status="retrying", next_attempt_at=now)
+        .returning(Delivery.id, Delivery.attempt_count)
+        .execution_options(synchronize_session=False)
+    ).all()
+    if not asked:
+        return retries
+    asked_ids = {delivery_id for delivery_id, _ in asked}
+    return [retry for retry in retries if retry[0] not in asked_ids] + [
+        (delivery_id, attempt_count + 1, now) for delivery_id, attempt_count in asked
+    ]
 
 
 def _disables(failing, disable_after):

@@ -3,8 +3,9 @@
 import base64
 import secrets
 from datetime import timedelta
+from urllib.parse import urlsplit
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, event, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.crypto import EncryptedJSON, EncryptedText
@@ -16,11 +17,22 @@ EVENTS = ("submission.created", "webhook.test")
 DELIVERY_STATUSES = ("pending", "succeeded", "retrying", "failed", "skipped")
 OPEN_STATUSES = ("pending", "retrying")
 ROTATION_OVERLAP = timedelta(hours=24)
+NAME_MAX_LENGTH = 100
 
 
 def new_secret():
     """A Standard Webhooks secret: 'whsec_' + base64 of 24 random bytes."""
     return "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
+
+
+def host_of(url):
+    """The host of a URL, or None when it has none (or cannot be parsed)."""
+    if not isinstance(url, str):
+        return None
+    try:
+        return urlsplit(url.strip()).hostname
+    except ValueError:
+        return None
 
 
 class Webhook(db.Model):
@@ -29,6 +41,8 @@ class Webhook(db.Model):
     id: Mapped[str] = id_column("wh")
     workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), index=True)
     form_id: Mapped[str] = mapped_column(ForeignKey("forms.id", ondelete="CASCADE"), index=True)
+    # what people call it ("HubSpot CRM"); defaults to the URL's host (app.services.webhook_names)
+    name: Mapped[str] = mapped_column(String(NAME_MAX_LENGTH), default="")
     # URLs and header values can carry credentials (bot tokens, bearer tokens): encrypted at rest
     url: Mapped[str] = mapped_column(EncryptedText)
     method: Mapped[str] = mapped_column(String(8), default="POST")
@@ -71,6 +85,14 @@ class Webhook(db.Model):
         return event in (self.events or ["submission.created"]) or event == "webhook.test"
 
 
+@event.listens_for(Webhook, "before_insert")
+@event.listens_for(Webhook, "before_update")
+def _default_name(mapper, connection, webhook):
+    """Every save path gets a name: a webhook saved without one is called after its URL's host."""
+    if not (webhook.name or "").strip():
+        webhook.name = (host_of(webhook.url) or "webhook")[:NAME_MAX_LENGTH]
+
+
 class Delivery(db.Model):
     __tablename__ = "deliveries"
     __table_args__ = (
@@ -92,6 +114,8 @@ class Delivery(db.Model):
     created_at = created_at_column()
     last_status_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # a retry asked for while an attempt was in flight: sent as soon as that attempt is recorded
+    retry_requested: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     webhook = relationship("Webhook")
     submission = relationship("Submission", back_populates="deliveries")

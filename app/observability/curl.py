@@ -1,12 +1,15 @@
 """An attempt as a cURL command: as recorded (credentials masked), or with the real values on reveal."""
 
 import shlex
+import time
+from types import SimpleNamespace
 
-from app.delivery import sender, templating
+from app.delivery import sender, signing, templating
 from app.redaction import is_masked
 
 # curl adds these itself; the recorded values say what our client sent, not what curl must
 SKIPPED_HEADERS = {"content-length", "host", "accept-encoding"}
+SIGNATURE_HEADERS = {"webhook-timestamp", "webhook-signature"}
 
 
 def unmasked_request(attempt, webhook, delivery):
@@ -50,6 +53,22 @@ def curl_command(attempt, webhook, delivery, reveal=False):
         # --data-raw sends the text as given: no @file reading, no newline stripping
         lines.append(f"--data-raw {shlex.quote(body)}")
     return " \\\n  ".join(lines)
+
+
+def resigned_curl_command(attempt, webhook, delivery, now=None):
+    """The attempt as a cURL command signed afresh: this moment's webhook-timestamp, the current secret(s).
+
+    The same webhook-id, URL, headers and body as the attempt, so a receiver that checks the
+    Standard Webhooks five-minute window (and drops duplicates by webhook-id) accepts it once.
+    """
+    request = attempt.request or {}
+    body = (request.get("body") or "") if request.get("method", "POST") != "GET" else ""
+    headers = {name: value for name, value in (request.get("headers") or {}).items()
+               if name.lower() not in SIGNATURE_HEADERS}
+    headers.update(signing.signed_headers(webhook.signing_secrets(), delivery.id, now or time.time(), body))
+    # the exact-request builder does the quoting and unmasking; it sees this attempt with fresh signature headers
+    resigned = SimpleNamespace(**{**vars(attempt), "request": {**request, "headers": headers}})
+    return curl_command(resigned, webhook, delivery)
 
 
 def has_masked_values(attempt):

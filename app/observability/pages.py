@@ -1,26 +1,27 @@
-"""Template helpers: attempts in plain language, and the banner for disabled webhooks."""
+"""Template helpers: outcomes in plain words, and the banner for disabled webhooks."""
 
+import json
+
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.delivery.policy import describe_status
-from app.delivery.transport import Outcome
 from app.extensions import db
 from app.models import Webhook
+from app.observability.explain import attempt_outcome, delivery_outcome
 
 
-def attempt_ok(attempt):
-    status = (attempt.response or {}).get("status")
-    return attempt.error is None and status is not None and 200 <= status < 300
-
-
-def attempt_summary(attempt):
-    """'HTTP 200', or why it failed as the engine words it ('connection refused', 'HTTP 500' …)."""
-    response = attempt.response or {}
-    if attempt_ok(attempt):
-        return f"HTTP {response['status']} — delivered"
-    outcome = Outcome(status=response.get("status"), headers=response.get("headers") or {}, error=attempt.error)
-    return describe_status(outcome)
+def audit_value(value):
+    """An audited value as the user typed it: text unquoted, no JSON escapes, "(empty)" for nothing."""
+    if value is None or value == "" or value == {} or value == []:
+        return _("(empty)")
+    if isinstance(value, bool):
+        return _("on") if value else _("off")
+    if isinstance(value, dict) and all(isinstance(item, str) for item in value.values()):
+        return "\n".join(f"{name}: {item}" for name, item in value.items())  # headers, one per line
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, indent=1)
+    return str(value)
 
 
 def disabled_webhooks(workspace_id):
@@ -31,8 +32,9 @@ def disabled_webhooks(workspace_id):
 
 
 def register(app):
-    app.add_template_global(attempt_ok)
-    app.add_template_global(attempt_summary)
+    app.add_template_global(attempt_outcome)
+    app.add_template_global(delivery_outcome)
+    app.add_template_filter(audit_value)
 
     @app.context_processor
     def inject_disabled_webhooks():

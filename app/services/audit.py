@@ -4,7 +4,9 @@ from app.extensions import db
 from app.models import AuditEvent
 from app.redaction import MASK, mask_headers, redact
 
-AUDITED_FIELDS = ("url", "method", "format", "headers", "body_template", "events", "conditions", "enabled", "secret")
+AUDITED_FIELDS = (
+    "name", "url", "method", "format", "headers", "body_template", "events", "conditions", "enabled", "secret",
+)
 SYSTEM_ACTOR = "Formhook"
 
 

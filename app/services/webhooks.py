@@ -16,12 +16,13 @@ from app.models import Webhook
 from app.models.webhooks import EVENTS, METHODS
 from app.quotas import check_webhook_quota
 from app.services import audit
+from app.services.webhook_names import check_name
 
 HEADER_NAME_RE = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$")
 RESERVED_HEADERS = {
     "host", "content-length", "transfer-encoding", "webhook-id", "webhook-timestamp", "webhook-signature",
 }
-FIELDS = ("url", "method", "format", "headers", "body_template", "events", "conditions", "enabled")
+FIELDS = ("name", "url", "method", "format", "headers", "body_template", "events", "conditions", "enabled")
 
 
 @dataclass
@@ -144,8 +145,14 @@ def check_enabled(enabled, checking):
     return enabled
 
 
+def check_webhook_name(name, checking):
+    """The name as given (one line), or the URL's host when it is left empty."""
+    return check_name(name, checking.data.get("url"), checking.errors)
+
+
 # setting → (its value when the body leaves it out, its checker)
 CHECKERS = {
+    "name": (lambda data: data.get("name"), check_webhook_name),
     "url": (lambda data: data.get("url"), check_url),
     "method": (lambda data: data.get("method", "POST"), check_method),
     "format": (lambda data: data.get("format", "json"), check_format),

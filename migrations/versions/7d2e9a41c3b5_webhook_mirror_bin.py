@@ -1,7 +1,7 @@
 """webhooks: mirror_bin_id, the capture URL that gets a copy of every request sent
 
 Revision ID: 7d2e9a41c3b5
-Revises: 7a1c5e9b2d40
+Revises: 7d3e9a1c5b20
 Create Date: 2026-12-02 01:20:00
 
 The request inspector used to overwrite a webhook's URL to watch its requests. It now
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = '7d2e9a41c3b5'
-down_revision = '7a1c5e9b2d40'
+down_revision = '7d3e9a1c5b20'
 branch_labels = None
 depends_on = None
 
