@@ -21,7 +21,7 @@ $(VENV)/.requirements-dev: requirements.txt requirements-dev.txt $(VENV)/.requir
 
 ## Start web + worker + scheduler (embedded SQLite and Valkey unless configured).
 run: $(VENV)/.requirements
-	$(PY) -m app.launcher
+	$(PY) -m app.runtime.launcher
 
 ## Chromium for the browser tests (Debian's package; Playwright drives it).
 browser:

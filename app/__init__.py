@@ -5,8 +5,8 @@ import os
 
 from flask import Flask
 
-from app.config import REPO_ROOT, Config
-from app.version import __version__
+from app.core.config import REPO_ROOT, Config
+from app.core.version import __version__
 
 __all__ = ["__version__", "create_app"]
 
@@ -43,7 +43,7 @@ def load_config(app, overrides):
         # unconfigured: the embedded server this instance's `make run` or `flask worker` recorded
         # (the factory never starts one), else a local Redis; without either the app runs as in
         # a Redis outage: submissions are stored, the worker's sweep sends them later
-        from app import embedded_redis
+        from app.runtime import embedded_redis
 
         app.config["REDIS_URL"] = embedded_redis.recorded_url(instance_path) or embedded_redis.DEFAULT_URL
         app.config["REDIS_EMBEDDED"] = True
@@ -54,22 +54,21 @@ def load_config(app, overrides):
 
 
 def register_trusted_proxies(app):
-    from app.proxies import trust_proxies
+    from app.core.proxies import trust_proxies
 
     app.wsgi_app = trust_proxies(app.wsgi_app, app.config["TRUSTED_PROXIES"])
 
 
 def register_log_redaction(app):
-    from app.redaction import install_log_redaction
+    from app.core.redaction import install_log_redaction
 
     install_log_redaction()
 
 
 def register_extensions(app):
-    from app import crypto, i18n, ratelimiting
-    from app.core import queue
-    from app.database import init_database
-    from app.extensions import csrf, db, limiter, login_manager, migrate
+    from app.core import crypto, i18n, queue, ratelimiting
+    from app.core.database import init_database
+    from app.core.extensions import csrf, db, limiter, login_manager, migrate
 
     crypto.init_app(app)
     db.init_app(app)
@@ -90,10 +89,12 @@ def register_blueprints(app):
     from app.api import docs_bp as api_docs_bp
     from app.auth import bp as auth_bp
     from app.dashboard import bp as dashboard_bp
+    from app.inspector import bp as inspector_bp
     from app.public import bp as public_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboard_bp)
+    app.register_blueprint(inspector_bp)
     app.register_blueprint(public_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(api_docs_bp)
@@ -106,25 +107,25 @@ def register_observability(app):
 
 
 def register_cli(app):
-    from app.cli import register_commands
+    from app.runtime.cli import register_commands
 
     register_commands(app)
 
 
 def register_error_handlers(app):
-    from app.errors import register
+    from app.core.errors import register
 
     register(app)
 
 
 def register_security_headers(app):
-    from app import security_headers
+    from app.core import security_headers
 
     security_headers.init_app(app)
 
 
 def register_quotas(app):
-    from app import quotas
+    from app.services import quotas
 
     quotas.init_app(app)
 
@@ -136,6 +137,6 @@ def register_delivery_recorder(app):
 
 
 def register_template_helpers(app):
-    from app.web import register
+    from app.auth.context import register
 
     register(app)

@@ -15,8 +15,8 @@ from pathlib import Path
 from cryptography.fernet import Fernet
 
 from app import create_app
-from app.config import REPO_ROOT
-from app.embedded_redis import start_server
+from app.core.config import REPO_ROOT
+from app.runtime.embedded_redis import start_server
 from bench import load, scenarios, seed
 from bench.services import Processes
 
@@ -118,7 +118,7 @@ def run_database(label, database_url, redis_url, args, workdir):
     finally:
         processes.stop_all()
         with app.app_context():
-            from app.extensions import db
+            from app.core.extensions import db
 
             db.engine.dispose()
     return rows

@@ -4,8 +4,8 @@ import time
 
 from sqlalchemy import func, select
 
+from app.core.extensions import db
 from app.delivery import outbox
-from app.extensions import db
 from app.models import Delivery, Field, Form, Submission, Webhook, Workspace
 from app.models.base import utcnow
 from app.models.ids import new_id

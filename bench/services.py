@@ -10,8 +10,8 @@ from pathlib import Path
 
 import httpx
 
-from app.config import REPO_ROOT
-from app.launcher import GUNICORN_SETTINGS  # the same settings as `make run`
+from app.core.config import REPO_ROOT
+from app.runtime.launcher import GUNICORN_SETTINGS  # the same settings as `make run`
 
 BIN = Path(sys.executable).parent
 

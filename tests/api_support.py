@@ -1,6 +1,6 @@
 """An API client with a bearer key, for the tests of the REST API."""
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Submission
 
 

@@ -15,12 +15,12 @@ from sqlalchemy import select
 
 from app import create_app
 from app.auth.workspaces import create_user
-from app.config import normalize_database_url
 from app.core import queue
+from app.core.config import normalize_database_url
+from app.core.extensions import db
 from app.delivery import jobs
-from app.extensions import db
 from app.models import ApiKey, Delivery, Field, Form, Membership, User, Webhook
-from app.worker import run_worker
+from app.runtime.worker import run_worker
 from tests.api_support import api_client
 from tests.receiver import Receiver
 
@@ -42,7 +42,7 @@ def redis_url(session_dir):
     if os.environ.get("REDIS_URL"):
         yield os.environ["REDIS_URL"]
         return
-    from app.embedded_redis import start_server
+    from app.runtime.embedded_redis import start_server
 
     process, url = start_server(session_dir / "valkey")
     yield url

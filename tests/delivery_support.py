@@ -6,11 +6,11 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlalchemy import select
 
 from app.core import queue
+from app.core.extensions import db
 from app.delivery import jobs, outbox, sender
 from app.delivery.transport import AsyncTransport
-from app.extensions import db
 from app.models import Attempt, Delivery, Webhook
-from app.worker import run_worker
+from app.runtime.worker import run_worker
 from tests.conftest import make_form, make_webhook
 
 ANSWERS = {"name": "Ana", "email": "ana@example.com"}

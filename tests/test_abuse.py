@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Delivery, Submission
 from tests.conftest import drain, make_form, make_webhook
 

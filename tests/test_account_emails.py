@@ -3,7 +3,7 @@
 import pytest
 
 from app.auth.emails import EmailRefused, normalize_email
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Invitation, User
 from tests.conftest import TEST_PASSWORD
 

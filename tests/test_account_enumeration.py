@@ -5,7 +5,7 @@ import base64
 import pytest
 
 from app.auth import credentials, signup
-from app.extensions import db
+from app.core.extensions import db
 from app.models import User
 from tests.conftest import TEST_PASSWORD
 from tests.mailbox import body_of, signup_link

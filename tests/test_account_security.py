@@ -5,8 +5,8 @@ from datetime import timedelta
 
 import pytest
 
-from app.config import Config
-from app.extensions import db
+from app.core.config import Config
+from app.core.extensions import db
 from app.models import PasswordResetToken, User
 from tests.conftest import TEST_PASSWORD
 

@@ -1,6 +1,6 @@
 """Sign up, log in, log out, CSRF, and workspace scoping of the dashboard."""
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Form, Membership, User
 from tests.conftest import TEST_PASSWORD, csrf_token_from, make_form
 from tests.mailbox import signup_link

@@ -1,8 +1,8 @@
 """Services flush, the caller commits: a job is queued after the commit, and never after a rollback."""
 
 from app.core import queue
+from app.core.extensions import db
 from app.delivery.outbox import job_id_for
-from app.extensions import db
 from app.models import Delivery, Webhook
 from app.services.deliveries import send_test_event
 from tests.delivery_support import form_with_webhook

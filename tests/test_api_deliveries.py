@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Delivery
 from tests.api_support import add_submissions, assert_error
 from tests.conftest import drain

@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Field, Form
 from tests.api_support import assert_error
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Delivery, Form, IdempotencyKey, Webhook
 from tests.api_support import ApiClient, api_client, assert_error
 

@@ -8,8 +8,8 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import select
 
 from app import create_app
-from app.config import REPO_ROOT
-from app.extensions import db
+from app.core.config import REPO_ROOT
+from app.core.extensions import db
 from app.models import ApiKey, Membership, User, Workspace
 from tests.conftest import make_form, make_webhook
 from tests.test_teams import membership_id

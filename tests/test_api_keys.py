@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import ApiKey
 from app.models.accounts import hash_api_key
 from tests.api_support import ApiClient, assert_error

@@ -19,7 +19,7 @@ from schemathesis import GenerationMode
 from schemathesis.core.parameters import ParameterLocation
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Delivery, Form, Submission
 from tests.api_support import api_client
 

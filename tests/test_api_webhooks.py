@@ -3,7 +3,7 @@
 import pytest
 from standardwebhooks.webhooks import Webhook as Verifier
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Delivery, Webhook
 from tests.api_support import assert_error
 from tests.conftest import drain

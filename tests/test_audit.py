@@ -1,6 +1,6 @@
 """The audit trail: saving a webhook records who changed what; the page shows it; secrets never stored."""
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import AuditEvent, Webhook
 from app.services.audit import record_webhook_change, snapshot
 from tests.conftest import make_form, make_webhook

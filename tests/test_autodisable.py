@@ -8,7 +8,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Attempt, AuditEvent, Delivery, Webhook
 from app.services.deliveries import send_test_event
 from tests.conftest import drain, make_form, make_webhook

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Form
 from tests.browser_support import screenshot, static_site
 from tests.conftest import TEST_PASSWORD, drain, make_form, make_webhook

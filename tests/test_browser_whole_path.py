@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 from standardwebhooks.webhooks import Webhook as Verifier
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Webhook
 from tests.conftest import drain
 from tests.mailbox import signup_link

@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Field, Form, Submission
 from tests.conftest import csrf_token_from, make_form, make_webhook
 

@@ -1,6 +1,6 @@
 """`flask user create` and `flask apikey create` (CONTRACT.md §1)."""
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import ApiKey, Membership, User, Workspace
 from app.models.accounts import hash_api_key
 

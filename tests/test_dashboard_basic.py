@@ -2,7 +2,7 @@
 
 import re
 
-from app.extensions import db
+from app.core.extensions import db
 from app.fields import BUILT_IN as FIELD_TYPES
 from app.models import Form, Webhook
 

@@ -19,10 +19,10 @@ from standardwebhooks.webhooks import Webhook as Verifier
 from standardwebhooks.webhooks import WebhookVerificationError
 
 from app.core import queue
+from app.core.extensions import db
 from app.core.queue import JobQueue
 from app.delivery import signing
 from app.delivery.runner import Batches, EndpointCaps
-from app.extensions import db
 from app.models import Attempt, Delivery
 from app.models.webhooks import new_secret
 from tests.browser_support import screenshot

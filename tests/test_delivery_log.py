@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from standardwebhooks.webhooks import Webhook as Verifier
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Attempt, Delivery, Webhook
 from tests.conftest import csrf_token_from, drain, make_form, make_webhook
 from tests.receiver import Reply
@@ -116,7 +116,7 @@ def test_cancel_stops_a_pending_retry(app, client, accounts, receiver):
 
 
 def drain_once(app):
-    from app.worker import run_worker
+    from app.runtime.worker import run_worker
 
     run_worker(app, burst=True)
 

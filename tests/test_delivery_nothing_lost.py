@@ -9,10 +9,10 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from app.config import REPO_ROOT
 from app.core import queue
+from app.core.config import REPO_ROOT
+from app.core.extensions import db
 from app.delivery.outbox import job_id_for
-from app.extensions import db
 from app.models import Delivery
 from tests.conftest import make_form, make_webhook
 from tests.receiver import Reply

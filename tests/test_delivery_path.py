@@ -4,7 +4,7 @@ import json
 
 from standardwebhooks.webhooks import Webhook as Verifier
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Attempt, Delivery, Submission, Webhook
 from tests.conftest import drain, make_form, make_webhook
 

@@ -5,12 +5,12 @@ from datetime import datetime, timedelta
 import pytest
 
 from app.core import queue
+from app.core.extensions import db
 from app.delivery import jobs, outbox
 from app.delivery.outbox import job_id_for
-from app.extensions import db
 from app.models import Delivery
 from app.models.base import utcnow
-from app.worker import sweep_once
+from app.runtime.worker import sweep_once
 from tests.conftest import make_form, make_webhook
 from tests.delivery_support import (
     all_deliveries,

@@ -8,9 +8,9 @@ from standardwebhooks.webhooks import Webhook as Verifier
 from standardwebhooks.webhooks import WebhookVerificationError
 
 from app.core import queue
+from app.core.extensions import db
 from app.delivery import sender
 from app.delivery.outbox import job_id_for
-from app.extensions import db
 from app.models import Delivery, Webhook
 from app.models.base import utcnow
 from app.services import deliveries as actions

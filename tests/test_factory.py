@@ -6,8 +6,9 @@ from pathlib import Path
 import pytest
 import redis
 
-from app import create_app, embedded_redis
+from app import create_app
 from app.core import queue
+from app.runtime import embedded_redis
 from tests.conftest import _test_config
 from tests.test_queue import RAN_KEY
 

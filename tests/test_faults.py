@@ -21,10 +21,10 @@ from sqlalchemy.pool import NullPool
 
 from app import create_app
 from app.auth.workspaces import create_user
-from app.config import REPO_ROOT
-from app.embedded_redis import start_server
-from app.extensions import db
+from app.core.config import REPO_ROOT
+from app.core.extensions import db
 from app.models import Delivery, Submission
+from app.runtime.embedded_redis import start_server
 from tests.conftest import _empty_tables, _test_config, make_form, make_webhook
 from tests.figures import report
 from tests.receiver import Receiver

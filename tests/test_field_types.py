@@ -17,8 +17,8 @@ from wtforms import StringField
 from wtforms.validators import Regexp
 
 from app import fields
+from app.core.extensions import db
 from app.delivery import conditions
-from app.extensions import db
 from app.fields.base import FieldType
 from app.models import Submission
 from tests.api_support import assert_error

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from app.core.extensions import db
 from app.delivery import templating
-from app.extensions import db
 from app.models import Delivery, Submission
 from tests.conftest import make_form, make_webhook
 from tests.figures import report

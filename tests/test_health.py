@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Attempt, Delivery
 from app.observability.chart import hourly_chart
 from app.observability.health import endpoint_health, percentile

@@ -1,4 +1,4 @@
-"""The import graph of app/: the engine and the models never import what sits above them.
+"""The import graph of app/: no cycles between packages, and nothing imports what sits above it.
 
 Every import is read with ast, function-level ones included, so an import moved into a
 function to dodge a cycle still counts. package_edges() gives the graph between packages,
@@ -59,7 +59,7 @@ def import_graph(root=APP):
 
 
 def package_of(module):
-    """'app.delivery.sender' → 'delivery'; a top-level module is a package of its own ('app.quotas' → 'quotas')."""
+    """'app.delivery.sender' → 'delivery'; the composition root (app/__init__.py) is 'app'."""
     parts = module.split(".")
     return parts[1] if len(parts) > 1 else "app"
 
@@ -102,3 +102,72 @@ def test_no_import_reaches_above_its_package(package):
         for importer, target, line in found
     ]
     assert not offending, f"app/{package}/ must not import {sorted(FORBIDDEN[package])}:\n" + "\n".join(offending)
+
+
+# a plain `rq worker` runs these jobs without an app, so they build one from the composition root
+ROOT_IMPORTERS = {"app.delivery.jobs", "app.services.notices"}
+
+
+def cycles(edges):
+    """The groups of packages that import each other round in a circle (Tarjan's components)."""
+    graph = defaultdict(set)
+    for source, target in edges:
+        graph[source].add(target)
+    index, low, stack, on_stack, found = {}, {}, [], set(), []
+
+    def visit(node):
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for other in graph[node]:
+            if other not in index:
+                visit(other)
+                low[node] = min(low[node], low[other])
+            elif other in on_stack:
+                low[node] = min(low[node], index[other])
+        if low[node] == index[node]:
+            group, member = set(), None
+            while member != node:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.add(member)
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for node in list(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_cycles_are_found():
+    assert cycles([("a", "b"), ("b", "c"), ("c", "a"), ("c", "d")]) == [["a", "b", "c"]]
+    assert cycles([("a", "b"), ("b", "c")]) == []
+
+
+def test_no_cycle_between_packages():
+    edges = {pair: found for pair, found in package_edges().items() if pair[1] != "app"}
+    circles = cycles(edges)
+    detail = [
+        f"{importer}:{line} imports {target}"
+        for circle in circles for (source, imported), found in edges.items()
+        if source in circle and imported in circle for importer, target, line in found
+    ]
+    assert not circles, f"packages import each other in a circle {circles}:\n" + "\n".join(detail)
+
+
+def test_only_job_entry_points_import_the_composition_root():
+    importers = {importer for (source, imported), found in package_edges().items()
+                 if imported == "app" for importer, _, _ in found}
+    assert importers <= ROOT_IMPORTERS, f"only {sorted(ROOT_IMPORTERS)} may import create_app: {sorted(importers)}"
+
+
+def test_only_the_queue_module_imports_rq():
+    importers = set()
+    for path in sorted(APP.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            if any(name == "rq" or name.startswith("rq.") for name in names):
+                importers.add(module_name(path))
+    assert importers == {"app.core.queue"}, sorted(importers)

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
 from app.inspector import store
 from app.models import AuditEvent, CaptureBin, CapturedRequest, Webhook
 from tests.conftest import csrf_token_from, make_form, make_webhook
@@ -41,7 +41,7 @@ def test_capture_records_method_path_query_headers_and_body(app, client, account
 
 
 def test_keeps_the_newest_100_by_default():
-    from app.config import Config
+    from app.core.config import Config
 
     assert Config().INSPECTOR_KEEP_REQUESTS == 100
 

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Form, Submission
 from tests.api_support import assert_error
 from tests.conftest import drain, make_form, make_webhook

@@ -10,8 +10,8 @@ from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
 from app import create_app
-from app.config import REPO_ROOT, normalize_database_url
-from app.extensions import db
+from app.core.config import REPO_ROOT, normalize_database_url
+from app.core.extensions import db
 
 
 def test_migrations_have_one_head():

@@ -7,7 +7,7 @@ from rq import Queue
 from rq.job import Job
 
 from app.core import queue
-from app.extensions import db
+from app.core.extensions import db
 from app.models import AuditEvent, Notice, Webhook
 from app.services.notices import JOB_ID_PREFIX
 from tests.conftest import drain, make_form, make_webhook

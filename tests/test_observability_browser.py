@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 from standardwebhooks.webhooks import Webhook as Verifier
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Delivery, Webhook
 from tests.conftest import drain, make_form, make_webhook
 from tests.observability_browser import live_server, log_in, page  # noqa: F401

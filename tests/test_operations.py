@@ -10,11 +10,11 @@ import redis
 from prometheus_client.parser import text_string_to_metric_families
 
 from app import create_app
-from app.embedded_redis import start_server
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Attempt, Delivery
 from app.observability.heartbeat import KEY_PREFIX, beat, live_workers, start_heartbeat
 from app.observability.logs import JsonLogFormatter
+from app.runtime.embedded_redis import start_server
 from tests.conftest import _test_config, drain, make_form, make_webhook
 from tests.receiver import Reply
 

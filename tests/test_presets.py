@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
 from app.integrations import presets
 from app.models import Form, Webhook
 from tests.conftest import drain, make_form

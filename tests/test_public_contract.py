@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Submission
 from tests.conftest import make_form
 

@@ -12,8 +12,9 @@ from rq import Queue, SimpleWorker
 from rq.job import Job, JobStatus
 from rq.registry import ScheduledJobRegistry
 
-from app import create_app, embedded_redis
+from app import create_app
 from app.core import queue
+from app.runtime import embedded_redis
 from tests.conftest import _test_config
 from tests.delivery_support import form_with_webhook, only_delivery, submit, work_once
 

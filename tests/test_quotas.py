@@ -4,9 +4,9 @@ from datetime import timedelta
 
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Form, Submission, Webhook
-from app.quotas import QuotaExceeded, month_bounds
+from app.services.quotas import QuotaExceeded, month_bounds
 from app.services.webhooks import save_webhook
 from tests.conftest import make_form, make_webhook
 

@@ -5,9 +5,9 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
+from app.core.redirects import external_url, local_path
 from app.models import Form
-from app.redirects import external_url, local_path
 from tests.conftest import TEST_PASSWORD, make_form
 from tests.test_teams import invite
 

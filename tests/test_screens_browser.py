@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import ApiKey, AuditEvent, Field, Webhook, Workspace
 from tests.conftest import TEST_PASSWORD, drain, make_form, make_webhook
 

@@ -11,10 +11,10 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import inspect, text
 
-from app import crypto
-from app.extensions import db
+from app.core import crypto
+from app.core.extensions import db
+from app.core.redaction import MASK, is_sensitive, mask_headers, redact
 from app.models import Attempt, Webhook
-from app.redaction import MASK, is_sensitive, mask_headers, redact
 from tests.conftest import drain, make_form, make_webhook
 from tests.mailbox import Mailbox, signup_link
 

@@ -2,7 +2,7 @@
 
 import re
 
-from app.config import REPO_ROOT
+from app.core.config import REPO_ROOT
 from tests.conftest import make_form
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*\bnonce=)[^>]*>", re.I)

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
+from app.core.extensions import db
 from app.dashboard import submission_routes
-from app.extensions import db
 from app.models import Delivery, Submission
 from app.models.base import utcnow
 from app.models.ids import new_id

@@ -3,7 +3,7 @@
 import re
 from datetime import timedelta
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Form, Invitation, Membership, User
 from app.models.base import utcnow
 from tests.conftest import TEST_PASSWORD, csrf_token_from, make_form

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Attempt, Delivery
 from tests.conftest import make_form, make_webhook
 from tests.figures import report

@@ -5,10 +5,10 @@ import json
 import pytest
 from sqlalchemy import select
 
+from app.core.extensions import db
 from app.delivery import sender, templating
 from app.delivery.template_limits import Limits
 from app.delivery.templating import TemplateError, TemplateTooLarge, build_context, check_template, render
-from app.extensions import db
 from app.models import Attempt, Webhook
 from tests.api_support import assert_error
 from tests.conftest import drain, make_form, make_webhook

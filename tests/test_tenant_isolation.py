@@ -12,7 +12,7 @@ from itertools import chain
 import pytest
 from sqlalchemy import select
 
-from app.extensions import db
+from app.core.extensions import db
 from app.integrations.presets import PRESETS
 from app.models import ApiKey, Attempt, CaptureBin, Delivery, Field, Form, Invitation, Membership, Submission, Webhook
 from app.models.base import utcnow

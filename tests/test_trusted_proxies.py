@@ -7,8 +7,8 @@ import logging
 import pytest
 from flask import request
 
+from app.core.proxies import parse_trusted_proxies
 from app.observability.logs import JsonLogFormatter
-from app.proxies import parse_trusted_proxies
 from tests.conftest import make_form
 
 ANSWERS = {"name": "Ana", "email": "ana@example.com"}

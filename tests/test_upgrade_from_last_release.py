@@ -18,9 +18,10 @@ import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, text
 
-from app import create_app, crypto
-from app.config import REPO_ROOT, normalize_database_url
-from app.extensions import db
+from app import create_app
+from app.core import crypto
+from app.core.config import REPO_ROOT, normalize_database_url
+from app.core.extensions import db
 from tests.api_support import ApiClient
 
 # main as it last landed before this version's migrations

@@ -2,8 +2,8 @@
 
 import pytest
 
+from app.core.extensions import db
 from app.delivery import payloads, templating
-from app.extensions import db
 from app.models import Webhook
 from tests.api_support import assert_error
 from tests.conftest import drain

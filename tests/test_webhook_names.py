@@ -4,9 +4,9 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from app import create_app
-from app.config import REPO_ROOT
-from app.crypto import decrypt, encrypt
-from app.extensions import db
+from app.core.config import REPO_ROOT
+from app.core.crypto import decrypt, encrypt
+from app.core.extensions import db
 from tests.api_support import assert_error
 
 NAMES_REVISION = "7d3e9a1c5b20"

@@ -5,7 +5,7 @@ import json
 import pytest
 from standardwebhooks.webhooks import Webhook as Verifier
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Delivery, Webhook
 from tests.conftest import csrf_token_from, drain, make_form, make_webhook
 

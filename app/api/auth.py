@@ -6,8 +6,8 @@ from flask import g, request
 from sqlalchemy import select
 
 from app.api import bp
-from app.errors import ApiError
-from app.extensions import csrf, db
+from app.core.errors import ApiError
+from app.core.extensions import csrf, db
 from app.models import ApiKey, Membership
 from app.models.accounts import API_KEY_ROLES, hash_api_key
 from app.models.base import utcnow

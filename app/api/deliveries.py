@@ -6,12 +6,12 @@ from app.api import bp
 from app.api.idempotency import idempotent
 from app.api.inputs import find_or_404, keyset_page, page_params
 from app.api.representations import delivery_json
-from app.errors import ApiError
-from app.extensions import db
+from app.core.errors import ApiError
+from app.core.extensions import db
+from app.core.tenancy import scoped
 from app.models import Delivery, Webhook
 from app.models.webhooks import DELIVERY_STATUSES
 from app.services.deliveries import DeliveryActionRefused, retry_now
-from app.tenancy import scoped
 
 
 @bp.get("/webhooks/<webhook_id>/deliveries")

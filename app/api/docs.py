@@ -6,7 +6,7 @@ from flask import jsonify, render_template, url_for
 
 from app.api import docs_bp
 from app.api.openapi import document
-from app.extensions import limiter
+from app.core.extensions import limiter
 
 METHOD_ORDER = ("get", "post", "patch", "delete")
 

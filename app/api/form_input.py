@@ -2,7 +2,7 @@
 
 import re
 
-from app.redirects import external_url
+from app.core.redirects import external_url
 from app.services.forms import FIELD_KEY_RE, validate_fields
 
 SETTINGS = ("name", "fields", "submit_label", "redirect_url", "enabled")

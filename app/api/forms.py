@@ -7,11 +7,11 @@ from app.api.form_input import validate_form
 from app.api.idempotency import idempotent
 from app.api.inputs import find_or_404, json_body
 from app.api.representations import form_json
-from app.errors import ApiError
-from app.extensions import db
+from app.core.errors import ApiError
+from app.core.extensions import db
+from app.core.tenancy import scoped
 from app.models import Form
 from app.services.forms import replace_fields
-from app.tenancy import scoped
 
 
 def _apply(form, clean):

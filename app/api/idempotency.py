@@ -9,8 +9,8 @@ from flask import g, jsonify, make_response, request
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from app.errors import ApiError
-from app.extensions import db
+from app.core.errors import ApiError
+from app.core.extensions import db
 from app.models import IdempotencyKey
 from app.models.base import utcnow
 from app.models.idempotency import IDEMPOTENCY_WINDOW

@@ -5,10 +5,10 @@ import re
 from flask import g, request
 
 from app.api import bp
-from app.errors import ApiError
-from app.extensions import db
-from app.safe_text import JsonRefused, json_problems, parse_json
-from app.tenancy import scoped
+from app.core.errors import ApiError
+from app.core.extensions import db
+from app.core.safe_text import JsonRefused, json_problems, parse_json
+from app.core.tenancy import scoped
 
 ID_RE = re.compile(r"^[a-z]{2,5}_[0-9a-z]{26}$")
 DEFAULT_LIMIT = 50

@@ -3,8 +3,8 @@
 from app.api.idempotency import KEY_PATTERN, MAX_KEY_LENGTH
 from app.api.inputs import ID_RE, MAX_LIMIT
 from app.api.openapi_schemas import SCHEMAS, ref
+from app.core.version import __version__
 from app.models.webhooks import DELIVERY_STATUSES
-from app.version import __version__
 
 ERRORS = {
     400: "The body is not valid JSON, or a header is malformed.",

@@ -7,7 +7,7 @@ from flask import current_app, request
 
 from app.api import bp
 from app.api.auth import bearer_token
-from app.extensions import limiter
+from app.core.extensions import limiter
 
 
 def rate_limit_key():

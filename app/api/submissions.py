@@ -5,8 +5,8 @@ from flask import g, jsonify
 from app.api import bp
 from app.api.inputs import find_or_404, keyset_page, page_params
 from app.api.representations import submission_json
+from app.core.tenancy import scoped
 from app.models import Form, Submission
-from app.tenancy import scoped
 
 
 @bp.get("/forms/<form_id>/submissions")

@@ -6,15 +6,15 @@ from app.api import bp
 from app.api.idempotency import idempotent
 from app.api.inputs import find_or_404, json_body
 from app.api.representations import webhook_json
-from app.errors import ApiError
-from app.extensions import db
+from app.core.errors import ApiError
+from app.core.extensions import db
+from app.core.tenancy import scoped
 from app.models import Form, Webhook
 from app.models.webhooks import METHODS
 from app.services import deliveries
 from app.services import webhooks as webhook_service
 from app.services.audit import api_key_actor
 from app.services.webhooks import save_webhook, validate_webhook
-from app.tenancy import scoped
 
 
 def _strict_problems(data):

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from app.auth import bp
 from app.auth.emails import normalize_email
 from app.auth.forms import ForgotPasswordForm, ResetPasswordForm
-from app.extensions import db, limiter
+from app.core.extensions import db, limiter
 from app.models import PasswordResetToken, User
 from app.models.base import utcnow
 from app.models.password_resets import hash_reset_token

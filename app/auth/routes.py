@@ -14,10 +14,10 @@ from app.auth.emails import normalize_email
 from app.auth.forms import LoginForm, SignupForm
 from app.auth.signup import read_signup_token, start_signup
 from app.auth.workspaces import create_user
-from app.dashboard.forms import ConfirmForm
-from app.extensions import db, limiter
+from app.core.extensions import db, limiter
+from app.core.forms import ConfirmForm
+from app.core.redirects import local_path
 from app.models import User
-from app.redirects import local_path
 
 log = logging.getLogger(__name__)
 

@@ -12,8 +12,8 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.security import generate_password_hash
 
-from app import crypto
-from app.extensions import db
+from app.core import crypto
+from app.core.extensions import db
 from app.models import User
 from app.services.mail import send_mail
 

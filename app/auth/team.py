@@ -2,11 +2,11 @@
 
 from sqlalchemy import update
 
-from app.extensions import db
+from app.core.extensions import db
+from app.core.tenancy import scoped
 from app.models import ApiKey, Invitation, Membership
 from app.models.base import utcnow
 from app.models.invitations import hash_invitation_token
-from app.tenancy import scoped
 
 MANAGER_ROLES = ("owner", "admin")
 

@@ -17,11 +17,11 @@ from app.auth.team import (
 )
 from app.auth.team_forms import ROLE_LABELS, AcceptSignupForm, InviteForm, SwitchWorkspaceForm
 from app.auth.workspaces import current_membership, current_workspace_id
-from app.dashboard.forms import ConfirmForm
-from app.extensions import db
+from app.core.extensions import db
+from app.core.forms import ConfirmForm
+from app.core.tenancy import get_scoped_or_404, scoped
 from app.models import Invitation, Membership, User
 from app.services.mail import send_mail
-from app.tenancy import get_scoped_or_404, scoped
 
 
 def _invite_form(membership, formdata=None):

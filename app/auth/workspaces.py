@@ -6,7 +6,7 @@ from flask import abort, g, session
 from flask_login import current_user, login_required
 
 from app.auth.emails import normalize_email
-from app.extensions import db, login_manager
+from app.core.extensions import db, login_manager
 from app.models import Membership, User, Workspace
 
 

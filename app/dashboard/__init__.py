@@ -2,4 +2,11 @@ from flask import Blueprint
 
 bp = Blueprint("dashboard", __name__)
 
-from app.dashboard import apikey_routes, delivery_routes, routes, url_display, webhook_routes  # noqa: E402,F401
+from app.dashboard import (  # noqa: E402,F401
+    apikey_routes,
+    delivery_routes,
+    quota_banner,
+    routes,
+    url_display,
+    webhook_routes,
+)

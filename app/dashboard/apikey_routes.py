@@ -11,13 +11,13 @@ from wtforms.validators import DataRequired, Length
 
 from app.auth.team import can_manage
 from app.auth.workspaces import current_membership, current_workspace_id
-from app.crypto import decrypt, encrypt
+from app.core.crypto import decrypt, encrypt
+from app.core.extensions import db
+from app.core.forms import ConfirmForm
+from app.core.tenancy import get_scoped_or_404, scoped
 from app.dashboard import bp
-from app.dashboard.forms import ConfirmForm
-from app.extensions import db
 from app.models import ApiKey
 from app.models.base import utcnow
-from app.tenancy import get_scoped_or_404, scoped
 
 NEW_KEY_SESSION = "new_api_key"  # the just-created key, encrypted, until the page after the redirect shows it
 

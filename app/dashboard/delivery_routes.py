@@ -9,9 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.auth.workspaces import current_workspace_id
+from app.core.extensions import db
+from app.core.forms import ConfirmForm
+from app.core.tenancy import get_scoped_or_404, scoped
 from app.dashboard import bp
-from app.dashboard.forms import ConfirmForm
-from app.extensions import db
 from app.models import Attempt, Delivery, Form, Submission, Webhook
 from app.models.webhooks import DELIVERY_STATUSES
 from app.observability import health
@@ -21,7 +22,6 @@ from app.observability.delivery_forms import EnableWebhookForm, ResendFailedForm
 from app.services import audit, replay
 from app.services.deliveries import DeliveryActionRefused, retry_now
 from app.services.webhooks import set_webhook_enabled
-from app.tenancy import get_scoped_or_404, scoped
 
 PAGE_SIZE = 100
 

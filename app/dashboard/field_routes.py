@@ -5,15 +5,16 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.auth.workspaces import current_workspace_id
+from app.core.errors import ApiError, wants_json
+from app.core.extensions import db
+from app.core.forms import ConfirmForm
+from app.core.tenancy import get_scoped_or_404
 from app.dashboard import bp
-from app.dashboard.forms import ConfirmForm, FieldForm
+from app.dashboard.forms import FieldForm
 from app.dashboard.routes import render_form_edit
-from app.errors import ApiError, wants_json
-from app.extensions import db
 from app.models import Field, Form
 from app.services import field_renames
 from app.services.forms import validate_field
-from app.tenancy import get_scoped_or_404
 
 MOVES = {"up": -1, "down": 1}
 

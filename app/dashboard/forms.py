@@ -6,8 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
 
+from app.core.redirects import external_url
 from app.fields import types
-from app.redirects import external_url
 
 
 def redirect_target(form, field):
@@ -48,7 +48,3 @@ class FieldForm(FlaskForm):
 class WebhookUrlForm(FlaskForm):
     url = StringField(lazy_gettext("New webhook URL"), validators=[DataRequired(), Length(max=4000)])
     enabled = BooleanField("Enabled", default=True)
-
-
-class ConfirmForm(FlaskForm):
-    """A form with only the CSRF token, for buttons that change things."""

@@ -5,14 +5,15 @@ from flask_login import current_user, login_required
 from sqlalchemy import func
 
 from app.auth.workspaces import current_workspace_id
+from app.core.extensions import db
+from app.core.forms import ConfirmForm
+from app.core.tenancy import get_scoped_or_404, scoped
 from app.dashboard import bp
-from app.dashboard.forms import ConfirmForm, FieldForm, FormSettingsForm
-from app.extensions import db
+from app.dashboard.forms import FieldForm, FormSettingsForm
 from app.models import Form, Submission
 from app.public.snippets import embed_snippets
 from app.services import field_renames
 from app.services.forms import copy_form
-from app.tenancy import get_scoped_or_404, scoped
 
 
 @bp.route("/")

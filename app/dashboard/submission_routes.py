@@ -8,13 +8,13 @@ from flask_login import login_required
 from sqlalchemy import String, and_, cast, func, or_
 
 from app.auth.workspaces import current_workspace_id
+from app.core.extensions import db
+from app.core.forms import ConfirmForm
+from app.core.tenancy import get_scoped_or_404, scoped
 from app.dashboard import bp
 from app.dashboard.csv_export import csv_lines
-from app.dashboard.forms import ConfirmForm
-from app.extensions import db
 from app.fields import field_type
 from app.models import Form, Submission
-from app.tenancy import get_scoped_or_404, scoped
 
 PER_PAGE = 25
 EXPORT_BATCH = 500

@@ -3,8 +3,8 @@
 Every member sees the lists; the real URL is shown only on an explicit Reveal in the editor.
 """
 
+from app.core.redaction import MASK, redact
 from app.dashboard import bp
-from app.redaction import MASK, redact
 
 
 @bp.app_template_filter("masked_url")

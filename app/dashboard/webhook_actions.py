@@ -4,16 +4,16 @@ from flask import abort, flash, jsonify, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from app.auth.workspaces import current_workspace_id
+from app.core.extensions import db
+from app.core.forms import ConfirmForm
+from app.core.tenancy import get_scoped_or_404
 from app.dashboard import bp
-from app.dashboard.forms import ConfirmForm
 from app.dashboard.webhook_editor import preview, read_editor
 from app.dashboard.webhook_routes import form_or_404, webhook_or_404
-from app.extensions import db
 from app.models import Delivery
 from app.observability.explain import delivery_outcome
 from app.services import deliveries
 from app.services.webhooks import rotate_webhook_secret
-from app.tenancy import get_scoped_or_404
 
 FINISHED = ("succeeded", "failed", "skipped")
 

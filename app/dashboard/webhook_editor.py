@@ -6,15 +6,15 @@ from dataclasses import dataclass, field
 from xml.dom import minidom
 from xml.parsers.expat import ExpatError
 
+from app.core.extensions import db
+from app.core.redaction import MASK, is_masked, mask_header_value, mask_headers, redact
+from app.core.tenancy import scoped
 from app.delivery import outbox, payloads, sender, templating
 from app.delivery.conditions import OPERATORS, VALUELESS
-from app.extensions import db
 from app.models import Delivery, Submission, Webhook
 from app.models.base import utcnow
 from app.models.webhooks import METHODS, new_secret
-from app.redaction import MASK, is_masked, mask_header_value, mask_headers, redact
 from app.services.field_renames import template_uses
-from app.tenancy import scoped
 
 META_NAMES = tuple(f"meta.{name}" for name in templating.META_NAMES)
 BUILT_IN_NAMES = ("form.id", "form.name", "submission.id", "submission.created_at", *META_NAMES, "event")

@@ -6,8 +6,11 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.auth.workspaces import current_workspace_id
+from app.core.extensions import db
+from app.core.forms import ConfirmForm
+from app.core.tenancy import get_scoped_or_404
 from app.dashboard import bp
-from app.dashboard.forms import ConfirmForm, WebhookUrlForm
+from app.dashboard.forms import WebhookUrlForm
 from app.dashboard.webhook_editor import (
     OPERATOR_CHOICES,
     header_row_errors,
@@ -20,11 +23,9 @@ from app.dashboard.webhook_editor import (
     variable_names,
 )
 from app.dashboard.webhook_forms import PresetForm, WebhookEditorForm
-from app.extensions import db
 from app.integrations import presets
 from app.models import Delivery, Form, Webhook
 from app.services.webhooks import save_webhook, set_webhook_enabled, validate_webhook
-from app.tenancy import get_scoped_or_404
 
 EDITOR_SCALARS = ("name", "url", "method", "format", "body_template", "enabled")
 RECENT_DELIVERIES = 10

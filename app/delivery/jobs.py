@@ -7,9 +7,9 @@ from flask import current_app, has_app_context
 from sqlalchemy import and_, or_, select
 
 from app.core import queue
+from app.core.extensions import db
 from app.delivery import outbox
 from app.delivery.runner import deliver_now
-from app.extensions import db
 from app.models import Delivery
 from app.models.base import utcnow
 from app.models.webhooks import OPEN_STATUSES

@@ -10,11 +10,11 @@ from urllib.parse import urlsplit
 from flask import current_app
 from sqlalchemy import delete, insert, select
 
-from app.extensions import db
+from app.core.extensions import db
+from app.core.redaction import mask_headers, redact
 from app.models import CaptureBin, CapturedRequest
 from app.models.base import utcnow
 from app.models.ids import new_id
-from app.redaction import mask_headers, redact
 
 COPY_OF_HEADER = "X-Formhook-Copy-Of"
 COPIED_FROM = "formhook-worker"

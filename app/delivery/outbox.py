@@ -6,8 +6,8 @@ from flask import current_app
 from sqlalchemy import select
 
 from app.core import queue
+from app.core.extensions import db
 from app.delivery import conditions
-from app.extensions import db
 from app.models import Delivery, Webhook
 from app.models.base import utcnow
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
-from app.redaction import redact
+from app.core.redaction import redact
 
 JITTER = 0.10
 RETRY_AFTER_STATUSES = (429, 503)

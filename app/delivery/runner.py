@@ -17,11 +17,11 @@ import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
+from app.core.extensions import db
 from app.core.queue import JobQueue
 from app.delivery import outbox, sender
 from app.delivery.outbox import job_id_for, parse_job_id
 from app.delivery.transport import AsyncTransport, Outcome
-from app.extensions import db
 
 log = logging.getLogger(__name__)
 TAKE_BATCH = 100  # jobs taken per round trip at most

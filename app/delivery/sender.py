@@ -10,14 +10,14 @@ from flask import current_app
 from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import selectinload
 
+from app.core.extensions import db
+from app.core.redaction import mask_headers, redact
+from app.core.version import __version__
 from app.delivery import mirror, payloads, policy, signing, streaks, templating
 from app.delivery.transport import Outcome, excerpt
-from app.extensions import db
 from app.models import Attempt, Delivery, Webhook
 from app.models.base import utcnow
 from app.models.webhooks import OPEN_STATUSES
-from app.redaction import mask_headers, redact
-from app.version import __version__
 
 log = logging.getLogger(__name__)
 # an attempt record keeps the first 64 KiB of the request body, as of the response body

@@ -2,7 +2,7 @@
 
 from sqlalchemy import func, select
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Attempt, Delivery
 
 

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from wtforms import StringField
 from wtforms.validators import InputRequired, Length, Optional, StopValidation
 
-from app.safe_text import unstorable_reason
+from app.core.safe_text import unstorable_reason
 
 MAX_TEXT = 10_000
 ALL_OPERATORS = ("equals", "not_equals", "contains", "not_contains", "empty", "not_empty", "gt", "lt")

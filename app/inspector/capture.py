@@ -2,7 +2,7 @@
 
 from flask import current_app, jsonify, request
 
-from app.extensions import csrf, db, limiter
+from app.core.extensions import csrf, db, limiter
 from app.inspector import bp, store
 
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]

@@ -9,13 +9,13 @@ from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from app.auth.workspaces import current_workspace_id
-from app.dashboard.forms import ConfirmForm
+from app.core.extensions import db
+from app.core.forms import ConfirmForm
+from app.core.tenancy import get_scoped_or_404, scoped
 from app.dashboard.url_display import masked_url
-from app.extensions import db
 from app.inspector import bp, store
 from app.models import CaptureBin, Form, Webhook
 from app.services import mirrors
-from app.tenancy import get_scoped_or_404, scoped
 
 
 class CaptureBinForm(FlaskForm):

@@ -4,8 +4,8 @@ from datetime import timedelta
 
 from sqlalchemy import delete, select
 
+from app.core.extensions import db
 from app.delivery.mirror import keep_newest
-from app.extensions import db
 from app.models import CaptureBin, CapturedRequest
 from app.models.base import utcnow
 

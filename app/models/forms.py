@@ -5,7 +5,7 @@ import secrets
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.core.extensions import db
 from app.fields import field_type
 from app.models.base import created_at_column, id_column, json_column
 

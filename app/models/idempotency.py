@@ -5,8 +5,8 @@ from datetime import timedelta
 from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.crypto import EncryptedJSON
-from app.extensions import db
+from app.core.crypto import EncryptedJSON
+from app.core.extensions import db
 from app.models.base import created_at_column, id_column
 
 IDEMPOTENCY_WINDOW = timedelta(hours=24)

@@ -3,7 +3,7 @@
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models.base import UTCDateTime, created_at_column, id_column, json_column
 
 

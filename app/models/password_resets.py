@@ -6,7 +6,7 @@ import secrets
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models.base import UTCDateTime, created_at_column, id_column, utcnow
 
 

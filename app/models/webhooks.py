@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, event, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.crypto import EncryptedJSON, EncryptedText
-from app.extensions import db
+from app.core.crypto import EncryptedJSON, EncryptedText
+from app.core.extensions import db
 from app.models.base import UTCDateTime, created_at_column, id_column, json_column, utcnow
 
 METHODS = ("POST", "PUT", "PATCH", "GET")

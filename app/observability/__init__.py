@@ -2,8 +2,7 @@
 
 
 def init_app(app):
-    """Register the inspector, /healthz, /metrics, /ops/rq, request ids and the page helpers."""
-    from app.inspector import bp as inspector_bp
+    """Register /healthz, /metrics, /ops/rq, request ids and the page helpers."""
     from app.observability import pages
     from app.observability.logs import init_request_ids
     from app.observability.ops import bp as ops_bp
@@ -11,6 +10,5 @@ def init_app(app):
 
     init_request_ids(app)
     app.register_blueprint(ops_bp)
-    app.register_blueprint(inspector_bp)
     mount_rq_dashboard(app)
     pages.register(app)

@@ -4,8 +4,8 @@ import shlex
 import time
 from types import SimpleNamespace
 
+from app.core.redaction import is_masked
 from app.delivery import sender, signing, templating
-from app.redaction import is_masked
 
 # curl adds these itself; the recorded values say what our client sent, not what curl must
 SKIPPED_HEADERS = {"content-length", "host", "accept-encoding"}

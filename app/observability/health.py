@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from sqlalchemy import case, select
 
+from app.core.extensions import db
 from app.delivery import streaks
-from app.extensions import db
 from app.models import Attempt, Delivery
 from app.models.base import utcnow
 

@@ -9,7 +9,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Histo
 from sqlalchemy import case, func, select
 
 from app.core import queue
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Attempt, Delivery, Submission
 from app.models.base import utcnow
 from app.models.webhooks import DELIVERY_STATUSES, OPEN_STATUSES

@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from app.core import queue
-from app.extensions import csrf, db
+from app.core.extensions import csrf, db
 from app.observability.heartbeat import live_workers
 from app.observability.metrics import render_metrics
 

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Webhook
 from app.observability.explain import attempt_outcome, delivery_outcome
 

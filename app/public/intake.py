@@ -6,9 +6,9 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
 
-from app.errors import ApiError
+from app.core.errors import ApiError
+from app.core.safe_text import JsonRefused, parse_json, storable
 from app.fields import field_type
-from app.safe_text import JsonRefused, parse_json, storable
 
 UTM_NAMES = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
 # carried from the page URL into the form's hidden inputs, so they survive the POST

@@ -6,10 +6,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload
 
-from app import quotas
+from app.core.errors import ApiError, wants_json
+from app.core.extensions import csrf, db, limiter
 from app.delivery import outbox
-from app.errors import ApiError, wants_json
-from app.extensions import csrf, db, limiter
 from app.fields import field_type
 from app.models import Form, Submission
 from app.models.base import utcnow
@@ -24,6 +23,7 @@ from app.public.intake import (
     read_formdata,
     submission_meta,
 )
+from app.services import quotas
 
 DB_RETRY_AFTER = "5"
 EMBED_INITIAL_HEIGHT = 480

@@ -1,8 +1,8 @@
 """The audit trail of webhook changes: who changed URL, secret, headers or enabled, and when."""
 
-from app.extensions import db
+from app.core.extensions import db
+from app.core.redaction import MASK, mask_headers, redact
 from app.models import AuditEvent
-from app.redaction import MASK, mask_headers, redact
 
 AUDITED_FIELDS = (
     "name", "url", "method", "format", "headers", "body_template", "events", "conditions", "enabled", "secret",
@@ -79,7 +79,7 @@ def record_webhook_change(webhook, user=None, before=None, action=None, changes=
 
 def webhook_events(webhook_id, workspace_id, limit=200):
     """The webhook's audit trail, newest first."""
-    from app.tenancy import scoped
+    from app.core.tenancy import scoped
 
     return db.session.scalars(
         scoped(AuditEvent, workspace_id).where(AuditEvent.webhook_id == webhook_id)

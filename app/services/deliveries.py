@@ -11,9 +11,9 @@ from flask_babel import gettext as _
 from sqlalchemy import update
 
 from app.core import queue
-from app.database import on_commit
+from app.core.database import on_commit
+from app.core.extensions import db
 from app.delivery import outbox
-from app.extensions import db
 from app.models import Delivery
 from app.models.base import utcnow
 from app.models.webhooks import OPEN_STATUSES

@@ -11,10 +11,10 @@ from urllib.parse import urlsplit
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app.core.extensions import db
+from app.core.redaction import redact
 from app.delivery import templating
-from app.extensions import db
 from app.models import Webhook
-from app.redaction import redact
 from app.services.webhooks import save_webhook
 
 

@@ -3,9 +3,9 @@
 import re
 import unicodedata
 
+from app.core.safe_text import unstorable_reason
 from app.fields import UnknownFieldType, field_type, type_names
 from app.models import Field, Form
-from app.safe_text import unstorable_reason
 
 FIELD_KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 MAX_FIELDS = 100

@@ -1,6 +1,6 @@
 """Copying a webhook's requests to a capture URL of the inspector: start and stop, audited."""
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import CaptureBin
 from app.services.audit import record_webhook_change
 

@@ -12,8 +12,8 @@ from flask import current_app, has_app_context
 from flask_babel import gettext as _
 
 from app.core import queue
+from app.core.extensions import db
 from app.delivery.policy import jittered
-from app.extensions import db
 from app.models import Membership, Notice
 from app.models.base import utcnow
 from app.services.mail import MailNotSent, deliver_mail

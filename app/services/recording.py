@@ -10,8 +10,8 @@ import logging
 
 from flask import current_app
 
+from app.core.extensions import db
 from app.delivery import sender
-from app.extensions import db
 from app.models import Webhook
 from app.services import notices
 from app.services.webhooks import set_webhook_enabled

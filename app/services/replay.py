@@ -7,8 +7,8 @@ Resending one delivery is the engine's `app.services.deliveries.retry_now`; this
 
 from sqlalchemy import or_, select
 
+from app.core.extensions import db
 from app.delivery import conditions, outbox
-from app.extensions import db
 from app.models import Attempt, Delivery, Submission
 from app.models.base import utcnow
 from app.models.webhooks import OPEN_STATUSES

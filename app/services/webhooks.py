@@ -8,14 +8,14 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from app.core.extensions import db
 from app.delivery import conditions as conditions_rules
 from app.delivery import payloads, templating
 from app.delivery.transport import AddressRefused, check_url_for_saving
-from app.extensions import db
 from app.models import Webhook
 from app.models.webhooks import EVENTS, METHODS
-from app.quotas import check_webhook_quota
 from app.services import audit
+from app.services.quotas import check_webhook_quota
 from app.services.webhook_names import check_name
 
 HEADER_NAME_RE = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$")

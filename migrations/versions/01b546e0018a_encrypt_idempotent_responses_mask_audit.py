@@ -22,8 +22,8 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from alembic import op
 
-from app import crypto
-from app.redaction import mask_headers, redact
+from app.core import crypto
+from app.core.redaction import mask_headers, redact
 
 revision = '01b546e0018a'
 down_revision = '3b7c1d2e4f60'

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from alembic import op
 
-from app.crypto import decrypt
+from app.core.crypto import decrypt
 
 revision = '7d3e9a1c5b20'
 down_revision = '7a1c5e9b2d40'

@@ -6,8 +6,8 @@ import subprocess
 import sys
 import time
 
-from app.config import REPO_ROOT
-from app.embedded_redis import forget_server, record_server, start_server
+from app.core.config import REPO_ROOT
+from app.runtime.embedded_redis import forget_server, record_server, start_server
 
 LOCAL_NETWORKS = "127.0.0.0/8,::1/128"
 

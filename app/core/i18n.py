@@ -2,8 +2,8 @@
 
 from flask import g
 
-from app.config import REPO_ROOT
-from app.extensions import babel
+from app.core.config import REPO_ROOT
+from app.core.extensions import babel
 
 LANGUAGES = ("en", "id")
 DEFAULT_LANGUAGE = "en"

@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 from flask import render_template, request
 from sqlalchemy import func, select
 
-from app.errors import ApiError, error_response, wants_json
-from app.extensions import db
+from app.core.errors import ApiError, error_response, wants_json
+from app.core.extensions import db
 from app.models import Submission, Webhook
 from app.models.base import utcnow
 
@@ -75,7 +75,7 @@ def quota_banner(workspace_id):
 
 
 def init_app(app):
-    """Answer QuotaExceeded as JSON or a page, and show the banner; the checks are explicit calls."""
+    """Answer QuotaExceeded as JSON or a page; the checks are explicit calls."""
 
     @app.errorhandler(QuotaExceeded)
     def handle_quota_exceeded(error):
@@ -84,14 +84,3 @@ def init_app(app):
             return error_response(error.status, error.message, code=error.code, headers=error.headers)
         template = "public/quota_exceeded.html" if request.blueprint == "public" else "error_quota.html"
         return render_template(template, message=error.message), error.status, error.headers
-
-    @app.context_processor
-    def inject_quota_banner():
-        from flask_login import current_user
-
-        from app.auth.workspaces import current_membership
-
-        if request.blueprint != "dashboard" or not current_user.is_authenticated:
-            return {}
-        membership = current_membership()
-        return {"quota_banner": quota_banner(membership.workspace_id) if membership else None}

@@ -5,7 +5,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import IdempotencyKey, Webhook
 
 secrets_cli = AppGroup("secrets", help="Manage the encryption of secrets at rest.")

@@ -4,9 +4,9 @@ import os
 import secrets
 from pathlib import Path
 
-from app.proxies import parse_trusted_proxies
+from app.core.proxies import parse_trusted_proxies
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 DEFAULT_RETRY_SCHEDULE = "5,300,1800,7200,18000,36000,50400,72000,86400"
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.auth.emails import EmailRefused, normalize_email
 from app.auth.passwords import password_problem
 from app.auth.workspaces import create_user
-from app.extensions import db
+from app.core.extensions import db
 from app.models import ApiKey, Membership, User, Workspace
 
 user_cli = AppGroup("user", help="Manage users.")
@@ -72,14 +72,14 @@ def worker_command(concurrency, burst):
     With REDIS_URL unset it works on this instance's embedded Valkey: the one `make run`
     started while it runs, else one of its own that stops with the worker.
     """
-    from app.worker import run_worker
+    from app.runtime.worker import run_worker
 
     app = current_app._get_current_object()
     if not app.config.get("REDIS_EMBEDDED"):
         run_worker(app, concurrency=concurrency, burst=burst)
         return
-    from app import embedded_redis
     from app.core import queue
+    from app.runtime import embedded_redis
 
     with embedded_redis.serving(app.config["INSTANCE_PATH"]) as url:
         click.echo(f"embedded Valkey server at {url}", err=True)
@@ -92,6 +92,6 @@ def register_commands(app):
     app.cli.add_command(user_cli)
     app.cli.add_command(apikey_cli)
     app.cli.add_command(worker_command)
-    from app.secrets_cli import secrets_cli
+    from app.runtime.secrets_cli import secrets_cli
 
     app.cli.add_command(secrets_cli)

@@ -13,7 +13,7 @@ def on_commit(callback):
     the commit (queueing the job that reads the rows) is handed over here. The callback runs
     outside any transaction: give it ids, not objects.
     """
-    from app.extensions import db
+    from app.core.extensions import db
 
     db.session.info.setdefault(AFTER_COMMIT, []).append(callback)
 
@@ -42,7 +42,7 @@ def _sqlite_pragmas(dbapi_connection, _record):
 
 def init_database(app):
     """Tune the engine for the configured database."""
-    from app.extensions import db
+    from app.core.extensions import db
 
     if not event.contains(db.session, "after_commit", _run_after_commit):
         event.listen(db.session, "after_commit", _run_after_commit)

@@ -2,7 +2,7 @@
 
 import time
 
-from app.extensions import limiter
+from app.core.extensions import limiter
 
 
 def add_retry_after(response):
