@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from app.core.errors import ApiError, wants_json
 from app.core.extensions import csrf, db, limiter
+from app.core.redirects import external_url
 from app.delivery import outbox
 from app.fields import field_type
 from app.models import Form, Submission
@@ -175,11 +176,13 @@ def _render_form(form, wtf_form):
 def _accepted(form, submission_id, json_client):
     if json_client:
         return jsonify({"ok": True, "submission_id": submission_id}), 201
-    if form.redirect_url and not _is_preview(form):
+    # a redirect URL saved before it was checked as sent may no longer be one: thank instead
+    target = external_url(form.redirect_url) if form.redirect_url else None
+    if target and not _is_preview(form):
         # in an iframe the redirect must replace the embedding page, not the frame
         if _is_embedded():
             return render_template("public/redirect.html", **_page_context(form))
-        return redirect(form.redirect_url, code=303)
+        return redirect(target, code=303)
     return render_template("public/thanks.html", **_page_context(form))
 
 
