@@ -101,3 +101,29 @@ def test_a_duplicate_mail_job_sends_nothing_twice(app, client, accounts, receive
         assert len(mailbox.messages) == 1
     finally:
         mailbox.controller.stop()
+
+
+@pytest.mark.app_config(WEBHOOK_RETRY_SCHEDULE=[], MAIL_RETRY_SCHEDULE=[600])
+def test_a_notice_whose_job_redis_lost_is_mailed_by_the_sweep(app, client, accounts, receiver):
+    from app.runtime.worker import sweep_once
+
+    mailbox = Mailbox()  # away for the first try, so the second waits in the scheduler
+    _gone_webhook(app, accounts, client, receiver, mailbox.url)
+    notice = _notice(app)
+    assert f"{JOB_ID_PREFIX}{notice.id}-2" in queue.scheduled_jobs(app)
+    with app.app_context():
+        assert sweep_once(app) == 0 and not queue.waiting_job_ids(app), "a scheduled try is left alone"
+    app.redis.flushdb()  # Redis lost every job
+    with app.app_context():
+        db.session.get(Notice, notice.id).created_at = notice.created_at - timedelta(minutes=5)
+        db.session.commit()
+    mailbox.controller.start()
+    try:
+        with app.app_context():
+            sweep_once(app)
+        drain(app)
+        (message,) = mailbox.wait_for(1)
+    finally:
+        mailbox.controller.stop()
+    assert message["Subject"] == "Webhook disabled: Spring leads"
+    assert _notice(app).sent_at is not None

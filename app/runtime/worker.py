@@ -8,6 +8,7 @@ from app.core import queue
 from app.delivery import jobs
 from app.delivery.runner import DeliveryRunner
 from app.observability.heartbeat import process_name, start_heartbeat
+from app.services import notices
 
 log = logging.getLogger(__name__)
 SWEEP_LOCK = "formhook:sweep-lock"
@@ -20,7 +21,10 @@ def sweep_once(app):
     if not lock.acquire():
         return None
     try:
-        return jobs.sweep()
+        requeued = jobs.sweep()
+        with app.app_context():
+            notices.requeue_unsent()
+        return requeued
     finally:
         try:
             lock.release()

@@ -52,15 +52,35 @@ def add_webhook_disabled_notice(webhook, reason):
     return notice
 
 
-def enqueue_mail(notice_id, attempt=1, at=None):
-    """Queue the job that mails one notice; after the commit that wrote it. Return True if queued."""
+def enqueue_mail(notice_id, attempt=1, at=None, new=True):
+    """Queue the job that mails one notice; after the commit that wrote it. Return True if queued.
+
+    new: the try's id is known to be unused (each try has an id of its own); the sweep passes
+    False, so a try already waiting or scheduled is left as it is.
+    """
     try:
-        # the one place notices meet the queue; each try has an id of its own, never in use yet
+        # the one place notices meet the queue
         return queue.enqueue_job(SEND_JOB, notice_id, job_id=f"{JOB_ID_PREFIX}{notice_id}-{attempt}", at=at,
-                                 new=True, failure_ttl=86400)
+                                 new=new, failure_ttl=86400)
     except queue.QueueUnavailable as exc:
         log.error("could not queue the mail of notice %s: %s", notice_id, exc)
         return False
+
+
+def requeue_unsent(grace_seconds=60, limit=500):
+    """Queue the next try of every unsent notice whose job is gone (Redis lost it); return how many.
+
+    The database is the source of truth for mail as for deliveries: a notice committed while
+    Redis was away, or whose job Redis lost, is mailed once the sweep finds it.
+    """
+    cutoff = utcnow() - timedelta(seconds=grace_seconds)
+    tries = len(current_app.config["MAIL_RETRY_SCHEDULE"]) + 1
+    unsent = db.session.execute(
+        db.select(Notice.id, Notice.attempts)
+        .where(Notice.sent_at.is_(None), Notice.attempts < tries, Notice.created_at < cutoff)
+        .order_by(Notice.created_at).limit(limit)
+    ).all()
+    return sum(bool(enqueue_mail(notice_id, attempts + 1, new=False)) for notice_id, attempts in unsent)
 
 
 def send_notice(notice_id):
