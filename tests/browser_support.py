@@ -72,6 +72,23 @@ def page(browser):
     context.close()
 
 
+@pytest.fixture
+def owner_page(browser, live_server, accounts):
+    """A Chromium page logged in as a new workspace owner (owner@example.com)."""
+    from tests.conftest import TEST_PASSWORD
+
+    accounts.user()
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{live_server}/login")
+    page.get_by_label("Email").fill("owner@example.com")
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{live_server}/forms")
+    yield page
+    context.close()
+
+
 def screenshot(page, name, **options):
     """Save a screenshot under test-artifacts/ and return its path."""
     ARTIFACTS.mkdir(exist_ok=True)

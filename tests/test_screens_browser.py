@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from app.core.extensions import db
 from app.models import ApiKey, AuditEvent, Field, Webhook, Workspace
-from tests.conftest import TEST_PASSWORD, drain, make_form, make_webhook
+from tests.conftest import drain, make_form, make_webhook
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -22,18 +22,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.app_config(WTF_CSRF_ENABLED=True)
 
 
 @pytest.fixture
-def page(browser, live_server, app, accounts):
-    """A logged-in owner's page."""
-    accounts.user()
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.goto(f"{live_server}/login")
-    page.get_by_label("Email").fill("owner@example.com")
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{live_server}/forms")
-    yield page
-    context.close()
+def page(owner_page):
+    """A logged-in owner's page; forms post with their real CSRF token."""
+    return owner_page
 
 
 def workspace_of(app):

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from app.core.extensions import db
 from app.models import Webhook
-from tests.conftest import TEST_PASSWORD, drain, make_form, make_webhook
+from tests.conftest import drain, make_form, make_webhook
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 SEED_URL = (
@@ -31,18 +31,9 @@ def live_url(live_server):
 
 
 @pytest.fixture
-def page(browser, live_url, app, accounts):
-    """A logged-in owner's page; the form posts with its real CSRF token."""
-    accounts.user()
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.goto(f"{live_url}/login")
-    page.get_by_label("Email").fill("owner@example.com")
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{live_url}/forms")
-    yield page
-    context.close()
+def page(owner_page):
+    """A logged-in owner's page; forms post with their real CSRF token."""
+    return owner_page
 
 
 def workspace_of(app):
