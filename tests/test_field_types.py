@@ -148,7 +148,7 @@ def test_a_new_type_is_one_module_and_one_partial(app, client, api, accounts, co
 
     export = client.get(f"/forms/{form['id']}/submissions.csv").get_data(as_text=True)
     (row,) = list(csv.DictReader(io.StringIO(export.lstrip("\ufeff"))))
-    assert row["fav"] == "#ff0000 (red)"
+    assert row["Favourite colour"] == "#ff0000 (red)"
 
     webhooks = f"/forms/{form['id']}/webhooks"
     rule = {"url": "https://crm.example/hook",
