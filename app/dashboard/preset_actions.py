@@ -1,12 +1,12 @@
 """Preset helpers: Telegram's Find my chat id, and adding the fields a preset needs to the form."""
 
-import asyncio
 import re
 
 from flask import current_app, jsonify, request
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from app.core.async_run import run_sync
 from app.dashboard import bp
 from app.dashboard.webhook_actions import _require_token
 from app.dashboard.webhook_routes import form_or_404
@@ -51,7 +51,7 @@ class OneRequest:
             finally:
                 await transport.close()
 
-        return asyncio.run(once())
+        return run_sync(once)
 
 
 def _problem(message):

@@ -17,6 +17,7 @@ import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
+from app.core.async_run import run_sync
 from app.core.extensions import db
 from app.core.queue import JobQueue
 from app.delivery import outbox, sender
@@ -141,7 +142,7 @@ def deliver_now(app, delivery_id, attempt_number):
             db.session.remove()
         if not ready:
             return
-        _run_async(lambda: _send_all(app, ready))
+        run_sync(lambda: _send_all(app, ready))
         batches.finish(ready)
 
 
@@ -211,7 +212,7 @@ class DeliveryRunner:
 
     def run(self, burst=False):
         try:
-            _run_async(lambda: self._run(burst))
+            run_sync(lambda: self._run(burst))
         finally:
             self._taking.shutdown(wait=True)
             self._recording.shutdown(wait=True)
@@ -297,24 +298,6 @@ class DeliveryRunner:
 
 def _is_sqlite(app):
     return app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
-
-
-def _run_async(make_coroutine):
-    """asyncio.run, on a thread of its own when this thread already runs a loop (a browser driver, a notebook)."""
-    if not _loop_running():
-        return asyncio.run(make_coroutine())
-    thread = threading.Thread(target=lambda: asyncio.run(make_coroutine()), name="formhook-runner")
-    thread.start()
-    thread.join()
-    return None
-
-
-def _loop_running():
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    return True
 
 
 async def _wait_at_most(event, seconds):
