@@ -8,11 +8,12 @@ import pytest
 from playwright.sync_api import expect
 
 from app.core.extensions import db
-from app.models import ApiKey, AuditEvent, Field, Webhook, Workspace
+from app.models import ApiKey, AuditEvent, Field, Webhook
+from tests.browser_support import screenshot
 from tests.conftest import drain, make_form, make_webhook
+from tests.test_webhooks_browser import workspace_of
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 FIELDS = [
     {"key": "name", "label": "Name", "type": "text", "required": True},
     {"key": "email", "label": "Email", "type": "email", "required": True},
@@ -27,21 +28,9 @@ def page(owner_page):
     return owner_page
 
 
-def workspace_of(app):
-    with app.app_context():
-        return db.session.scalars(db.select(Workspace.id)).one()
-
-
 def field_id(app, form_id, key):
     with app.app_context():
         return db.session.scalars(db.select(Field.id).where(Field.form_id == form_id, Field.key == key)).one()
-
-
-def shot(page, name):
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / name
-    page.screenshot(path=str(path))
-    return path
 
 
 def test_renaming_a_key_used_by_a_url_template_updates_the_webhook(app, page, live_server, receiver):
@@ -60,7 +49,7 @@ def test_renaming_a_key_used_by_a_url_template_updates_the_webhook(app, page, li
     with app.app_context():  # nothing is saved while the dialog asks
         assert db.session.get(Webhook, webhook_id).url.endswith("{{ campaign }}")
     DOCS.mkdir(exist_ok=True)
-    shutil.copy(shot(page, "rename-dialog.png"), DOCS / "rename-dialog.png")
+    shutil.copy(screenshot(page, "rename-dialog"), DOCS / "rename-dialog.png")
 
     page.get_by_role("button", name="Rename and update 1 webhook").click()
     expect(page.locator(".flash-success").last).to_contain_text("{{ campaign }} is now {{ campaign_choice }}")
@@ -164,7 +153,7 @@ def test_telegram_preset_finds_the_chat_id_through_a_bot_api_stand_in(app, page,
     expect(page.get_by_label("Chat id")).to_have_value("-1009876")
     asked = bot_api.wait_for(1)[0]
     assert asked.path == f"/bot{TOKEN}/getUpdates"
-    shot(page, "telegram-find-chat-id.png")
+    screenshot(page, "telegram-find-chat-id")
 
     page.get_by_role("button", name="Fill the webhook editor").click()
     page.get_by_role("button", name="Create webhook").click()
@@ -244,7 +233,7 @@ def test_the_inspector_gets_a_copy_while_the_real_receiver_still_gets_the_delive
     expect(copy.first).to_contain_text(real.headers["webhook-id"])
     expect(copy.first.locator("pre.body")).to_contain_text("ana@example.com")
     assert "s3cret-crm-key" not in page.content()  # credentials are masked in the copy
-    shot(page, "inspector-copy.png")
+    screenshot(page, "inspector-copy")
 
     page.get_by_role("button", name="Stop copying").click()
     expect(page.locator(f"#copying-{crm_id}")).to_have_count(0)
@@ -283,7 +272,7 @@ def test_api_docs_are_styled_under_a_csp_without_inline_script(app, page, live_s
     expect(page.locator(".api-operation:visible")).to_have_count(1)
     expect(page.locator(".api-operation:visible h2")).to_contain_text("/retry")
     assert refused == []
-    shot(page, "api-docs.png")
+    screenshot(page, "api-docs")
 
 
 def test_no_page_misses_its_favicon(app, client, page, live_server):

@@ -157,11 +157,13 @@ def delivery_detail(delivery_id):
     )
 
 
-def _attempt_or_404(delivery, attempt_id):
+def _attempt_or_404(delivery_id, attempt_id):
+    """The workspace's delivery and one of its attempts, or 404."""
+    delivery = get_scoped_or_404(Delivery, delivery_id, current_workspace_id())
     attempt = db.session.scalar(select(Attempt).where(Attempt.id == attempt_id, Attempt.delivery_id == delivery.id))
     if attempt is None:
         abort(404)
-    return attempt
+    return delivery, attempt
 
 
 def _curl_response(command):
@@ -174,8 +176,7 @@ def _curl_response(command):
 @login_required
 def attempt_curl(delivery_id, attempt_id):
     """The attempt as a cURL command as recorded: masked values stay masked."""
-    delivery = get_scoped_or_404(Delivery, delivery_id, current_workspace_id())
-    attempt = _attempt_or_404(delivery, attempt_id)
+    delivery, attempt = _attempt_or_404(delivery_id, attempt_id)
     return _curl_response(curl_command(attempt, delivery.webhook, delivery))
 
 
@@ -183,8 +184,7 @@ def attempt_curl(delivery_id, attempt_id):
 @login_required
 def attempt_curl_reveal(delivery_id, attempt_id):
     """The attempt as a cURL command with the real values of what the record masks (an explicit reveal)."""
-    delivery = get_scoped_or_404(Delivery, delivery_id, current_workspace_id())
-    attempt = _attempt_or_404(delivery, attempt_id)
+    delivery, attempt = _attempt_or_404(delivery_id, attempt_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     return _curl_response(curl_command(attempt, delivery.webhook, delivery, reveal=True))
@@ -194,8 +194,7 @@ def attempt_curl_reveal(delivery_id, attempt_id):
 @login_required
 def attempt_curl_resigned(delivery_id, attempt_id):
     """The attempt as a cURL command signed now with the webhook's current secret; masked values stay masked."""
-    delivery = get_scoped_or_404(Delivery, delivery_id, current_workspace_id())
-    attempt = _attempt_or_404(delivery, attempt_id)
+    delivery, attempt = _attempt_or_404(delivery_id, attempt_id)
     return _curl_response(resigned_curl_command(attempt, delivery.webhook, delivery))
 
 
@@ -203,8 +202,7 @@ def attempt_curl_resigned(delivery_id, attempt_id):
 @login_required
 def attempt_body(delivery_id, attempt_id):
     """The exact body the attempt sent."""
-    delivery = get_scoped_or_404(Delivery, delivery_id, current_workspace_id())
-    attempt = _attempt_or_404(delivery, attempt_id)
+    delivery, attempt = _attempt_or_404(delivery_id, attempt_id)
     return Response(attempt.request.get("body") or "", mimetype="text/plain")
 
 
