@@ -25,8 +25,8 @@ from tests.api_support import api_client
 from tests.receiver import Receiver
 
 TEST_PASSWORD = "correct horse battery"
-# live_server, browser and page fixtures for the browser tests; a mailbox fixture for mail
-pytest_plugins = ["tests.browser_support", "tests.mailbox"]
+# live_server, browser and page fixtures for the browser tests; a mailbox fixture for mail; s3_server
+pytest_plugins = ["tests.browser_support", "tests.mailbox", "tests.upload_support"]
 # one Fernet key for the whole run, so worker processes that tests start can read the secrets they store
 os.environ.setdefault("SECRETS_KEYS", Fernet.generate_key().decode())
 

@@ -13,8 +13,21 @@ import pytest
 from sqlalchemy import select
 
 from app.core.extensions import db
+from app.files.storage import storage
 from app.integrations.presets import PRESETS
-from app.models import ApiKey, Attempt, CaptureBin, Delivery, Field, Form, Invitation, Membership, Submission, Webhook
+from app.models import (
+    ApiKey,
+    Attempt,
+    CaptureBin,
+    Delivery,
+    Field,
+    Form,
+    Invitation,
+    Membership,
+    StoredFile,
+    Submission,
+    Webhook,
+)
 from app.models.base import utcnow
 from tests.conftest import make_form, make_webhook
 from tests.figures import report
@@ -38,6 +51,8 @@ ROUTES = {
     "public.submit": (PUBLIC, "hosted forms are public by public_id"),
     "public.preflight": (PUBLIC, "CORS preflight of the hosted form"),
     "public.embed_script": (PUBLIC, "the embed script of a public form, by public_id"),
+    "public.file": (PUBLIC, "the signed, expiring link is the only credential (tests/test_uploads.py)"),
+    "dashboard.file_download": (TENANT, None),
     "dashboard.home": (LISTING, None),
     "dashboard.forms_index": (LISTING, None),
     "dashboard.form_new": (LISTING, None),
@@ -130,6 +145,7 @@ PARAMS = {
     "form_id": "form", "field_id": "field", "webhook_id": "webhook", "submission_id": "submission",
     "delivery_id": "delivery", "attempt_id": "attempt", "key_id": "api_key", "api_key_id": "api_key",
     "invitation_id": "invitation", "membership_id": "membership", "bin_id": "capture_bin",
+    "file_id": "stored_file",
 }
 FIXED_PARAMS = {"action": ["delete", "up", "down"], "preset_name": sorted(PRESETS)[:2]}
 # a body that would change something if a route forgot its scope
@@ -164,13 +180,20 @@ def populate(app, accounts, email, marker):
         capture_bin = CaptureBin(
             workspace_id=workspace_id, name=f"{marker} bin", expires_at=utcnow() + timedelta(days=1),
         )
-        db.session.add_all([attempt, api_key, invitation, capture_bin])
+        stored_file = StoredFile(
+            workspace_id=workspace_id, form_id=form_id, submission_id=submission.id, field_key="name",
+            name=f"{marker}.pdf", size=len(marker), content_type="application/pdf",
+        )
+        stored_file.storage_key = f"{workspace_id}/{marker.lower()}"
+        storage().put(stored_file.storage_key, marker.encode(), "application/pdf")
+        db.session.add_all([attempt, api_key, invitation, capture_bin, stored_file])
         db.session.commit()
         membership = db.session.scalars(select(Membership).where(Membership.workspace_id == workspace_id)).one()
         ids = {
             "workspace": workspace_id, "form": form_id, "field": form.fields[0].id, "webhook": webhook_id,
             "submission": submission.id, "delivery": delivery.id, "attempt": attempt.id, "api_key": api_key.id,
             "invitation": invitation.id, "membership": membership.id, "capture_bin": capture_bin.id,
+            "stored_file": stored_file.id,
         }
         secret = db.session.get(Webhook, webhook_id).secret
     return ids, plaintext, {marker, public_id, secret, *ids.values()} - {workspace_id}

@@ -7,7 +7,7 @@ from app.services.forms import FIELD_KEY_RE, validate_fields
 
 SETTINGS = ("name", "fields", "submit_label", "redirect_url", "enabled")
 REQUIRED = ("name", "fields")
-FIELD_PROPERTIES = ("key", "label", "type", "required", "options", "default", "placeholder")
+FIELD_PROPERTIES = ("key", "label", "type", "required", "options", "default", "placeholder", "max_files", "accept")
 FIELD_TEXT_LIMITS = {"label": 200, "placeholder": 200}
 REDIRECT_URL_RE = re.compile(r"^https?://[^\s/?#]+")
 LIMITS = {"name": 200, "submit_label": 100, "redirect_url": 2000}

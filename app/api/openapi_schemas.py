@@ -3,6 +3,7 @@
 from app.api.form_input import LIMITS
 from app.delivery.payloads import format_names
 from app.fields import type_names, types
+from app.files.kinds import KINDS
 from app.models.webhooks import DELIVERY_STATUSES, EVENTS, METHODS, NAME_MAX_LENGTH
 from app.services.forms import MAX_FIELDS
 
@@ -38,6 +39,10 @@ FIELD_INPUT = {
         "options": {"type": "array", "items": {"type": "string"}},
         "default": nullable({"type": "string"}),
         "placeholder": nullable({"type": "string", "maxLength": 200}),
+        "max_files": nullable({"type": "integer", "minimum": 1, "maximum": 20, "default": 1,
+                               "description": "file fields: how many files one answer may hold"}),
+        "accept": nullable({"type": "array", "items": {"enum": list(KINDS)},
+                            "description": "file fields: the kinds allowed (default image, pdf, office)"}),
     },
 }
 
@@ -52,6 +57,8 @@ FIELD = {
         "options": {"type": "array", "items": {"type": "string"}},
         "default": nullable({"type": "string"}),
         "placeholder": nullable({"type": "string"}),
+        "max_files": {"type": "integer", "description": "file fields only"},
+        "accept": {"type": "array", "items": {"enum": list(KINDS)}, "description": "file fields only"},
     },
 }
 
@@ -129,6 +136,8 @@ WEBHOOK_SETTINGS = {
     "events": nullable({"type": "array", "items": {"enum": list(EVENTS)}, "default": ["submission.created"]}),
     "conditions": CONDITIONS,
     "enabled": {"type": "boolean", "default": True},
+    "attach_files": {"type": "boolean", "default": False,
+                     "description": "multipart webhooks: send each uploaded file as a file part too"},
     "id": IGNORED, "form_id": IGNORED, "secret": IGNORED, "disabled_reason": IGNORED,
 }
 
@@ -148,6 +157,7 @@ WEBHOOK = {
         "events": {"type": "array", "items": {"enum": list(EVENTS)}},
         "conditions": {"anyOf": [{"type": "object"}, {"type": "null"}]},
         "enabled": {"type": "boolean"},
+        "attach_files": {"type": "boolean"},
         "disabled_reason": nullable({"type": "string"}),
         "secret": {"type": "string", "pattern": "^whsec_"},
         "created_at": TIMESTAMP,

@@ -1,5 +1,6 @@
 """The JSON shapes of CONTRACT.md §4: form, webhook, submission, delivery."""
 
+from app.files.links import with_links
 from app.public.snippets import hosted_url, iframe_snippet, script_snippet
 
 
@@ -31,6 +32,7 @@ def webhook_json(webhook, warnings=()):
         "events": list(webhook.events or ["submission.created"]),
         "conditions": webhook.conditions,
         "enabled": webhook.enabled,
+        "attach_files": webhook.attach_files,
         "disabled_reason": webhook.disabled_reason,
         "secret": webhook.secret,
         "created_at": webhook.created_at.isoformat(),
@@ -48,4 +50,7 @@ def delivery_json(delivery, with_attempts=False):
 
 
 def submission_json(submission):
-    return submission.to_dict()
+    """A submission as the API shows it: file answers carry fresh signed links."""
+    data = submission.to_dict()
+    data["answers"] = with_links(data["answers"])
+    return data

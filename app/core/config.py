@@ -89,6 +89,17 @@ class Config:
         self.LOGIN_RATE_LIMIT_ADDRESS = env.get("LOGIN_RATE_LIMIT_ADDRESS", "30/minute;200/hour")
         self.QUOTA_SUBMISSIONS_PER_MONTH = int(env.get("QUOTA_SUBMISSIONS_PER_MONTH", "10000"))
         self.QUOTA_WEBHOOKS_PER_FORM = int(env.get("QUOTA_WEBHOOKS_PER_FORM", "10"))
+        self.QUOTA_STORAGE_BYTES = int(env.get("QUOTA_STORAGE_BYTES", str(1024**3)))
+        # uploads: where they live (unset: instance/uploads; s3://bucket/prefix: an S3-compatible store),
+        # the largest file, and how long a signed link in a webhook works
+        self.STORAGE_URL = env.get("STORAGE_URL") or None
+        self.S3_ENDPOINT_URL = env.get("S3_ENDPOINT_URL") or None
+        self.S3_REGION = env.get("S3_REGION") or env.get("AWS_DEFAULT_REGION") or None
+        self.S3_ACCESS_KEY_ID = env.get("S3_ACCESS_KEY_ID") or None
+        self.S3_SECRET_ACCESS_KEY = env.get("S3_SECRET_ACCESS_KEY") or None
+        self.S3_ADDRESSING_STYLE = env.get("S3_ADDRESSING_STYLE") or "auto"
+        self.UPLOAD_MAX_BYTES = int(env.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+        self.FILE_URL_TTL = int(env.get("FILE_URL_TTL", str(7 * 86400)))
         self.PASSWORD_RESET_TTL = int(env.get("PASSWORD_RESET_TTL", "3600"))
         # X-RateLimit-* on every answer would cost two Redis reads each; a 429 still gets
         # Retry-After (app/ratelimiting.py) and the API its RateLimit-* headers

@@ -23,6 +23,8 @@ DOCS_CSP = (
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 DOCS_PATHS = ("/api/docs",)
+# uploaded files set their own sandboxing policy (app/files/serving.py)
+FILE_ENDPOINTS = {"public.file", "dashboard.file_download"}
 
 
 def csp_nonce():
@@ -46,7 +48,8 @@ def add_security_headers(response):
     """Set the headers on every response; hosted forms differ only in who may frame them."""
     headers = response.headers
     policy = _policy_for(request.endpoint, request.path)
-    headers["Content-Security-Policy"] = policy.format(nonce=csp_nonce())
+    if request.endpoint not in FILE_ENDPOINTS or "Content-Security-Policy" not in headers:
+        headers["Content-Security-Policy"] = policy.format(nonce=csp_nonce())
     headers["X-Content-Type-Options"] = "nosniff"
     headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
     if policy is not HOSTED_FORM_CSP:

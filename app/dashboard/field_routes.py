@@ -25,6 +25,7 @@ def _field_data(field_form):
         "type": field_form.type.data, "required": bool(field_form.required.data),
         "options": field_form.options.data or "", "default": field_form.default.data,
         "placeholder": field_form.placeholder.data,
+        "max_files": field_form.max_files.data, "accept": field_form.accept.data or None,
     }
 
 

@@ -3,11 +3,21 @@
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.core.redirects import external_url
 from app.fields import types
+from app.files.kinds import DEFAULT_KINDS, KINDS
 
 
 def redirect_target(form, field):
@@ -38,6 +48,14 @@ class FieldForm(FlaskForm):
     options = TextAreaField("Options (one per line)", validators=[Optional()])
     default = StringField("Default value", validators=[Optional(), Length(max=2000)])
     placeholder = StringField("Placeholder", validators=[Optional(), Length(max=200)])
+    # file fields only
+    max_files = IntegerField(lazy_gettext("Files per answer"), validators=[Optional(), NumberRange(min=1, max=20)],
+                             default=1)
+    accept = SelectMultipleField(
+        lazy_gettext("Allowed kinds"), validators=[Optional()], default=list(DEFAULT_KINDS),
+        choices=lambda: [SelectChoice(kind.name, str(kind.label)) for kind in KINDS.values()],
+        widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
+    )
 
     @staticmethod
     def type_names_where(**flags):

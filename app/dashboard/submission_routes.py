@@ -15,6 +15,7 @@ from app.dashboard import bp
 from app.dashboard.csv_export import csv_lines
 from app.fields import field_type
 from app.models import Form, Submission
+from app.services import uploads
 
 PER_PAGE = 25
 EXPORT_BATCH = 500
@@ -89,12 +90,14 @@ def submission_detail(form_id, submission_id):
 @bp.route("/forms/<form_id>/submissions/<submission_id>/delete", methods=["GET", "POST"])
 @login_required
 def submission_delete(form_id, submission_id):
-    """Ask, then delete one submission (its delivery history stays, unlinked)."""
+    """Ask, then delete one submission and its files (its delivery history stays, unlinked)."""
     form, submission = _submission_or_404(form_id, submission_id)
     confirm = ConfirmForm()
     if confirm.validate_on_submit():
+        file_keys = uploads.submission_file_keys(submission.id)
         db.session.delete(submission)
         db.session.commit()
+        uploads.delete_objects(file_keys)
         flash("Submission deleted.", "info")
         return redirect(url_for("dashboard.submissions_index", form_id=form.id))
     return render_template("dashboard/submission_delete.html", form=form, submission=submission, confirm=confirm)

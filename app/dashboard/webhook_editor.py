@@ -72,6 +72,7 @@ def read_editor(formdata):
         "body_template": formdata.get("body_template") or None,
         "conditions": {"match": formdata.get("match", "all"), "rules": rules} if rules else None,
         "enabled": formdata.get("enabled") in ("y", "on", "true", "1"),
+        "attach_files": formdata.get("attach_files") in ("y", "on", "true", "1"),
     }
     return EditorState(data, header_rows, rule_rows)
 
@@ -105,7 +106,7 @@ def settings_of(webhook):
     return {
         "name": webhook.name, "url": webhook.url, "method": webhook.method, "format": webhook.format,
         "headers": dict(webhook.headers or {}), "body_template": webhook.body_template,
-        "conditions": webhook.conditions, "enabled": webhook.enabled,
+        "conditions": webhook.conditions, "enabled": webhook.enabled, "attach_files": webhook.attach_files,
     }
 
 

@@ -17,6 +17,10 @@ class WebhookEditorForm(FlaskForm):
     format = SelectField(
         "Format", choices=[SelectChoice(entry.name, entry.label) for entry in FORMATS.values()], default="json",
     )
+    attach_files = BooleanField(
+        _l("Attach the uploaded files"),
+        description=_l("Multipart only: each file answer also arrives as a file part, beside its signed link."),
+    )
     body_template = TextAreaField("Body template (optional)", validators=[Optional(), Length(max=100_000)])
     match = SelectField(
         "Send only when", default="all",

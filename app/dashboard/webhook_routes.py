@@ -27,7 +27,7 @@ from app.integrations import presets
 from app.models import Delivery, Form, Webhook
 from app.services.webhooks import save_webhook, set_webhook_enabled, validate_webhook
 
-EDITOR_SCALARS = ("name", "url", "method", "format", "body_template", "enabled")
+EDITOR_SCALARS = ("name", "url", "method", "format", "body_template", "enabled", "attach_files")
 RECENT_DELIVERIES = 10
 
 
@@ -103,6 +103,7 @@ def _editor_for(state):
         formdata=None, name=data.get("name"), url=data.get("url"), method=data.get("method") or "POST",
         format=data.get("format") or "json", body_template=data.get("body_template"),
         match=(data.get("conditions") or {}).get("match", "all"), enabled=data.get("enabled", True),
+        attach_files=data.get("attach_files", False),
     )
 
 

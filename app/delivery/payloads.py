@@ -36,15 +36,22 @@ def _answer_fields(event, data):
     return pairs
 
 
-def _multipart(pairs, boundary):
+def _quoted(text):
+    # names are field keys ([a-z][a-z0-9_]*) or our own _names; quote-escape anyway (file names too)
+    return templating.escape_header(text).replace("\\", "\\\\").replace('"', '\\"')
+
+
+def _multipart(pairs, boundary, attachments=()):
     parts = []
     for name, value in pairs:
-        # names are field keys ([a-z][a-z0-9_]*) or our own _names; quote-escape anyway
-        safe_name = templating.escape_header(name).replace("\\", "\\\\").replace('"', '\\"')
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{safe_name}"\r\n'
-                     f"Content-Type: text/plain; charset=utf-8\r\n\r\n{value}\r\n")
-    parts.append(f"--{boundary}--\r\n")
-    return "".join(parts).encode()
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{_quoted(name)}"\r\n'
+                     f"Content-Type: text/plain; charset=utf-8\r\n\r\n{value}\r\n".encode())
+    for attachment in attachments:
+        head = (f'--{boundary}\r\nContent-Disposition: form-data; name="{_quoted(attachment.key)}"; '
+                f'filename="{_quoted(attachment.name)}"\r\nContent-Type: {attachment.content_type}\r\n\r\n')
+        parts.append(head.encode() + attachment.data + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts)
 
 
 def _xml(event, data):
@@ -61,10 +68,13 @@ def _xml(event, data):
     return ('<?xml version="1.0" encoding="UTF-8"?>' + "".join(parts)).encode()
 
 
-def _boundary(pairs):
+def _boundary(pairs, attachments=()):
     # derived from the content, so every attempt of a delivery sends the same bytes, and a value
     # cannot contain it: the boundary is a hash of every value, so no value can predict it
-    digest = hashlib.sha256(json.dumps(pairs).encode()).hexdigest()
+    content = hashlib.sha256(json.dumps(pairs).encode())
+    for attachment in attachments:
+        content.update(hashlib.sha256(attachment.data).digest())
+    digest = content.hexdigest()
     return "formhook-" + digest[:32]
 
 
@@ -76,10 +86,10 @@ def _form_body(event, timestamp, data):
     return "application/x-www-form-urlencoded", urlencode(_answer_fields(event, data)).encode()
 
 
-def _multipart_body(event, timestamp, data):
+def _multipart_body(event, timestamp, data, attachments=()):
     pairs = _answer_fields(event, data)
-    boundary = _boundary(pairs)
-    return f"multipart/form-data; boundary={boundary}", _multipart(pairs, boundary)
+    boundary = _boundary(pairs, attachments)
+    return f"multipart/form-data; boundary={boundary}", _multipart(pairs, boundary, attachments)
 
 
 def _xml_body(event, timestamp, data):
@@ -96,6 +106,17 @@ class BodyFormat:
     escaping: str  # the templating context a body template renders in (see templating.CONTEXTS)
     build: Callable  # (event, timestamp, data) -> (content type, body bytes): the default body
     parse: Callable | None = None  # raises ValueError when a rendered template is not a document of it
+    attaches: bool = False  # can carry the uploaded files themselves (build takes `attachments`)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """One uploaded file sent inside a body: the field key it answers, its name, type and bytes."""
+
+    key: str
+    name: str
+    content_type: str
+    data: bytes
 
 
 def _parse_xml(text):
@@ -110,7 +131,7 @@ FORMATS = {entry.name: entry for entry in (
     BodyFormat("form", "Form (x-www-form-urlencoded)", "application/x-www-form-urlencoded", "url", _form_body),
     # a hand-written multipart body has no boundary we could name: it is sent as text
     BodyFormat("multipart", "Multipart (multipart/form-data)", "text/plain; charset=utf-8", "text",
-               _multipart_body),
+               _multipart_body, attaches=True),
     BodyFormat("xml", "XML (application/xml)", "application/xml", "xml", _xml_body, _parse_xml),
 )}
 
@@ -129,9 +150,14 @@ def body_format(name):
         ) from None
 
 
-def build_body(fmt, event, timestamp, data, body_template=None, context=None):
-    """Return (content_type, body bytes) for a webhook of format fmt; UnknownFormat for a format we lack."""
+def build_body(fmt, event, timestamp, data, body_template=None, context=None, attachments=()):
+    """Return (content_type, body bytes) for a webhook of format fmt; UnknownFormat for a format we lack.
+
+    attachments (Attachment) go in the body when the format can carry files and no template replaces it.
+    """
     entry = body_format(fmt)
     if body_template:
         return entry.content_type, templating.render(body_template, context or {}, entry.escaping).encode()
+    if attachments and entry.attaches:
+        return entry.build(event, timestamp, data, attachments=attachments)
     return entry.build(event, timestamp, data)

@@ -13,8 +13,9 @@ from sqlalchemy.orm import selectinload
 from app.core.extensions import db
 from app.core.redaction import mask_headers, redact
 from app.core.version import __version__
-from app.delivery import mirror, payloads, policy, signing, streaks, templating
+from app.delivery import attachments, mirror, payloads, policy, signing, streaks, templating
 from app.delivery.transport import Outcome, excerpt
+from app.files.storage import StorageError
 from app.models import Attempt, Delivery, Webhook
 from app.models.base import utcnow
 from app.models.webhooks import OPEN_STATUSES
@@ -39,7 +40,7 @@ class PreparedRequest:
 def prepare_request(webhook, delivery, now=None):
     """Render URL, headers and body of delivery for webhook, signed at now."""
     now = time.time() if now is None else now
-    data = delivery.payload or {}
+    data = attachments.with_file_links(delivery.payload or {})
     context = templating.build_context(
         form=data.get("form") or {"id": "", "name": ""},
         submission=data.get("submission") or {},
@@ -51,6 +52,7 @@ def prepare_request(webhook, delivery, now=None):
         content_type, body = payloads.build_body(
             webhook.format, delivery.event, delivery.created_at.isoformat(), data,
             body_template=webhook.body_template, context=context,
+            attachments=attachments.files_to_attach(webhook, data),
         )
     headers = {"User-Agent": f"Formhook-Webhooks/{__version__}"}
     if webhook.method != "GET":
@@ -180,6 +182,9 @@ def prepare_claimed(claimed):
                           mirror_bin_id=delivery.webhook.mirror_bin_id, retries=delivery.event != "webhook.test")
         try:
             item.prepared = prepare_request(delivery.webhook, delivery)
+        except StorageError as exc:  # the files to attach cannot be read now: retried like a network error
+            item.prepared = PreparedRequest(delivery.webhook.method, delivery.webhook.url, {}, b"")
+            item.outcome = Outcome(error=f"the attached files could not be read: {exc}", error_class="storage")
         except Exception as exc:  # noqa: BLE001 - any error of a user's template is recorded, never retried
             # it passed the save-time check but fails on these answers: record the attempt as failed
             item.prepared = PreparedRequest(delivery.webhook.method, delivery.webhook.url, {}, b"")

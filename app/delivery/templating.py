@@ -22,6 +22,7 @@ from app.delivery.template_limits import (  # noqa: F401 - TemplateTooLarge, nam
     rendering,
     too_deep,
 )
+from app.files.links import is_file_answer
 
 CONTEXTS = ("url", "json", "xml", "header", "text")
 KNOWN_ROOTS = {"form", "submission", "meta", "event"}
@@ -30,6 +31,8 @@ META_NAMES = (
 )
 # the keys a dot may read on the built-in names (meta's keys vary with what the visitor sent)
 BUILT_IN_KEYS = {"form": {"id", "name"}, "submission": {"id", "created_at"}}
+# what a dot reads on a file field's answer ({{ cv.url }}, {{ cv.name }})
+FILE_KEYS = {"url", "name", "size", "content_type", "id", "files", "count"}
 
 
 def as_text(value):
@@ -40,6 +43,8 @@ def as_text(value):
         return "true" if value else "false"
     if isinstance(value, list | tuple):
         return ", ".join(as_text(item) for item in value)
+    if isinstance(value, dict) and "url" in value:  # a file (or a file answer): its link
+        return as_text(value["url"])
     return str(value)
 
 
@@ -200,13 +205,16 @@ def parse(source, where="text", limits=None):
     return ast
 
 
-def _empty_lookups(ast, field_keys):
+def _empty_lookups(ast, field_keys, file_keys=frozenset()):
     """Dotted names that read no data, such as form.items or email.format: they render as empty."""
     for node in ast.find_all(nodes.Getattr):
         if not isinstance(node.node, nodes.Name):
             continue
         root = node.node.name
-        if root in field_keys or root == "event" or node.attr not in BUILT_IN_KEYS.get(root, {node.attr}):
+        if root in file_keys:
+            if node.attr not in FILE_KEYS:
+                yield f"{root}.{node.attr}"
+        elif root in field_keys or root == "event" or node.attr not in BUILT_IN_KEYS.get(root, {node.attr}):
             yield f"{root}.{node.attr}"
 
 
@@ -224,7 +232,7 @@ def check_template(source, field_keys=()):
         # with no set, for or macro allowed, every name read comes from the context (cheaper than
         # jinja2.meta, which compiles the template once more)
         unknown = {node.name for node in ast.find_all(nodes.Name)} - known
-        unknown |= set(_empty_lookups(ast, set(field_keys)))
+        unknown |= set(_empty_lookups(ast, set(field_keys), file_keys_of(field_keys)))
     except RecursionError as exc:
         raise too_deep(limits) from exc
     try:
@@ -301,9 +309,28 @@ def render(source, context, where):
     return "".join(pieces)
 
 
+def file_keys_of(field_keys):
+    """The keys of file fields, when field_keys maps keys to type names (Form.field_types())."""
+    return {key for key, kind in field_keys.items() if kind == "file"} if isinstance(field_keys, dict) else set()
+
+
+def file_answer(files):
+    """A file answer as templates read it: {{ cv }} and {{ cv.url }} are the links, {{ cv.name }} the names."""
+    def joined(name):
+        return ", ".join(as_text(item.get(name)) for item in files)
+
+    return {
+        "url": joined("url"), "name": joined("name"), "content_type": joined("content_type"), "id": joined("id"),
+        "size": sum(item.get("size") or 0 for item in files), "count": len(files), "files": list(files),
+    }
+
+
 def build_context(*, form, submission, event):
     """The names a template sees: field keys, form.*, submission.*, meta.*, event."""
-    answers = dict(submission.get("answers") or {})
+    answers = {
+        key: file_answer(value) if is_file_answer(value) else value
+        for key, value in (submission.get("answers") or {}).items()
+    }
     meta_values = {name: "" for name in META_NAMES}
     meta_values.update(submission.get("meta") or {})
     context = dict(answers)
@@ -322,7 +349,14 @@ def sample_context(field_keys=()):
         form={"id": "frm_sample", "name": "Sample form"},
         submission={
             "id": "sub_sample", "created_at": "2026-01-01T00:00:00+00:00",
-            "answers": {key: f"sample {key}" for key in field_keys}, "meta": {},
+            "answers": {key: _sample_answer(key, field_keys) for key in field_keys}, "meta": {},
         },
         event="webhook.test",
     )
+
+
+def _sample_answer(key, field_keys):
+    if key in file_keys_of(field_keys):
+        return [{"id": "fil_sample", "name": f"{key}.pdf", "size": 1024, "content_type": "application/pdf",
+                 "url": f"https://formhook.example/files/sample/{key}.pdf"}]
+    return f"sample {key}"

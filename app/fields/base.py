@@ -51,6 +51,14 @@ class FieldType:
         """The Jinja partial that renders it on the hosted page and in the HTML snippet."""
         return f"public/fields/{self.name}.html"
 
+    def read_settings(self, item, path):
+        """(values, {path: message}) of the settings only this type has, read from a field definition."""
+        return {}, {}
+
+    def extra_settings(self, field):
+        """Those settings of a saved field, as the API shows them."""
+        return {}
+
     def check_settings(self, clean, path):
         """Return {path: message} problems with the owner's options/default/placeholder (none by default)."""
         return {}

@@ -2,6 +2,7 @@
 
 from app.models.accounts import ApiKey, Membership, User, Workspace
 from app.models.audit import AuditEvent
+from app.models.files import StoredFile
 from app.models.forms import Field, Form
 from app.models.idempotency import IdempotencyKey
 from app.models.inspector import CaptureBin, CapturedRequest
@@ -14,5 +15,5 @@ from app.models.webhooks import Attempt, Delivery, Webhook
 __all__ = [
     "ApiKey", "Attempt", "AuditEvent", "CaptureBin", "CapturedRequest", "Delivery",
     "Field", "Form", "IdempotencyKey", "Invitation", "Membership", "Notice", "PasswordResetToken",
-    "Submission", "User", "Webhook", "Workspace",
+    "StoredFile", "Submission", "User", "Webhook", "Workspace",
 ]

@@ -55,6 +55,9 @@ class Field(db.Model):
     options = json_column(list)
     default: Mapped[str | None] = mapped_column(Text, nullable=True)
     placeholder: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # file fields: how many files one answer may hold, and the kinds allowed (None: every default kind)
+    max_files: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    accept = json_column(lambda: None, nullable=True)
 
     form = relationship("Form", back_populates="fields")
 
@@ -65,4 +68,5 @@ class Field(db.Model):
         }
         if field_type(self.type).has_options:
             data["options"] = list(self.options or [])
+        data.update(field_type(self.type).extra_settings(self))
         return data

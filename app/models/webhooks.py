@@ -59,6 +59,8 @@ class Webhook(db.Model):
     # the request inspector's capture bin that also gets a copy of every request sent (None: no copy).
     # No foreign key: a bin deleted or expired simply gets no copies (delivery.mirror checks it is live).
     mirror_bin_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # a multipart webhook sends the uploaded files themselves as file parts, beside their links
+    attach_files: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at = created_at_column()
     updated_at = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

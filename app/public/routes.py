@@ -15,6 +15,7 @@ from app.models import Form, Submission
 from app.models.base import utcnow
 from app.models.ids import new_id
 from app.public import bp
+from app.public import uploads as file_parts
 from app.public.forms import build_submission_form, clean_answers
 from app.public.intake import (
     HONEYPOT_NAME,
@@ -24,7 +25,7 @@ from app.public.intake import (
     read_formdata,
     submission_meta,
 )
-from app.services import quotas
+from app.services import quotas, uploads
 
 DB_RETRY_AFTER = "5"
 EMBED_INITIAL_HEIGHT = 480
@@ -105,20 +106,22 @@ def preflight(public_id):
 @limiter.limit(lambda: current_app.config["PUBLIC_RATE_LIMIT"], key_func=_rate_limit_key)
 def submit(public_id):
     """Validate and store a submission, then queue its webhooks."""
-    request.max_content_length = current_app.config["SUBMISSION_MAX_BYTES"]
     form = _load_form(public_id)
+    request.max_content_length = file_parts.body_limit(form)
     json_client = wants_json()
     formdata = read_formdata(request)
     for key, value in hidden_values(form, request.args).items():
         if key not in formdata:
             formdata = formdata.copy()
             formdata[key] = value
+    formdata = file_parts.with_files(form, request, formdata)
     wtf_form = build_submission_form(form)(formdata=formdata)
     if not wtf_form.validate():
         fields = {key: "; ".join(errors) for key, errors in wtf_form.errors.items()}
+        status = 413 if file_parts.too_large(wtf_form) else 422
         if json_client:
-            raise ApiError(422, "some answers are not valid", fields)
-        return _render_form(form, wtf_form), 422
+            raise ApiError(status, "some answers are not valid", fields)
+        return _render_form(form, wtf_form), status
 
     if formdata.get(HONEYPOT_NAME) or _is_preview(form):
         # a bot filled the invisible field, or the owner is trying the preview: answer as if
@@ -129,23 +132,27 @@ def submit(public_id):
         id=new_id("sub"), workspace_id=form.workspace_id, form_id=form.id, created_at=utcnow(),
         answers=clean_answers(form, wtf_form), meta=submission_meta(request, formdata),
     )
-    deliveries = _store(form, submission)
+    deliveries = _store(form, submission, uploads.uploads_of(wtf_form))
     # the deliveries were created in that transaction: no job can exist for them yet
     outbox.enqueue_pending(deliveries, new=True)
     return _accepted(form, submission.id, json_client)
 
 
-def _store(form, submission):
-    """Store submission and its deliveries in one transaction; return the deliveries.
+def _store(form, submission, files):
+    """Store submission, its files and its deliveries in one transaction; return the deliveries.
+
+    The files' bytes are written before the commit, and removed again when it fails.
 
     What was written stays loaded after the commit: reading it back (the ids to enqueue,
     the form for the answer) would cost a query per object.
     """
     session = db.session()
     expire_on_commit = session.expire_on_commit
+    kept = []
     try:
         quotas.check_submission_quota(form.workspace_id)
         session.add(submission)
+        kept = uploads.keep_files(submission, files) if files else []
         # one flush at commit (the deliveries' event needs the id and time, set above), so
         # SQLite's write lock is held only that long
         with session.no_autoflush:
@@ -154,7 +161,12 @@ def _store(form, submission):
         session.commit()
     except OperationalError as exc:
         session.rollback()
+        uploads.discard(kept)
         raise database_unavailable() from exc
+    except BaseException:
+        session.rollback()
+        uploads.discard(kept)
+        raise
     finally:
         session.expire_on_commit = expire_on_commit
     return deliveries

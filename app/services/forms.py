@@ -83,6 +83,10 @@ def validate_field(item, path, taken):
         "options": options if kind is not None and kind.has_options else [],
         "default": _opt_str(item.get("default")), "placeholder": _opt_str(item.get("placeholder")),
     }
+    if kind is not None:
+        extra, problems = kind.read_settings(item, path)
+        clean.update(extra)
+        errors.update(problems)
     errors.update(_unstorable_text(clean, path))
     readable = options is not None and all(isinstance(clean[name], str | None) for name in ("default", "placeholder"))
     if kind is not None and readable:
@@ -129,5 +133,6 @@ def copy_form(form, name):
         copy.fields.append(Field(
             position=field.position, key=field.key, label=field.label, type=field.type, required=field.required,
             options=list(field.options or []), default=field.default, placeholder=field.placeholder,
+            max_files=field.max_files, accept=list(field.accept) if field.accept else None,
         ))
     return copy

@@ -22,7 +22,9 @@ HEADER_NAME_RE = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$")
 RESERVED_HEADERS = {
     "host", "content-length", "transfer-encoding", "webhook-id", "webhook-timestamp", "webhook-signature",
 }
-FIELDS = ("name", "url", "method", "format", "headers", "body_template", "events", "conditions", "enabled")
+FIELDS = (
+    "name", "url", "method", "format", "headers", "body_template", "events", "conditions", "enabled", "attach_files",
+)
 
 
 @dataclass
@@ -145,6 +147,13 @@ def check_enabled(enabled, checking):
     return enabled
 
 
+def check_attach_files(attach, checking):
+    """On or off; it takes effect in the formats that can carry files (multipart)."""
+    if not isinstance(attach, bool):
+        checking.errors["attach_files"] = "must be true or false"
+    return attach
+
+
 def check_webhook_name(name, checking):
     """The name as given (one line), or the URL's host when it is left empty."""
     return check_name(name, checking.data.get("url"), checking.errors)
@@ -161,6 +170,7 @@ CHECKERS = {
     "events": (lambda data: data.get("events") or ["submission.created"], check_events),
     "conditions": (lambda data: data.get("conditions"), check_conditions),
     "enabled": (lambda data: data.get("enabled", True), check_enabled),
+    "attach_files": (lambda data: data.get("attach_files", False), check_attach_files),
 }
 
 
