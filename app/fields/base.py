@@ -51,6 +51,10 @@ class FieldType:
         """The Jinja partial that renders it on the hosted page and in the HTML snippet."""
         return f"public/fields/{self.name}.html"
 
+    def autocomplete(self, field):
+        """The HTML autocomplete token that lets browsers fill its answer (None: leave it to the browser)."""
+        return None
+
     def check_settings(self, clean, path):
         """Return {path: message} problems with the owner's options/default/placeholder (none by default)."""
         return {}

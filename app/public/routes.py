@@ -67,6 +67,12 @@ def field_partial(field):
     return field_type(field.type).partial
 
 
+@bp.app_template_global()
+def field_autocomplete(field):
+    """The autocomplete token of field's input, or None."""
+    return field_type(field.type).autocomplete(field)
+
+
 @bp.after_request
 def allow_any_origin(response):
     """Hosted forms are posted to from any site, and framed by any site."""
