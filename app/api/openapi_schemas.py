@@ -1,6 +1,7 @@
 """JSON Schemas of the API's bodies, as they appear under components/schemas."""
 
 from app.api.form_input import LIMITS
+from app.core.i18n import AUTO, FORM_LANGUAGES
 from app.delivery.payloads import format_names
 from app.fields import type_names, types
 from app.models.webhooks import DELIVERY_STATUSES, EVENTS, METHODS, NAME_MAX_LENGTH
@@ -66,26 +67,36 @@ def answer_schema():
     return {"anyOf": schemas, "description": "the answer, as its field's type stores it"}
 
 
+LANGUAGE = {
+    "enum": list(FORM_LANGUAGES), "default": AUTO,
+    "description": "The language of the page's built-in texts (buttons, validation messages, thank-you, "
+                   "error messages): `auto` follows the visitor's Accept-Language (Indonesian or English), "
+                   "`en` and `id` fix it. The form's own texts stay as written.",
+}
+
 FORM_SETTINGS = {
     "name": text(LIMITS["name"]),
     "fields": {"type": "array", "maxItems": MAX_FIELDS, "items": ref("FieldInput"),
                "description": "Keys must be unique; the list replaces the form's fields."},
-    "submit_label": text(LIMITS["submit_label"], default="Submit"),
+    "submit_label": nullable(text(LIMITS["submit_label"])) | {
+        "description": "The button's text; null (the default) shows the built-in label in the page's "
+                       "language (\"Submit\", \"Kirim\")."},
     "redirect_url": nullable({"type": "string", "maxLength": LIMITS["redirect_url"],
                               "pattern": r"^https?://[^\s/?#]+"}),
     "enabled": {"type": "boolean", "default": True},
+    "language": LANGUAGE,
 }
 
 FORM = {
     "type": "object",
     "required": ["id", "public_id", "name", "fields", "submit_label", "redirect_url", "enabled",
-                 "public_url", "embed", "created_at"],
+                 "public_url", "embed", "created_at", "language"],
     "properties": {
         "id": {"type": "string"},
         "public_id": {"type": "string"},
         "name": {"type": "string"},
         "fields": {"type": "array", "items": ref("Field")},
-        "submit_label": {"type": "string"},
+        "submit_label": nullable({"type": "string"}),
         "redirect_url": nullable({"type": "string"}),
         "enabled": {"type": "boolean"},
         "public_url": {"type": "string", "format": "uri"},
@@ -94,6 +105,7 @@ FORM = {
             "properties": {"script": {"type": "string"}, "iframe": {"type": "string"}},
         },
         "created_at": TIMESTAMP,
+        "language": {"enum": list(FORM_LANGUAGES)},
     },
 }
 

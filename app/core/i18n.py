@@ -1,13 +1,41 @@
 """Languages: Flask-Babel bound to the app, and which locale a request is answered in."""
 
-from flask import g
+from flask import g, has_request_context, request
+from flask_babel import get_locale, refresh
 
 from app.core.config import REPO_ROOT
 from app.core.extensions import babel
 
 LANGUAGES = ("en", "id")
 DEFAULT_LANGUAGE = "en"
+AUTO = "auto"
+# what a form's `language` may be: the visitor's choice, or one fixed language
+FORM_LANGUAGES = (AUTO, *LANGUAGES)
 TRANSLATIONS_DIR = REPO_ROOT / "app" / "translations"
+# older systems (Java, Android) still say "in" for Indonesian
+_ACCEPTED = {"en": "en", "id": "id", "in": "id"}
+
+
+def visitor_locale():
+    """The visitor's best supported language from Accept-Language, else English."""
+    if not has_request_context():
+        return DEFAULT_LANGUAGE
+    best = request.accept_languages.best_match(tuple(_ACCEPTED), default=DEFAULT_LANGUAGE)
+    return _ACCEPTED[best]
+
+
+def form_locale(form):
+    """The language form's built-in texts are shown and mailed in: fixed by its owner, or the visitor's."""
+    language = getattr(form, "language", None) or AUTO
+    if language in LANGUAGES:
+        return language
+    return visitor_locale()
+
+
+def use_locale(locale):
+    """Answer the rest of this request in locale (texts already translated keep theirs)."""
+    g.locale = locale if locale in LANGUAGES else DEFAULT_LANGUAGE
+    refresh()
 
 
 def select_locale():
@@ -15,7 +43,13 @@ def select_locale():
     return g.get("locale") or DEFAULT_LANGUAGE
 
 
+def current_locale():
+    """The language this response speaks, for <html lang>."""
+    return str(get_locale() or DEFAULT_LANGUAGE)
+
+
 def init_app(app):
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS_DIR))
     babel.init_app(app, locale_selector=select_locale)
+    app.add_template_global(current_locale)

@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
 
+from app.core.i18n import AUTO
 from app.core.redirects import external_url
 from app.fields import types
 
@@ -18,7 +19,7 @@ def redirect_target(form, field):
 
 class FormSettingsForm(FlaskForm):
     name = StringField("Form name", validators=[DataRequired(), Length(max=200)])
-    submit_label = StringField("Submit button label", validators=[DataRequired(), Length(max=100)], default="Submit")
+    submit_label = StringField("Submit button label", validators=[Optional(), Length(max=100)])
     thank_you_message = TextAreaField("Thank-you message", validators=[Optional(), Length(max=2000)])
     redirect_url = StringField(
         "Redirect URL after submit (optional)",
@@ -27,6 +28,14 @@ class FormSettingsForm(FlaskForm):
         ],
     )
     enabled = BooleanField("Accept submissions", default=True)
+    language = SelectField(
+        lazy_gettext("Language of the page"), default=AUTO,
+        choices=[
+            SelectChoice(AUTO, lazy_gettext("Visitor's browser language (Indonesian or English)")),
+            SelectChoice("id", lazy_gettext("Indonesian")),
+            SelectChoice("en", lazy_gettext("English")),
+        ],
+    )
 
 
 class FieldForm(FlaskForm):

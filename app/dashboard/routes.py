@@ -46,7 +46,9 @@ def forms_index():
 def _apply_settings(settings, form):
     settings.populate_obj(form)
     form.redirect_url = form.redirect_url or None
-    form.thank_you_message = form.thank_you_message or Form.thank_you_message.default.arg
+    # left empty, both are the built-in texts in the page's language
+    form.submit_label = (form.submit_label or "").strip()
+    form.thank_you_message = (form.thank_you_message or "").strip()
 
 
 @bp.route("/forms/new", methods=["GET", "POST"])

@@ -21,8 +21,11 @@ class Form(db.Model):
     workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), index=True)
     public_id: Mapped[str] = mapped_column(String(32), unique=True, index=True, default=new_public_id)
     name: Mapped[str] = mapped_column(String(200))
-    submit_label: Mapped[str] = mapped_column(String(100), default="Submit")
-    thank_you_message: Mapped[str] = mapped_column(Text, default="Thank you! Your answers were received.")
+    # empty: the built-in label and thank-you, in the page's language
+    submit_label: Mapped[str] = mapped_column(String(100), default="")
+    thank_you_message: Mapped[str] = mapped_column(Text, default="")
+    # "auto" (the visitor's Accept-Language), or a fixed "en" / "id"
+    language: Mapped[str] = mapped_column(String(8), default="auto", server_default="auto")
     redirect_url: Mapped[str | None] = mapped_column(String(2000), nullable=True)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at = created_at_column()

@@ -1,6 +1,7 @@
 """The hosted form: GET shows it, POST stores a submission (CONTRACT.md §3)."""
 
 from flask import current_app, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
@@ -8,6 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from app.core.errors import ApiError, wants_json
 from app.core.extensions import csrf, db, limiter
+from app.core.i18n import form_locale, use_locale, visitor_locale
 from app.core.redirects import external_url
 from app.delivery import outbox
 from app.fields import field_type
@@ -32,7 +34,7 @@ EMBED_INITIAL_HEIGHT = 480
 
 def database_unavailable():
     """A 503 the client can retry: the database refused us, nothing was stored."""
-    return ApiError(503, "the service is briefly unavailable, try again", headers={"Retry-After": DB_RETRY_AFTER})
+    return ApiError(503, _("the service is briefly unavailable, try again"), headers={"Retry-After": DB_RETRY_AFTER})
 
 
 # the form and its fields in one statement (the relationship's own selectin load is a second one)
@@ -46,7 +48,8 @@ def _load_form(public_id):
         db.session.rollback()
         raise database_unavailable() from exc
     if form is None or not (form.enabled or _is_preview(form)):
-        raise ApiError(404, "form not found")
+        raise ApiError(404, _("form not found"))
+    use_locale(form_locale(form))
     return form
 
 
@@ -65,6 +68,12 @@ def _rate_limit_key():
 def field_partial(field):
     """The partial that renders field on the hosted page and in the HTML snippet."""
     return field_type(field.type).partial
+
+
+@bp.before_request
+def answer_in_the_visitors_language():
+    """Until the form is known (its language may be fixed), speak the visitor's language."""
+    use_locale(visitor_locale())
 
 
 @bp.after_request
@@ -117,7 +126,7 @@ def submit(public_id):
     if not wtf_form.validate():
         fields = {key: "; ".join(errors) for key, errors in wtf_form.errors.items()}
         if json_client:
-            raise ApiError(422, "some answers are not valid", fields)
+            raise ApiError(422, _("some answers are not valid"), fields)
         return _render_form(form, wtf_form), 422
 
     if formdata.get(HONEYPOT_NAME) or _is_preview(form):
