@@ -108,3 +108,38 @@ def test_a_copy_keeps_the_language(app, client, accounts):
     with app.app_context():
         languages = db.session.scalars(db.select(Form.language)).all()
     assert languages == ["id", "id"]
+
+
+def test_an_indonesian_visitor_reads_the_hosted_page_in_indonesian(app, client, accounts):
+    _, workspace_id = accounts.user()
+    _, public_id = make_form(app, workspace_id)
+    page = client.get(f"/f/{public_id}", headers={"Accept-Language": "id-ID,id;q=0.9"}).get_data(as_text=True)
+    assert '<html lang="id">' in page and ">Kirim</button>" in page
+    english = client.get(f"/f/{public_id}", headers={"Accept-Language": "en-US"}).get_data(as_text=True)
+    assert '<html lang="en">' in english and ">Submit</button>" in english
+
+
+def test_a_fixed_language_wins_over_the_visitors(app, client, accounts):
+    _, workspace_id = accounts.user()
+    _, english_form = make_form(app, workspace_id, language="en")
+    _, indonesian_form = make_form(app, workspace_id, language="id")
+    page = client.get(f"/f/{english_form}", headers={"Accept-Language": "id"}).get_data(as_text=True)
+    assert '<html lang="en">' in page and ">Submit</button>" in page
+    page = client.get(f"/f/{indonesian_form}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert '<html lang="id">' in page and ">Kirim</button>" in page
+
+
+def test_the_owners_own_texts_stay_as_written(app, client, accounts):
+    _, workspace_id = accounts.user()
+    _, public_id = make_form(app, workspace_id, submit_label="Daftar sekarang", thank_you_message="Sampai jumpa!",
+                             language="en")
+    page = client.get(f"/f/{public_id}").get_data(as_text=True)
+    assert ">Daftar sekarang</button>" in page
+    thanks = client.post(f"/f/{public_id}", data={"name": "Ani", "email": "ani@example.com"}).get_data(as_text=True)
+    assert "Sampai jumpa!" in thanks
+
+
+def test_not_found_speaks_the_visitors_language(client):
+    page = client.get("/f/nope", headers={"Accept-Language": "id"})
+    assert page.status_code == 404 and "Formulir tidak ditemukan" in page.get_data(as_text=True)
+    assert '<html lang="id">' in page.get_data(as_text=True)

@@ -139,6 +139,10 @@ def _seed_and_check(tree, url, redis_url, tmp_path):
     assert body["url"] == old["webhook"]["url"]
     assert body["headers"] == {"Authorization": "Bearer header-secret-456"}
 
+    form = api.get(f"/forms/{old['form']['id']}").get_json()
+    # an old form speaks its visitor's language; its stored English default label became the built-in one
+    assert (form["name"], form["language"], form["submit_label"]) == ("Lead form", "auto", None)
+
     submissions = api.get(f"/forms/{old['form']['id']}/submissions").get_json()["data"]
     assert [s["id"] for s in submissions] == [old["submission_id"]]
     assert submissions[0]["answers"] == {"email": "lead@example.com", "campaign_name": "Event A"}
