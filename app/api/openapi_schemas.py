@@ -24,10 +24,41 @@ def text(max_length, **extra):
 
 FIELD_KEY = {"type": "string", "pattern": "^[a-z][a-z0-9_]*$", "maxLength": 64}
 
+def field_settings():
+    """The field types' own settings as field properties; each applies to the types that define it."""
+    schemas = {}
+    for kind in types():
+        for name, schema in kind.settings_schema.items():
+            schemas.setdefault(name, {key: value for key, value in schema.items() if key != "default"})
+    return schemas
+
+
+VISIBLE_IF = nullable({
+    "type": "object",
+    "description": "Show the field (or, on a page break, its page) only when the answers of fields above it "
+                   "match: the rule language of webhook conditions. Hidden fields are not required and "
+                   "their answers are not stored.",
+    "properties": {
+        "match": {"enum": ["all", "any"], "default": "all"},
+        "rules": {"type": "array", "maxItems": 10, "items": {
+            "type": "object", "required": ["field", "op"],
+            "properties": {
+                "field": {"type": "string", "description": "the key of an answer-taking field above this one"},
+                "op": {"enum": ["equals", "not_equals", "contains", "not_contains", "empty", "not_empty",
+                                "gt", "lt"]},
+                "value": {"description": "a string or number; required unless op is empty or not_empty"},
+            },
+        }},
+    },
+})
+
 FIELD_INPUT = {
     "type": "object",
     "description": "A form field. `key` defaults to one made from the label; `options` are for select, radio "
-                   "and checkbox (at least one); `hidden` fields carry their `default`.",
+                   "and checkbox (at least one); `hidden` fields carry their `default`. `rating` has `max` "
+                   "stars, `scale` runs from `min` to `max`; choice fields may set `allow_other` and "
+                   "`randomize`. A `consent` or `statement` label may link with [text](https://…). A "
+                   "`page_break` starts a new page titled by its label.",
     "required": ["label"],
     "additionalProperties": False,
     "properties": {
@@ -38,6 +69,8 @@ FIELD_INPUT = {
         "options": {"type": "array", "items": {"type": "string"}},
         "default": nullable({"type": "string"}),
         "placeholder": nullable({"type": "string", "maxLength": 200}),
+        "visible_if": VISIBLE_IF,
+        **field_settings(),
     },
 }
 
@@ -52,6 +85,8 @@ FIELD = {
         "options": {"type": "array", "items": {"type": "string"}},
         "default": nullable({"type": "string"}),
         "placeholder": nullable({"type": "string"}),
+        "visible_if": VISIBLE_IF,
+        **field_settings(),
     },
 }
 
