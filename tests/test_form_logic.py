@@ -21,7 +21,7 @@ THREE_PAGES = [
     CAMPAIGN,
     {"key": "venue_page", "label": "Venue", "type": "page_break",
      "visible_if": {"match": "all", "rules": [{"field": "campaign", "op": "not_equals", "value": "Webinar"}]}},
-    {"key": "venue", "label": "Venue", "type": "text", "required": True},
+    {"key": "venue", "label": "Venue address", "type": "text", "required": True},
     {"key": "finish", "label": "Last step", "type": "page_break"},
     {"key": "topic", "label": "Topic", "type": "text", "required": True,
      "visible_if": {"match": "any", "rules": [{"field": "campaign", "op": "equals", "value": "Webinar"}]}},
