@@ -10,8 +10,10 @@ from app.fields.registry import register
 class RatingType(RangeType):
     name = "rating"
     label = lazy_gettext("Rating (stars)")
-    settings_schema = {"max": {"type": "integer", "minimum": 2, "maximum": 10, "default": 5,
-                               "description": "scale and rating: the highest number (rating: the number of stars, 2 to 10)"}}
+    settings_schema = {"max": {
+        "type": "integer", "minimum": 2, "maximum": 10, "default": 5,
+        "description": "scale and rating: the highest number (rating: the number of stars, 2 to 10)",
+    }}
 
     def bounds(self, settings):
         return 1, settings["max"]

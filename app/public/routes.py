@@ -15,8 +15,7 @@ from app.fields import field_type, links
 from app.models import Form, Submission
 from app.models.base import utcnow
 from app.models.ids import new_id
-from app.public import bp
-from app.public import steps
+from app.public import bp, steps
 from app.public.forms import build_submission_form
 from app.public.intake import (
     HONEYPOT_NAME,
