@@ -39,14 +39,16 @@ def test_unknown_zones_fall_back_to_utc():
 def test_local_filter_values_become_utc():
     jakarta = timezones.parse_local("2026-12-02T21:44", "Asia/Jakarta")
     assert jakarta == datetime(2026, 12, 2, 14, 44, tzinfo=UTC)
-    # a bare date is the local day's start; end_of_day gives the next day's start (an exclusive bound)
+    # a bare date is the local day's start; end gives the next day's (or minute's) start, an exclusive bound
     assert timezones.parse_local("2026-12-02", "Asia/Jakarta") == datetime(2026, 12, 1, 17, 0, tzinfo=UTC)
-    assert timezones.parse_local("2026-12-02", "Asia/Jakarta", end_of_day=True) == datetime(
+    assert timezones.parse_local("2026-12-02", "Asia/Jakarta", end=True) == datetime(
         2026, 12, 2, 17, 0, tzinfo=UTC)
     # the day summer time starts in Berlin is 23 hours long
     start = timezones.parse_local("2026-03-29", "Europe/Berlin")
-    end = timezones.parse_local("2026-03-29", "Europe/Berlin", end_of_day=True)
+    end = timezones.parse_local("2026-03-29", "Europe/Berlin", end=True)
     assert (end - start).total_seconds() == 23 * 3600
+    assert timezones.parse_local("2026-12-02T21:44", "Asia/Jakarta", end=True) == datetime(
+        2026, 12, 2, 14, 45, tzinfo=UTC)
     # an explicit offset is that moment whatever the zone
     assert timezones.parse_local("2026-12-02T21:44+07:00", "UTC") == datetime(2026, 12, 2, 14, 44, tzinfo=UTC)
     assert timezones.parse_local("  ", "Asia/Jakarta") is None

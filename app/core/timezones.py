@@ -68,11 +68,12 @@ def to_utc(local, zone_name):
     return local.astimezone(UTC)
 
 
-def parse_local(text, zone_name, end_of_day=False):
+def parse_local(text, zone_name, end=False):
     """A filter box's value (`2026-12-02` or `2026-12-02T21:44`) in the zone as UTC; None when empty.
 
-    A bare date means the day's start, or with end_of_day the start of the next day (use it as an
-    exclusive bound, so the whole day is inside). Raises ValueError for text that is neither.
+    With end, the exclusive end of what was typed: the next day's start for a date, the next
+    minute's for a time, so `until 21:44` keeps what arrived at 21:44:30. Raises ValueError for
+    text that is neither.
     """
     text = (text or "").strip()
     if not text:
@@ -80,13 +81,12 @@ def parse_local(text, zone_name, end_of_day=False):
     if len(text) > 32:
         raise ValueError("too long for a date")
     if "T" not in text and " " not in text:
-        day = datetime.fromisoformat(text).date()
-        start = datetime.combine(day, time())
-        return to_utc(start + timedelta(days=1) if end_of_day else start, zone_name)
+        start = datetime.combine(datetime.fromisoformat(text).date(), time())
+        return to_utc(start + timedelta(days=1) if end else start, zone_name)
     parsed = datetime.fromisoformat(text)
-    if parsed.tzinfo is not None:  # an explicit offset says which moment it is
-        return parsed.astimezone(UTC)
-    return to_utc(parsed, zone_name)
+    if parsed.tzinfo is None:
+        parsed = to_utc(parsed, zone_name)
+    return parsed.astimezone(UTC) + (timedelta(minutes=1) if end else timedelta())
 
 
 def input_value(moment, zone_name, kind="datetime-local"):
