@@ -1,7 +1,7 @@
 """fields: settings (a type's own options: rating's max, Other…, shuffled order) and visible_if (logic)
 
 Revision ID: 4c8f1e2a9b63
-Revises: 7d2e9a41c3b5
+Revises: 5c8e1f3a9d72
 Create Date: 2026-12-02 07:15:00
 
 Both columns are nullable JSON added in place: existing fields read NULL as "no settings" and
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = '4c8f1e2a9b63'
-down_revision = '7d2e9a41c3b5'
+down_revision = '5c8e1f3a9d72'
 branch_labels = None
 depends_on = None
 
