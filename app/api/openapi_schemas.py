@@ -4,7 +4,7 @@ from app.api.form_input import LIMITS
 from app.delivery.payloads import format_names
 from app.fields import type_names, types
 from app.models.webhooks import DELIVERY_STATUSES, EVENTS, METHODS, NAME_MAX_LENGTH
-from app.services.forms import MAX_FIELDS
+from app.services.forms import MAX_FIELDS, MAX_RULES
 
 NON_BLANK = r"\S"
 TIMESTAMP = {"type": "string", "format": "date-time"}
@@ -33,24 +33,31 @@ def field_settings():
     return schemas
 
 
-VISIBLE_IF = nullable({
-    "type": "object",
-    "description": "Show the field (or, on a page break, its page) only when the answers of fields above it "
-                   "match: the rule language of webhook conditions. Hidden fields are not required and "
-                   "their answers are not stored.",
-    "properties": {
-        "match": {"enum": ["all", "any"], "default": "all"},
-        "rules": {"type": "array", "maxItems": 10, "items": {
-            "type": "object", "required": ["field", "op"],
-            "properties": {
-                "field": {"type": "string", "description": "the key of an answer-taking field above this one"},
-                "op": {"enum": ["equals", "not_equals", "contains", "not_contains", "empty", "not_empty",
-                                "gt", "lt"]},
-                "value": {"description": "a string or number; required unless op is empty or not_empty"},
-            },
-        }},
-    },
-})
+def rules_schema(description, field_description, **rules_extra):
+    """The all/any rule language of webhook conditions and of a field's visible_if."""
+    return nullable({
+        "type": "object",
+        "description": description,
+        "properties": {
+            "match": {"enum": ["all", "any"], "default": "all"},
+            "rules": {"type": "array", **rules_extra, "items": {
+                "type": "object", "required": ["field", "op"],
+                "properties": {
+                    "field": {"type": "string", "description": field_description},
+                    "op": {"enum": ["equals", "not_equals", "contains", "not_contains", "empty", "not_empty",
+                                    "gt", "lt"]},
+                    "value": {"description": "a string or number; required unless op is empty or not_empty"},
+                },
+            }},
+        },
+    })
+
+
+VISIBLE_IF = rules_schema(
+    "Show the field (or, on a page break, its page) only when the answers of fields above it match: the "
+    "rule language of webhook conditions. Hidden fields are not required and their answers are not stored.",
+    "the key of an answer-taking field above this one", maxItems=MAX_RULES,
+)
 
 FIELD_INPUT = {
     "type": "object",
@@ -132,22 +139,8 @@ FORM = {
     },
 }
 
-CONDITIONS = nullable({
-    "type": "object",
-    "description": "Send only when the answers match: all rules, or any of them.",
-    "properties": {
-        "match": {"enum": ["all", "any"], "default": "all"},
-        "rules": {"type": "array", "items": {
-            "type": "object", "required": ["field", "op"],
-            "properties": {
-                "field": {"type": "string", "description": "one of the form's field keys"},
-                "op": {"enum": ["equals", "not_equals", "contains", "not_contains", "empty", "not_empty",
-                                "gt", "lt"]},
-                "value": {"description": "a string or number; required unless op is empty or not_empty"},
-            },
-        }},
-    },
-})
+CONDITIONS = rules_schema("Send only when the answers match: all rules, or any of them.",
+                          "one of the form's field keys")
 
 IGNORED = {"description": "read-only; accepted so a fetched webhook can be sent back, and ignored"}
 
