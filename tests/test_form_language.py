@@ -72,7 +72,7 @@ def test_submit_label_null_restores_the_built_in_label(api, client):
     form = api.create_form(submit_label="Join")
     assert api.patch(f"/forms/{form['id']}", json={"submit_label": None}).get_json()["submit_label"] is None
     page = client.get(f"/f/{form['public_id']}").get_data(as_text=True)
-    assert re.search(r'<button type="submit" class="submit">Submit</button>', page)
+    assert re.search(r'<button type="submit" class="submit step-submit">Submit</button>', page)
 
 
 def test_the_form_settings_choose_the_language(app, client, accounts):

@@ -127,6 +127,9 @@ def _seed_and_check(tree, url, redis_url, tmp_path):
         db.session.remove()
         db.engine.dispose()
 
+    with app.app_context():  # workspaces made before time zones keep showing UTC
+        assert db.session.execute(text("SELECT timezone, phone_region FROM workspaces")).all() == [("UTC", None)]
+        db.session.remove()
     client = app.test_client()
     login = client.post("/login", data={"email": "owner@old.example", "password": PASSWORD})
     assert login.status_code == 302 and "/login" not in login.headers["Location"]

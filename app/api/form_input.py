@@ -4,11 +4,19 @@ import re
 
 from app.core.i18n import FORM_LANGUAGES
 from app.core.redirects import external_url
+from app.fields import types
 from app.services.forms import FIELD_KEY_RE, validate_fields
 
 SETTINGS = ("name", "fields", "submit_label", "redirect_url", "enabled", "language")
 REQUIRED = ("name", "fields")
-FIELD_PROPERTIES = ("key", "label", "type", "required", "options", "default", "placeholder")
+
+def setting_names():
+    """Every field type's own settings (rating's max, a choice's allow_other …), once each."""
+    return tuple(dict.fromkeys(name for kind in types() for name in kind.settings_schema))
+
+
+FIELD_PROPERTIES = ("key", "label", "type", "required", "options", "default", "placeholder", "visible_if",
+                    *setting_names())
 FIELD_TEXT_LIMITS = {"label": 200, "placeholder": 200}
 REDIRECT_URL_RE = re.compile(r"^https?://[^\s/?#]+")
 LIMITS = {"name": 200, "submit_label": 100, "redirect_url": 2000}

@@ -58,6 +58,10 @@ class Field(db.Model):
     options = json_column(list)
     default: Mapped[str | None] = mapped_column(Text, nullable=True)
     placeholder: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # the type's own options (rating's max, a choice's Other…); NULL on fields made before they existed
+    settings = json_column(dict, nullable=True)
+    # {"match", "rules"} over earlier fields' answers, as webhook conditions; NULL: always shown
+    visible_if = json_column(lambda: None, nullable=True)
 
     form = relationship("Form", back_populates="fields")
 
@@ -66,6 +70,9 @@ class Field(db.Model):
             "key": self.key, "label": self.label, "type": self.type,
             "required": self.required, "default": self.default, "placeholder": self.placeholder,
         }
-        if field_type(self.type).has_options:
+        kind = field_type(self.type)
+        if kind.has_options:
             data["options"] = list(self.options or [])
+        data.update(kind.settings_of(self))
+        data["visible_if"] = self.visible_if
         return data

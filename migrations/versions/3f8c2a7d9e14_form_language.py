@@ -1,7 +1,7 @@
 """forms: language (auto|en|id); the built-in submit label and thank-you follow it
 
 Revision ID: 3f8c2a7d9e14
-Revises: 7d2e9a41c3b5
+Revises: 4c8f1e2a9b63
 Create Date: 2026-12-02 07:15:00
 
 A form's built-in texts are shown in the visitor's language ("auto", what every existing form
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 revision = '3f8c2a7d9e14'
-down_revision = '7d2e9a41c3b5'
+down_revision = '4c8f1e2a9b63'
 branch_labels = None
 depends_on = None
 
