@@ -15,7 +15,7 @@ from app.services.forms import replace_fields
 
 
 def _apply(form, clean):
-    for name in ("name", "submit_label", "redirect_url", "enabled"):
+    for name in ("name", "submit_label", "redirect_url", "enabled", "language"):
         if name in clean:
             setattr(form, name, clean[name])
     if "fields" in clean:

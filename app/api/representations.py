@@ -9,12 +9,14 @@ def form_json(form):
         "public_id": form.public_id,
         "name": form.name,
         "fields": [field.to_dict() for field in form.fields],
-        "submit_label": form.submit_label,
+        # null: the built-in label ("Submit", "Kirim") in the page's language
+        "submit_label": form.submit_label or None,
         "redirect_url": form.redirect_url,
         "enabled": form.enabled,
         "public_url": hosted_url(form),
         "embed": {"script": script_snippet(form), "iframe": iframe_snippet(form)},
         "created_at": form.created_at.isoformat(),
+        "language": form.language,
     }
 
 
