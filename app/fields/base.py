@@ -66,11 +66,10 @@ class FieldType:
         """The Jinja partial that renders it on the hosted page and in the HTML snippet."""
         return f"public/fields/{self.name}.html"
 
-<<<<<<< HEAD
     def autocomplete(self, field):
         """The HTML autocomplete token that lets browsers fill its answer (None: leave it to the browser)."""
         return None
-=======
+
     def read_settings(self, item, path):
         """Return (settings, {path: message}) from a field definition, defaults filled in."""
         settings, problems = {}, {}
@@ -89,7 +88,6 @@ class FieldType:
         """The field's settings with defaults for what it does not say (NULL before settings existed)."""
         stored = field.settings or {}
         return {name: stored.get(name, schema["default"]) for name, schema in self.settings_schema.items()}
->>>>>>> main
 
     def check_settings(self, clean, path):
         """Return {path: message} problems with the owner's options/default/placeholder (none by default)."""

@@ -73,12 +73,12 @@ def field_partial(field):
     return field_type(field.type).partial
 
 
-<<<<<<< HEAD
 @bp.app_template_global()
 def field_autocomplete(field):
     """The autocomplete token of field's input, or None."""
     return field_type(field.type).autocomplete(field)
-=======
+
+
 @bp.before_request
 def answer_in_the_visitors_language():
     """Until the form is known (its language may be fixed), speak the visitor's language."""
@@ -105,7 +105,6 @@ def form_logic(form):
             "number": _("enter a number"),
         },
     }
->>>>>>> main
 
 
 @bp.after_request
