@@ -2,10 +2,12 @@
 
 import re
 
+from app.api.form_rules_input import SETTINGS as RULE_SETTINGS
+from app.api.form_rules_input import validate_rules
 from app.core.redirects import external_url
 from app.services.forms import FIELD_KEY_RE, validate_fields
 
-SETTINGS = ("name", "fields", "submit_label", "redirect_url", "enabled")
+SETTINGS = ("name", "fields", "submit_label", "redirect_url", "enabled", *RULE_SETTINGS)
 REQUIRED = ("name", "fields")
 FIELD_PROPERTIES = ("key", "label", "type", "required", "options", "default", "placeholder")
 FIELD_TEXT_LIMITS = {"label": 200, "placeholder": 200}
@@ -56,9 +58,9 @@ def _strict_field_problems(items):
     return errors
 
 
-def validate_form(data, partial=False):
+def validate_form(data, partial=False, current_theme=None):
     """Return (clean settings, {field path: message}) for a form body."""
-    errors, clean = {}, {}
+    clean, errors = validate_rules(data, current_theme)
     for name in sorted(set(data) - set(SETTINGS)):
         errors[name] = "is not a form setting"
     if not partial:
