@@ -1,5 +1,6 @@
 """Checking a form's design, closing rules and thank-you/redirect templates sent to the API."""
 
+import re
 from datetime import UTC, datetime
 
 from flask_babel import gettext as _
@@ -12,6 +13,8 @@ from app.services import piping
 from app.services.closing import CLOSED_MESSAGE_MAX, MAX_SUBMISSIONS_LIMIT
 from app.services.piping import TemplateError
 
+# RFC 3339, as the OpenAPI document's date-time: seconds and an offset (Z or ±hh:mm) are required
+CLOSES_AT_PATTERN = r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([Zz]|[+-]\d{2}:\d{2})$"
 TEXTS = {"description": MAX_DESCRIPTION, "closed_message": CLOSED_MESSAGE_MAX, "thank_you_message": 2000}
 IMAGES = ("cover_image_url", "logo_url")
 SETTINGS = (*TEXTS, *IMAGES, "theme", "closes_at", "max_submissions")
@@ -29,16 +32,16 @@ def _optional_text(value, limit):
 
 
 def _closes_at(value):
-    """(clean, message): an ISO-8601 time (UTC when it names no offset), or null."""
+    """(clean, message): an ISO-8601 date and time with its offset, kept in UTC; or null."""
     if value is None:
         return None, None
     try:
-        moment = datetime.fromisoformat(value) if isinstance(value, str) and len(value) <= 40 else None
-    except ValueError:
+        moment = datetime.fromisoformat(value) if isinstance(value, str) and re.match(CLOSES_AT_PATTERN, value) else None
+    except ValueError:  # e.g. month 13
         moment = None
     if moment is None:
-        return None, _("must be an ISO-8601 date and time such as 2026-12-31T17:00:00Z, or null")
-    return (moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)), None
+        return None, _("must be an ISO-8601 date and time with its offset, such as 2026-12-31T17:00:00Z, or null")
+    return moment.astimezone(UTC), None
 
 
 def _max_submissions(value):

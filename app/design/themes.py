@@ -39,8 +39,6 @@ def _check(name, value):
     if name == "mode":
         return value if isinstance(value, str) and value in MODES else None
     if name == "radius":
-        if isinstance(value, str) and value.isdigit() and len(value) <= 2:
-            value = int(value)
         ok = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_RADIUS
         return value if ok else None
     return None
