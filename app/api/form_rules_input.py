@@ -36,7 +36,8 @@ def _closes_at(value):
     if value is None:
         return None, None
     try:
-        moment = datetime.fromisoformat(value) if isinstance(value, str) and re.match(CLOSES_AT_PATTERN, value) else None
+        well_formed = isinstance(value, str) and re.match(CLOSES_AT_PATTERN, value)
+        moment = datetime.fromisoformat(value) if well_formed else None
     except ValueError:  # e.g. month 13
         moment = None
     if moment is None:

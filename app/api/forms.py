@@ -18,11 +18,11 @@ from app.services.forms import replace_fields
 
 
 def _apply(form, clean):
-    for name in ("name", "submit_label", "redirect_url", "enabled", *RULE_SETTINGS):
+    for name in ("name", "submit_label", "redirect_url", "enabled", "language", *RULE_SETTINGS):
         if name in clean:
             setattr(form, name, clean[name])
-    # an empty thank-you message means ours, as in the dashboard
-    form.thank_you_message = form.thank_you_message or Form.thank_you_message.default.arg
+    # an empty thank-you message means ours, in the page's language
+    form.thank_you_message = form.thank_you_message or ""
     if "fields" in clean:
         replace_fields(form, clean["fields"])
 

@@ -2,13 +2,14 @@
 
 from app.api.form_input import LIMITS
 from app.api.form_rules_input import CLOSES_AT_PATTERN, TEXTS
+from app.core.i18n import AUTO, FORM_LANGUAGES
+from app.delivery.payloads import format_names
 from app.design.page import MAX_IMAGE_URL
 from app.design.themes import FONTS, MAX_RADIUS, MODES
-from app.services.closing import MAX_SUBMISSIONS_LIMIT
-from app.delivery.payloads import format_names
 from app.fields import type_names, types
 from app.models.webhooks import DELIVERY_STATUSES, EVENTS, METHODS, NAME_MAX_LENGTH
-from app.services.forms import MAX_FIELDS
+from app.services.closing import MAX_SUBMISSIONS_LIMIT
+from app.services.forms import MAX_FIELDS, MAX_RULES
 
 NON_BLANK = r"\S"
 TIMESTAMP = {"type": "string", "format": "date-time"}
@@ -28,10 +29,48 @@ def text(max_length, **extra):
 
 FIELD_KEY = {"type": "string", "pattern": "^[a-z][a-z0-9_]*$", "maxLength": 64}
 
+def field_settings():
+    """The field types' own settings as field properties; each applies to the types that define it."""
+    schemas = {}
+    for kind in types():
+        for name, schema in kind.settings_schema.items():
+            schemas.setdefault(name, {key: value for key, value in schema.items() if key != "default"})
+    return schemas
+
+
+def rules_schema(description, field_description, **rules_extra):
+    """The all/any rule language of webhook conditions and of a field's visible_if."""
+    return nullable({
+        "type": "object",
+        "description": description,
+        "properties": {
+            "match": {"enum": ["all", "any"], "default": "all"},
+            "rules": {"type": "array", **rules_extra, "items": {
+                "type": "object", "required": ["field", "op"],
+                "properties": {
+                    "field": {"type": "string", "description": field_description},
+                    "op": {"enum": ["equals", "not_equals", "contains", "not_contains", "empty", "not_empty",
+                                    "gt", "lt"]},
+                    "value": {"description": "a string or number; required unless op is empty or not_empty"},
+                },
+            }},
+        },
+    })
+
+
+VISIBLE_IF = rules_schema(
+    "Show the field (or, on a page break, its page) only when the answers of fields above it match: the "
+    "rule language of webhook conditions. Hidden fields are not required and their answers are not stored.",
+    "the key of an answer-taking field above this one", maxItems=MAX_RULES,
+)
+
 FIELD_INPUT = {
     "type": "object",
     "description": "A form field. `key` defaults to one made from the label; `options` are for select, radio "
-                   "and checkbox (at least one); `hidden` fields carry their `default`.",
+                   "and checkbox (at least one); `hidden` fields carry their `default`. `rating` has `max` "
+                   "stars, `scale` runs from `min` to `max`; choice fields may set `allow_other` and "
+                   "`randomize`. A `consent` or `statement` label may link with [text](https://…). A "
+                   "`page_break` starts a new page titled by its label.",
     "required": ["label"],
     "additionalProperties": False,
     "properties": {
@@ -42,6 +81,8 @@ FIELD_INPUT = {
         "options": {"type": "array", "items": {"type": "string"}},
         "default": nullable({"type": "string"}),
         "placeholder": nullable({"type": "string", "maxLength": 200}),
+        "visible_if": VISIBLE_IF,
+        **field_settings(),
     },
 }
 
@@ -56,6 +97,8 @@ FIELD = {
         "options": {"type": "array", "items": {"type": "string"}},
         "default": nullable({"type": "string"}),
         "placeholder": nullable({"type": "string"}),
+        "visible_if": VISIBLE_IF,
+        **field_settings(),
     },
 }
 
@@ -100,30 +143,39 @@ RULE_SETTINGS = {
     "closed_message": nullable({"type": "string", "maxLength": TEXTS["closed_message"],
                                 "description": "shown with status 410 once the form is closed"}),
 }
+LANGUAGE = {
+    "enum": list(FORM_LANGUAGES), "default": AUTO,
+    "description": "The language of the page's built-in texts (buttons, validation messages, thank-you, "
+                   "error messages): `auto` follows the visitor's Accept-Language (Indonesian or English), "
+                   "`en` and `id` fix it. The form's own texts stay as written.",
+}
 
 FORM_SETTINGS = {
     "name": text(LIMITS["name"]),
     "fields": {"type": "array", "maxItems": MAX_FIELDS, "items": ref("FieldInput"),
                "description": "Keys must be unique; the list replaces the form's fields."},
-    "submit_label": text(LIMITS["submit_label"], default="Submit"),
+    "submit_label": nullable(text(LIMITS["submit_label"])) | {
+        "description": "The button's text; null (the default) shows the built-in label in the page's "
+                       "language (\"Submit\", \"Kirim\")."},
     "redirect_url": nullable({"type": "string", "maxLength": LIMITS["redirect_url"],
                               "pattern": r"^https?://[^\s/?#]+",
                               "description": "answers may be piped in after the host: ?plan={{ plan }}"}),
     "enabled": {"type": "boolean", "default": True},
     **RULE_SETTINGS,
+    "language": LANGUAGE,
 }
 
 FORM = {
     "type": "object",
     "required": ["id", "public_id", "name", "fields", "submit_label", "redirect_url", "enabled",
-                 "public_url", "embed", "created_at", "thank_you_message", "description", "cover_image_url",
-                 "logo_url", "theme", "closes_at", "max_submissions", "closed_message"],
+                 "public_url", "embed", "created_at", "language", "thank_you_message", "description",
+                 "cover_image_url", "logo_url", "theme", "closes_at", "max_submissions", "closed_message"],
     "properties": {
         "id": {"type": "string"},
         "public_id": {"type": "string"},
         "name": {"type": "string"},
         "fields": {"type": "array", "items": ref("Field")},
-        "submit_label": {"type": "string"},
+        "submit_label": nullable({"type": "string"}),
         "redirect_url": nullable({"type": "string"}),
         "enabled": {"type": "boolean"},
         "public_url": {"type": "string", "format": "uri"},
@@ -132,7 +184,7 @@ FORM = {
             "properties": {"script": {"type": "string"}, "iframe": {"type": "string"}},
         },
         "created_at": TIMESTAMP,
-        "thank_you_message": {"type": "string"},
+        "thank_you_message": nullable({"type": "string"}),
         "description": nullable({"type": "string"}),
         "cover_image_url": nullable({"type": "string"}),
         "logo_url": nullable({"type": "string"}),
@@ -140,25 +192,12 @@ FORM = {
         "closes_at": nullable(TIMESTAMP),
         "max_submissions": nullable({"type": "integer"}),
         "closed_message": nullable({"type": "string"}),
+        "language": {"enum": list(FORM_LANGUAGES)},
     },
 }
 
-CONDITIONS = nullable({
-    "type": "object",
-    "description": "Send only when the answers match: all rules, or any of them.",
-    "properties": {
-        "match": {"enum": ["all", "any"], "default": "all"},
-        "rules": {"type": "array", "items": {
-            "type": "object", "required": ["field", "op"],
-            "properties": {
-                "field": {"type": "string", "description": "one of the form's field keys"},
-                "op": {"enum": ["equals", "not_equals", "contains", "not_contains", "empty", "not_empty",
-                                "gt", "lt"]},
-                "value": {"description": "a string or number; required unless op is empty or not_empty"},
-            },
-        }},
-    },
-})
+CONDITIONS = rules_schema("Send only when the answers match: all rules, or any of them.",
+                          "one of the form's field keys")
 
 IGNORED = {"description": "read-only; accepted so a fetched webhook can be sent back, and ignored"}
 

@@ -10,7 +10,8 @@ def form_json(form):
         "public_id": form.public_id,
         "name": form.name,
         "fields": [field.to_dict() for field in form.fields],
-        "submit_label": form.submit_label,
+        # null: the built-in label ("Submit", "Kirim") in the page's language
+        "submit_label": form.submit_label or None,
         "redirect_url": form.redirect_url,
         "enabled": form.enabled,
         "public_url": hosted_url(form),
@@ -24,6 +25,7 @@ def form_json(form):
         "closes_at": form.closes_at.isoformat() if form.closes_at else None,
         "max_submissions": form.max_submissions,
         "closed_message": form.closed_message,
+        "language": form.language,
     }
 
 

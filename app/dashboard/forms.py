@@ -3,10 +3,21 @@
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    FieldList,
+    FormField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
 
+from app.core.i18n import AUTO
 from app.core.redirects import external_url
+from app.dashboard.field_logic import RULE_ROWS, RuleForm
 from app.fields import types
 
 
@@ -18,7 +29,7 @@ def redirect_target(form, field):
 
 class FormSettingsForm(FlaskForm):
     name = StringField("Form name", validators=[DataRequired(), Length(max=200)])
-    submit_label = StringField("Submit button label", validators=[DataRequired(), Length(max=100)], default="Submit")
+    submit_label = StringField("Submit button label", validators=[Optional(), Length(max=100)])
     thank_you_message = TextAreaField("Thank-you message", validators=[Optional(), Length(max=2000)])
     redirect_url = StringField(
         "Redirect URL after submit (optional)",
@@ -27,6 +38,14 @@ class FormSettingsForm(FlaskForm):
         ],
     )
     enabled = BooleanField("Accept submissions", default=True)
+    language = SelectField(
+        lazy_gettext("Language of the page"), default=AUTO,
+        choices=[
+            SelectChoice(AUTO, lazy_gettext("Visitor's browser language (Indonesian or English)")),
+            SelectChoice("id", lazy_gettext("Indonesian")),
+            SelectChoice("en", lazy_gettext("English")),
+        ],
+    )
 
 
 class FieldForm(FlaskForm):
@@ -38,6 +57,20 @@ class FieldForm(FlaskForm):
     options = TextAreaField("Options (one per line)", validators=[Optional()])
     default = StringField("Default value", validators=[Optional(), Length(max=2000)])
     placeholder = StringField("Placeholder", validators=[Optional(), Length(max=200)])
+    min = IntegerField(lazy_gettext("Lowest number"), validators=[Optional()])
+    max = IntegerField(lazy_gettext("Highest number (stars for a rating)"), validators=[Optional()])
+    allow_other = BooleanField(lazy_gettext("Offer “Other…” with a text box"))
+    randomize = BooleanField(lazy_gettext("Shuffle the options for each visitor"))
+    logic_match = SelectField(lazy_gettext("Show this field"), default="all", choices=[
+        SelectChoice("all", lazy_gettext("when all of these rules match")),
+        SelectChoice("any", lazy_gettext("when any of these rules match")),
+    ])
+    rules = FieldList(FormField(RuleForm), min_entries=RULE_ROWS, max_entries=RULE_ROWS)
+
+    @staticmethod
+    def type_names_with(setting):
+        """Space-separated names of the field types that have this setting."""
+        return " ".join(kind.name for kind in types() if setting in kind.settings_schema)
 
     @staticmethod
     def type_names_where(**flags):

@@ -9,7 +9,10 @@ import importlib
 from app.fields.registry import UnknownFieldType, field_type, register, type_names, types, unregister
 
 # the builder offers the types in this order
-BUILT_IN = ("text", "email", "number", "textarea", "select", "radio", "checkbox", "date", "phone", "url", "hidden")
+BUILT_IN = (
+    "text", "email", "number", "textarea", "select", "radio", "checkbox", "date", "phone", "url",
+    "rating", "scale", "consent", "statement", "page_break", "hidden",
+)
 
 for _name in BUILT_IN:
     importlib.import_module(f"app.fields.{_name}")

@@ -21,6 +21,10 @@ class Workspace(db.Model):
 
     id: Mapped[str] = id_column("ws")
     name: Mapped[str] = mapped_column(String(120))
+    # an IANA zone (app/core/timezones.py): the dashboard shows and reads times in it
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
+    # ISO 3166 region for phone answers written without a country code; None: DEFAULT_PHONE_REGION
+    phone_region: Mapped[str | None] = mapped_column(String(2), nullable=True)
     created_at = created_at_column()
     # the theme of forms that have none of their own (None: the built-in one)
     theme = mapped_column(JSON, nullable=True)

@@ -21,8 +21,11 @@ class Form(db.Model):
     workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), index=True)
     public_id: Mapped[str] = mapped_column(String(32), unique=True, index=True, default=new_public_id)
     name: Mapped[str] = mapped_column(String(200))
-    submit_label: Mapped[str] = mapped_column(String(100), default="Submit")
-    thank_you_message: Mapped[str] = mapped_column(Text, default="Thank you! Your answers were received.")
+    # empty: the built-in label and thank-you, in the page's language
+    submit_label: Mapped[str] = mapped_column(String(100), default="")
+    thank_you_message: Mapped[str] = mapped_column(Text, default="")
+    # "auto" (the visitor's Accept-Language), or a fixed "en" / "id"
+    language: Mapped[str] = mapped_column(String(8), default="auto", server_default="auto")
     redirect_url: Mapped[str | None] = mapped_column(String(2000), nullable=True)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at = created_at_column()
@@ -64,6 +67,10 @@ class Field(db.Model):
     options = json_column(list)
     default: Mapped[str | None] = mapped_column(Text, nullable=True)
     placeholder: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # the type's own options (rating's max, a choice's Other…); NULL on fields made before they existed
+    settings = json_column(dict, nullable=True)
+    # {"match", "rules"} over earlier fields' answers, as webhook conditions; NULL: always shown
+    visible_if = json_column(lambda: None, nullable=True)
 
     form = relationship("Form", back_populates="fields")
 
@@ -72,6 +79,9 @@ class Field(db.Model):
             "key": self.key, "label": self.label, "type": self.type,
             "required": self.required, "default": self.default, "placeholder": self.placeholder,
         }
-        if field_type(self.type).has_options:
+        kind = field_type(self.type)
+        if kind.has_options:
             data["options"] = list(self.options or [])
+        data.update(kind.settings_of(self))
+        data["visible_if"] = self.visible_if
         return data

@@ -23,10 +23,3 @@ def build_submission_form(form):
             unbound.kwargs["default"] = kind.initial(field)
         setattr(SubmissionForm, field.key, unbound)
     return SubmissionForm
-
-
-def clean_answers(form, wtf_form):
-    """Answers as JSON-friendly values, keyed by field key."""
-    return {
-        field.key: field_type(field.type).clean(wtf_form[field.key].data) for field in answered_fields(form)
-    }

@@ -1,6 +1,7 @@
 """The hosted form: GET shows it, POST stores a submission (CONTRACT.md §3)."""
 
 from flask import current_app, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
@@ -8,14 +9,14 @@ from sqlalchemy.orm import joinedload
 
 from app.core.errors import ApiError, error_response, wants_json
 from app.core.extensions import csrf, db, limiter
+from app.core.i18n import form_locale, use_locale, visitor_locale
 from app.delivery import outbox
-from app.fields import field_type
+from app.fields import field_type, links
 from app.models import Form, Submission
 from app.models.base import utcnow
 from app.models.ids import new_id
-from app.public import bp
-from app.public.forms import build_submission_form, clean_answers
-from app.public.look import design_for, render_closed
+from app.public import bp, steps
+from app.public.forms import build_submission_form
 from app.public.intake import (
     HONEYPOT_NAME,
     carried_values,
@@ -24,15 +25,19 @@ from app.public.intake import (
     read_formdata,
     submission_meta,
 )
+from app.public.look import design_for, render_closed
 from app.services import closing, piping, quotas
 
 DB_RETRY_AFTER = "5"
+# the step buttons of a multi-page form posted without JavaScript (field keys start with a letter)
+NAV_NAME = "_nav"
+STEP_NAME = "_step"
 EMBED_INITIAL_HEIGHT = 480
 
 
 def database_unavailable():
     """A 503 the client can retry: the database refused us, nothing was stored."""
-    return ApiError(503, "the service is briefly unavailable, try again", headers={"Retry-After": DB_RETRY_AFTER})
+    return ApiError(503, _("the service is briefly unavailable, try again"), headers={"Retry-After": DB_RETRY_AFTER})
 
 
 # the form and its fields in one statement (the relationship's own selectin load is a second one)
@@ -46,7 +51,8 @@ def _load_form(public_id):
         db.session.rollback()
         raise database_unavailable() from exc
     if form is None or not (form.enabled or _is_preview(form)):
-        raise ApiError(404, "form not found")
+        raise ApiError(404, _("form not found"))
+    use_locale(form_locale(form))
     return form
 
 
@@ -65,6 +71,34 @@ def _rate_limit_key():
 def field_partial(field):
     """The partial that renders field on the hosted page and in the HTML snippet."""
     return field_type(field.type).partial
+
+
+@bp.before_request
+def answer_in_the_visitors_language():
+    """Until the form is known (its language may be fixed), speak the visitor's language."""
+    use_locale(visitor_locale())
+
+
+@bp.app_template_filter("linked")
+def linked_filter(text):
+    """A consent or statement label as HTML: only its http(s) and mailto links become links."""
+    return links.linked(text)
+
+
+@bp.app_template_global()
+def form_logic(form):
+    """What form_steps.js needs besides the page: each field's type, and the messages it may show."""
+    return {
+        "types": {field.key: field.type for field in form.fields},
+        "messages": {
+            "required": _("this field is required"),
+            "tick": _("tick this box to continue"),
+            "other": _("type your answer next to “Other…”"),
+            "email": _("enter a valid email address"),
+            "url": _("enter a valid URL"),
+            "number": _("enter a number"),
+        },
+    }
 
 
 @bp.after_request
@@ -90,7 +124,7 @@ def show(public_id):
     if closing.closed_reason(form) and not _is_preview(form):
         return render_closed(form, page_context(form))
     wtf_form = build_submission_form(form)(data=hidden_values(form, request.args))
-    return _render_form(form, wtf_form)
+    return _render_form(form, wtf_form, steps.walk(form, wtf_form, steps.VALIDATE_NOTHING))
 
 
 @bp.errorhandler(closing.FormClosed)
@@ -127,15 +161,21 @@ def submit(public_id):
             formdata = formdata.copy()
             formdata[key] = value
     wtf_form = build_submission_form(form)(formdata=formdata)
-    if not wtf_form.validate():
+    if not json_client and formdata.get(NAV_NAME) in ("next", "back"):
+        step = _step_answer(form, wtf_form, formdata)
+        if step is not None:
+            return step
+    # logic decides who is asked: a field hidden by it is not validated and its answer not stored
+    result = steps.walk(form, wtf_form)
+    if result.error_page is not None:
         fields = {key: "; ".join(errors) for key, errors in wtf_form.errors.items()}
         if json_client:
-            raise ApiError(422, "some answers are not valid", fields)
-        return _render_form(form, wtf_form), 422
+            raise ApiError(422, _("some answers are not valid"), fields)
+        return _render_form(form, wtf_form, result, result.error_page), 422
 
     submission = Submission(
         id=new_id("sub"), workspace_id=form.workspace_id, form_id=form.id, created_at=utcnow(),
-        answers=clean_answers(form, wtf_form), meta=submission_meta(request, formdata),
+        answers=result.answers, meta=submission_meta(request, formdata),
     )
     if formdata.get(HONEYPOT_NAME) or _is_preview(form):
         # a bot filled the invisible field, or the owner is trying the preview: answer as if
@@ -146,6 +186,32 @@ def submit(public_id):
     # the deliveries were created in that transaction: no job can exist for them yet
     outbox.enqueue_pending(deliveries, new=True)
     return _accepted(form, submission, json_client)
+
+
+def _posted_step(form, formdata):
+    try:
+        return min(max(int(formdata.get(STEP_NAME, "0")), 0), len(steps.pages_of(form)) - 1)
+    except ValueError:
+        return 0
+
+
+def _step_answer(form, wtf_form, formdata):
+    """A step of a multi-page form without JavaScript: the page before, or after this one's checks.
+
+    None when Next was pressed on the last shown page: that is the submission.
+    """
+    current = _posted_step(form, formdata)
+    if formdata.get(NAV_NAME) == "back":
+        result = steps.walk(form, wtf_form, steps.VALIDATE_NOTHING)
+        previous = steps.neighbour(result.shown_pages, current, -1)
+        return _render_form(form, wtf_form, result, current if previous is None else previous, quiet=True)
+    result = steps.walk(form, wtf_form, validate_through=current)
+    if result.error_page is not None:
+        return _render_form(form, wtf_form, result, result.error_page), 422
+    following = steps.neighbour(result.shown_pages, current, 1)
+    if following is None:
+        return None
+    return _render_form(form, wtf_form, result, following)
 
 
 def _store(form, submission):
@@ -186,11 +252,16 @@ def page_context(form, design=None):
     }
 
 
-def _render_form(form, wtf_form):
+def _render_form(form, wtf_form, result, current=0, quiet=False):
+    """The form at page current; quiet drops errors (Back does not judge the page it leaves)."""
+    if quiet:
+        for wtf_field in wtf_form:
+            wtf_field.errors = []
     context = page_context(form)
     closed = context["preview"] and closing.closed_reason(form) is not None
     return render_template(
-        "public/form.html", wtf_form=wtf_form, carried=carried_values(request), closed=closed, **context,
+        "public/form.html", wtf_form=wtf_form, carried=carried_values(request), walk=result, current=current,
+        logic_hidden=steps.settled_hidden(result, current), closed=closed, **context,
     )
 
 

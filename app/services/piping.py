@@ -29,7 +29,7 @@ def answer_context(form, submission_id, answers, meta, created_at=None):
 
 def thank_you_text(form, context):
     """The thank-you message for these answers; a message that cannot render is shown as written."""
-    message = form.thank_you_message or ""
+    message = form.thank_you_message or _("Thank you! Your answers were received.")
     if "{" not in message:
         return message
     try:

@@ -1,7 +1,7 @@
 """forms: description, cover and logo, theme, closing rules; workspaces: default theme
 
 Revision ID: 5c8e2f7a9d14
-Revises: 7d2e9a41c3b5
+Revises: 3f8c2a7d9e14
 Create Date: 2026-12-02 07:20:00
 
 Every column is nullable and added in place: existing forms keep their look (no theme means the
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = '5c8e2f7a9d14'
-down_revision = '7d2e9a41c3b5'
+down_revision = '3f8c2a7d9e14'
 branch_labels = None
 depends_on = None
 
