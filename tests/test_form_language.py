@@ -143,3 +143,32 @@ def test_not_found_speaks_the_visitors_language(client):
     page = client.get("/f/nope", headers={"Accept-Language": "id"})
     assert page.status_code == 404 and "Formulir tidak ditemukan" in page.get_data(as_text=True)
     assert '<html lang="id">' in page.get_data(as_text=True)
+
+
+def test_json_errors_of_an_indonesian_form_are_in_indonesian(app, client, accounts):
+    _, workspace_id = accounts.user()
+    _, public_id = make_form(app, workspace_id, [
+        {"key": "name", "label": "Nama", "type": "text", "required": True},
+        {"key": "email", "label": "Email", "type": "email", "required": True},
+        {"key": "age", "label": "Umur", "type": "number"},
+        {"key": "start", "label": "Mulai", "type": "date"},
+    ], language="id")
+    response = client.post(f"/f/{public_id}", json={"name": "", "email": "x", "age": "empat", "start": "2026-13-40"})
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert error["message"] == "beberapa jawaban tidak valid"
+    assert error["fields"] == {"name": "wajib diisi", "email": "masukkan alamat email yang valid",
+                               "age": "masukkan angka", "start": "masukkan tanggal"}
+    refused = client.post(f"/f/{public_id}", json=["not", "an", "object"])
+    assert refused.status_code == 400
+    assert refused.get_json()["error"]["message"] == "isi JSON harus berupa objek berisi jawaban"
+
+
+def test_an_auto_form_answers_json_in_the_visitors_language(app, client, accounts):
+    _, workspace_id = accounts.user()
+    _, public_id = make_form(app, workspace_id)
+    indonesian = client.post(f"/f/{public_id}", json={"name": ""}, headers={"Accept-Language": "id-ID"})
+    assert indonesian.get_json()["error"]["fields"]["name"] == "wajib diisi"
+    english = client.post(f"/f/{public_id}", json={"name": ""}, headers={"Accept-Language": "en-GB"})
+    assert english.get_json()["error"]["fields"]["name"] == "this field is required"
+    assert english.get_json()["error"]["message"] == "some answers are not valid"

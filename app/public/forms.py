@@ -3,6 +3,7 @@
 from wtforms import Form
 
 from app.fields import field_type
+from app.fields.messages import TRANSLATIONS
 
 
 def answered_fields(form):
@@ -14,7 +15,9 @@ def build_submission_form(form):
     """Return a WTForms class with one field per answer-taking field of form."""
 
     class SubmissionForm(Form):
-        pass
+        class Meta:
+            def get_translations(self, form):
+                return TRANSLATIONS
 
     for field in answered_fields(form):
         kind = field_type(field.type)
