@@ -87,3 +87,26 @@ def test_hosted_page_css_stays_under_30_kb(api, client):
     size += sum(len(block) for block in re.findall(r"<style[^>]*>([^<]*)</style>", html))
     print(f"\nhosted page CSS: {size} bytes")
     assert size < 30 * 1024
+
+
+def test_concurrent_posts_cannot_pass_the_count(api, live_server):
+    import json
+    import urllib.error
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+
+    form = api.create_form(max_submissions=3)
+
+    def post(number):
+        body = json.dumps({"name": f"P{number}", "email": "p@example.com"}).encode()
+        request = urllib.request.Request(f"{live_server}{_public(form)}", data=body,
+                                         headers={"Content-Type": "application/json"})
+        try:
+            return urllib.request.urlopen(request, timeout=30).status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    with ThreadPoolExecutor(8) as pool:
+        statuses = sorted(pool.map(post, range(12)))
+    assert statuses == [201] * 3 + [410] * 9, statuses
+    assert len(api.get(f"/forms/{form['id']}/submissions").get_json()["data"]) == 3
