@@ -2,12 +2,14 @@
 
 import re
 
+from app.api.form_rules_input import SETTINGS as RULE_SETTINGS
+from app.api.form_rules_input import validate_rules
 from app.core.i18n import FORM_LANGUAGES
 from app.core.redirects import external_url
 from app.fields import types
 from app.services.forms import FIELD_KEY_RE, validate_fields
 
-SETTINGS = ("name", "fields", "submit_label", "redirect_url", "enabled", "language")
+SETTINGS = ("name", "fields", "submit_label", "redirect_url", "enabled", "language", *RULE_SETTINGS)
 REQUIRED = ("name", "fields")
 
 def setting_names():
@@ -78,9 +80,9 @@ def _strict_field_problems(items):
     return errors
 
 
-def validate_form(data, partial=False):
+def validate_form(data, partial=False, current_theme=None):
     """Return (clean settings, {field path: message}) for a form body."""
-    errors, clean = {}, {}
+    clean, errors = validate_rules(data, current_theme)
     for name in sorted(set(data) - set(SETTINGS)):
         errors[name] = "is not a form setting"
     if not partial:

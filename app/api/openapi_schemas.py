@@ -1,10 +1,14 @@
 """JSON Schemas of the API's bodies, as they appear under components/schemas."""
 
 from app.api.form_input import LIMITS
+from app.api.form_rules_input import CLOSES_AT_PATTERN, TEXTS
 from app.core.i18n import AUTO, FORM_LANGUAGES
 from app.delivery.payloads import format_names
+from app.design.page import MAX_IMAGE_URL
+from app.design.themes import FONTS, MAX_RADIUS, MODES
 from app.fields import type_names, types
 from app.models.webhooks import DELIVERY_STATUSES, EVENTS, METHODS, NAME_MAX_LENGTH
+from app.services.closing import MAX_SUBMISSIONS_LIMIT
 from app.services.forms import MAX_FIELDS, MAX_RULES
 
 NON_BLANK = r"\S"
@@ -109,6 +113,36 @@ def answer_schema():
     return {"anyOf": schemas, "description": "the answer, as its field's type stores it"}
 
 
+THEME_SETTINGS = {
+    "accent": {"type": "string", "pattern": "^#[0-9a-fA-F]{6}$", "description": "buttons, links and focus"},
+    "background": {"type": "string", "pattern": "^#[0-9a-fA-F]{6}$", "description": "the page behind the card"},
+    "font": {"enum": list(FONTS), "description": "a system font stack; no font is ever downloaded"},
+    "radius": {"type": "integer", "minimum": 0, "maximum": MAX_RADIUS, "description": "corner radius in px"},
+    "mode": {"enum": list(MODES)},
+}
+THEME_INPUT = nullable({
+    "type": "object", "additionalProperties": False, "properties": THEME_SETTINGS,
+    "description": "the settings given replace the form's current ones; null: follow the workspace's default",
+})
+THEME = {"type": "object", "required": list(THEME_SETTINGS), "properties": THEME_SETTINGS,
+         "description": "the theme the form is shown in (its own, else the workspace's default)"}
+IMAGE_URL = {"anyOf": [{"type": "string", "pattern": "^https://", "maxLength": MAX_IMAGE_URL}, {"const": ""},
+                       {"type": "null"}], "description": "an https:// image; empty or null: none"}
+RULE_SETTINGS = {
+    "thank_you_message": nullable({"type": "string", "maxLength": TEXTS["thank_you_message"],
+                                   "description": "may use {{ names }} of the answers; empty or null: ours"}),
+    "description": nullable({"type": "string", "maxLength": TEXTS["description"],
+                             "description": "Markdown (paragraphs, emphasis, lists, links, headings)"}),
+    "cover_image_url": IMAGE_URL,
+    "logo_url": IMAGE_URL,
+    "theme": THEME_INPUT,
+    "closes_at": nullable({"type": "string", "format": "date-time", "pattern": CLOSES_AT_PATTERN,
+                           "description": "the form closes at this time (given with its offset; read back in UTC)"}),
+    "max_submissions": nullable({"type": "integer", "minimum": 1, "maximum": MAX_SUBMISSIONS_LIMIT,
+                                 "description": "the form closes once it has this many submissions"}),
+    "closed_message": nullable({"type": "string", "maxLength": TEXTS["closed_message"],
+                                "description": "shown with status 410 once the form is closed"}),
+}
 LANGUAGE = {
     "enum": list(FORM_LANGUAGES), "default": AUTO,
     "description": "The language of the page's built-in texts (buttons, validation messages, thank-you, "
@@ -124,15 +158,18 @@ FORM_SETTINGS = {
         "description": "The button's text; null (the default) shows the built-in label in the page's "
                        "language (\"Submit\", \"Kirim\")."},
     "redirect_url": nullable({"type": "string", "maxLength": LIMITS["redirect_url"],
-                              "pattern": r"^https?://[^\s/?#]+"}),
+                              "pattern": r"^https?://[^\s/?#]+",
+                              "description": "answers may be piped in after the host: ?plan={{ plan }}"}),
     "enabled": {"type": "boolean", "default": True},
+    **RULE_SETTINGS,
     "language": LANGUAGE,
 }
 
 FORM = {
     "type": "object",
     "required": ["id", "public_id", "name", "fields", "submit_label", "redirect_url", "enabled",
-                 "public_url", "embed", "created_at", "language"],
+                 "public_url", "embed", "created_at", "language", "thank_you_message", "description",
+                 "cover_image_url", "logo_url", "theme", "closes_at", "max_submissions", "closed_message"],
     "properties": {
         "id": {"type": "string"},
         "public_id": {"type": "string"},
@@ -147,6 +184,14 @@ FORM = {
             "properties": {"script": {"type": "string"}, "iframe": {"type": "string"}},
         },
         "created_at": TIMESTAMP,
+        "thank_you_message": nullable({"type": "string"}),
+        "description": nullable({"type": "string"}),
+        "cover_image_url": nullable({"type": "string"}),
+        "logo_url": nullable({"type": "string"}),
+        "theme": THEME,
+        "closes_at": nullable(TIMESTAMP),
+        "max_submissions": nullable({"type": "integer"}),
+        "closed_message": nullable({"type": "string"}),
         "language": {"enum": list(FORM_LANGUAGES)},
     },
 }

@@ -4,7 +4,7 @@ import hashlib
 import secrets
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -26,6 +26,8 @@ class Workspace(db.Model):
     # ISO 3166 region for phone answers written without a country code; None: DEFAULT_PHONE_REGION
     phone_region: Mapped[str | None] = mapped_column(String(2), nullable=True)
     created_at = created_at_column()
+    # the theme of forms that have none of their own (None: the built-in one)
+    theme = mapped_column(JSON, nullable=True)
 
     memberships = relationship("Membership", back_populates="workspace", cascade="all, delete-orphan")
 

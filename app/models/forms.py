@@ -2,12 +2,12 @@
 
 import secrets
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.extensions import db
 from app.fields import field_type
-from app.models.base import created_at_column, id_column, json_column
+from app.models.base import UTCDateTime, created_at_column, id_column, json_column
 
 
 def new_public_id():
@@ -29,6 +29,15 @@ class Form(db.Model):
     redirect_url: Mapped[str | None] = mapped_column(String(2000), nullable=True)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at = created_at_column()
+    # design: Markdown shown under the title, two https images, and a theme (None: the workspace's)
+    description: Mapped[str | None] = mapped_column(Text, nullable=True)
+    cover_image_url: Mapped[str | None] = mapped_column(String(2000), nullable=True)
+    logo_url: Mapped[str | None] = mapped_column(String(2000), nullable=True)
+    theme = mapped_column(JSON, nullable=True)
+    # closing rules: past closes_at, or once max_submissions are stored, visitors read closed_message
+    closes_at = mapped_column(UTCDateTime(), nullable=True)
+    max_submissions: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    closed_message: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     fields = relationship(
         "Field", back_populates="form", order_by="Field.position",

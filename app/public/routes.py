@@ -7,10 +7,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload
 
-from app.core.errors import ApiError, wants_json
+from app.core.errors import ApiError, error_response, wants_json
 from app.core.extensions import csrf, db, limiter
 from app.core.i18n import form_locale, use_locale, visitor_locale
-from app.core.redirects import external_url
 from app.delivery import outbox
 from app.fields import field_type, links
 from app.models import Form, Submission
@@ -26,7 +25,8 @@ from app.public.intake import (
     read_formdata,
     submission_meta,
 )
-from app.services import quotas
+from app.public.look import design_for, render_closed
+from app.services import closing, piping, quotas
 
 DB_RETRY_AFTER = "5"
 # the step buttons of a multi-page form posted without JavaScript (field keys start with a letter)
@@ -127,8 +127,19 @@ def show(public_id):
         if error.status == 404:
             return render_template("public/not_found.html"), 404
         raise
+    if closing.closed_reason(form) and not _is_preview(form):
+        return render_closed(form, page_context(form))
     wtf_form = build_submission_form(form)(data=hidden_values(form, request.args))
     return _render_form(form, wtf_form, steps.walk(form, wtf_form, steps.VALIDATE_NOTHING))
+
+
+@bp.errorhandler(closing.FormClosed)
+def answer_closed(error):
+    """410 with the owner's closed message, as JSON or as the closed page."""
+    db.session.rollback()
+    if wants_json():
+        return error_response(410, error.message, code=error.code)
+    return render_closed(error.form, page_context(error.form))
 
 
 @bp.route("/f/<public_id>", methods=["OPTIONS"], endpoint="preflight")
@@ -147,6 +158,8 @@ def submit(public_id):
     """Validate and store a submission, then queue its webhooks."""
     request.max_content_length = current_app.config["SUBMISSION_MAX_BYTES"]
     form = _load_form(public_id)
+    if not _is_preview(form):
+        closing.check_open(form)
     json_client = wants_json()
     formdata = read_formdata(request)
     for key, value in hidden_values(form, request.args).items():
@@ -166,19 +179,19 @@ def submit(public_id):
             raise ApiError(422, _("some answers are not valid"), fields)
         return _render_form(form, wtf_form, result, result.error_page), 422
 
-    if formdata.get(HONEYPOT_NAME) or _is_preview(form):
-        # a bot filled the invisible field, or the owner is trying the preview: answer as if
-        # accepted, store and send nothing
-        return _accepted(form, new_id("sub"), json_client)
-
     submission = Submission(
         id=new_id("sub"), workspace_id=form.workspace_id, form_id=form.id, created_at=utcnow(),
         answers=result.answers, meta=submission_meta(request, formdata),
     )
+    if formdata.get(HONEYPOT_NAME) or _is_preview(form):
+        # a bot filled the invisible field, or the owner is trying the preview: answer as if
+        # accepted, store and send nothing
+        return _accepted(form, submission, json_client)
+
     deliveries = _store(form, submission)
     # the deliveries were created in that transaction: no job can exist for them yet
     outbox.enqueue_pending(deliveries, new=True)
-    return _accepted(form, submission.id, json_client)
+    return _accepted(form, submission, json_client)
 
 
 def _posted_step(form, formdata):
@@ -216,6 +229,7 @@ def _store(form, submission):
     session = db.session()
     expire_on_commit = session.expire_on_commit
     try:
+        closing.claim_place(form)
         quotas.check_submission_quota(form.workspace_id)
         session.add(submission)
         # one flush at commit (the deliveries' event needs the id and time, set above), so
@@ -236,8 +250,12 @@ def _is_embedded():
     return request.args.get("embed") == "1"
 
 
-def _page_context(form):
-    return {"form": form, "embed": _is_embedded() or _is_preview(form), "preview": _is_preview(form)}
+def page_context(form, design=None):
+    """What every hosted page of form renders with; design replaces the saved one (the draft preview)."""
+    return {
+        "form": form, "embed": _is_embedded() or _is_preview(form), "preview": _is_preview(form),
+        "design": design or design_for(form),
+    }
 
 
 def _render_form(form, wtf_form, result, current=0, quiet=False):
@@ -245,24 +263,30 @@ def _render_form(form, wtf_form, result, current=0, quiet=False):
     if quiet:
         for wtf_field in wtf_form:
             wtf_field.errors = []
-    context = _page_context(form)
+    context = page_context(form)
+    closed = context["preview"] and closing.closed_reason(form) is not None
     return render_template(
         "public/form.html", wtf_form=wtf_form, carried=carried_values(request), walk=result, current=current,
-        logic_hidden=steps.settled_hidden(result, current), **context,
+        logic_hidden=steps.settled_hidden(result, current), closed=closed, **context,
     )
 
 
-def _accepted(form, submission_id, json_client):
+def _accepted(form, submission, json_client):
     if json_client:
-        return jsonify({"ok": True, "submission_id": submission_id}), 201
+        return jsonify({"ok": True, "submission_id": submission.id}), 201
+    answers = piping.answer_context(
+        form, submission.id, submission.answers, submission.meta, submission.created_at.isoformat(),
+    )
+    context = page_context(form)
+    thank_you = piping.thank_you_text(form, answers)
     # a redirect URL saved before it was checked as sent may no longer be one: thank instead
-    target = external_url(form.redirect_url) if form.redirect_url else None
-    if target and not _is_preview(form):
+    target = piping.redirect_target(form, answers)
+    if target and not context["preview"]:
         # in an iframe the redirect must replace the embedding page, not the frame
         if _is_embedded():
-            return render_template("public/redirect.html", **_page_context(form))
+            return render_template("public/redirect.html", thank_you=thank_you, target=target, **context)
         return redirect(target, code=303)
-    return render_template("public/thanks.html", **_page_context(form))
+    return render_template("public/thanks.html", thank_you=thank_you, **context)
 
 
 @bp.route("/f/<public_id>/embed.js", methods=["GET"], endpoint="embed_script")
