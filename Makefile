@@ -5,7 +5,7 @@ PIP := $(VENV)/bin/pip
 PORT ?= 5000
 export PORT
 
-.PHONY: run test test-fast lint bench browser wrk
+.PHONY: run test test-fast lint bench browser wrk translations
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -36,6 +36,10 @@ test: $(VENV)/.requirements-dev browser
 ## The suite without the browser and slow (fault, burst) tests: the quick loop while working.
 test-fast: $(VENV)/.requirements-dev
 	$(PY) -m pytest -m "not browser and not slow"
+
+## Refresh the en/id catalogues from the source, then list what still needs an Indonesian text.
+translations: $(VENV)/.requirements-dev
+	$(PY) -m app.runtime.catalogues update
 
 lint: $(VENV)/.requirements-dev
 	$(VENV)/bin/ruff check .

@@ -66,7 +66,7 @@ def register_log_redaction(app):
 
 
 def register_extensions(app):
-    from app.core import crypto, i18n, queue, ratelimiting
+    from app.core import crypto, i18n, queue, ratelimiting, timezones
     from app.core.database import init_database
     from app.core.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -82,6 +82,7 @@ def register_extensions(app):
     login_manager.login_view = "auth.login"
     queue.init_app(app)
     i18n.init_app(app)
+    timezones.init_app(app)
 
 
 def register_blueprints(app):

@@ -27,7 +27,7 @@
     heading.appendChild(cell("span", item.method, "badge"));
     heading.appendChild(document.createTextNode(" "));
     heading.appendChild(cell("code", item.path + (item.query ? "?" + item.query : "")));
-    heading.appendChild(cell("span", " " + item.at.replace("T", " ").slice(0, 19) + " UTC · " + item.size +
+    heading.appendChild(cell("span", " " + item.at_label + " · " + item.size +
       " bytes" + (item.truncated ? " (truncated)" : ""), "muted"));
     article.appendChild(heading);
     var table = document.createElement("table");

@@ -14,7 +14,7 @@ def test_create_form_answers_the_contract_shape(api):
     assert form["redirect_url"] == "https://shop.example/thanks"
     assert [field["key"] for field in form["fields"]] == ["name", "email", "campaign_name"]
     assert form["fields"][2] == {"key": "campaign_name", "label": "Campaign", "type": "hidden", "required": False,
-                                 "default": "spring", "placeholder": None}
+                                 "default": "spring", "placeholder": None, "visible_if": None}
     public_url = form["public_url"]
     assert public_url == f"http://localhost/f/{form['public_id']}"
     assert form["embed"]["script"] == f'<script src="{public_url}/embed.js" async></script>'

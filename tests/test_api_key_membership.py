@@ -5,12 +5,13 @@ import re
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from app import create_app
 from app.core.config import REPO_ROOT
 from app.core.extensions import db
 from app.models import ApiKey, Membership, User, Workspace
+from app.models.base import utcnow
 from tests.conftest import make_form, make_webhook
 from tests.test_teams import membership_id
 
@@ -129,15 +130,26 @@ def test_upgrade_revokes_keys_of_members_removed_before_it(tmp_path, redis_url):
     with app.app_context():
         upgrade(directory=migrations)
         downgrade(directory=migrations, revision=_revision_before(REVOKING_REVISION))
-        workspace = Workspace(name="Acme")
-        stays = User(email="stays@example.com", password_hash="x")
-        left = User(email="left@example.com", password_hash="x")
-        db.session.add_all([workspace, stays, left, Membership(user=stays, workspace=workspace, role="member")])
-        db.session.flush()
-        kept, _ = ApiKey.generate(workspace.id, stays.id, "kept")
-        stale, _ = ApiKey.generate(workspace.id, left.id, "stale")
-        orphan, _ = ApiKey.generate(workspace.id, None, "orphan")
-        db.session.add_all([kept, stale, orphan])
+        # rows as the schema of that revision has them (today's models carry later columns)
+        now = utcnow()
+        rows = {
+            "workspaces": [{"id": "w1", "name": "Acme", "created_at": now}],
+            "users": [{"id": uid, "email": f"{uid}@example.com", "password_hash": "x", "session_token": uid,
+                       "created_at": now} for uid in ("stays", "left")],
+            "memberships": [{"id": "m1", "user_id": "stays", "workspace_id": "w1", "role": "member",
+                             "created_at": now}],
+        }
+        for table, values in rows.items():
+            columns = ", ".join(values[0])
+            db.session.execute(text(f"INSERT INTO {table} ({columns}) VALUES "
+                                    f"({', '.join(':' + name for name in values[0])})"), values)
+        for name, user_id in (("kept", "stays"), ("stale", "left"), ("orphan", None)):
+            key, _ = ApiKey.generate("w1", user_id, name)
+            db.session.execute(text(
+                "INSERT INTO api_keys (id, workspace_id, user_id, name, prefix, key_hash, created_at) "
+                "VALUES (:id, 'w1', :user_id, :name, :prefix, :key_hash, :at)"
+            ), {"id": f"k-{name}", "user_id": user_id, "name": name, "prefix": key.prefix,
+                "key_hash": key.key_hash, "at": now})
         db.session.commit()
         upgrade(directory=migrations)
         db.session.expire_all()

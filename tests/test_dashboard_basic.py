@@ -37,10 +37,13 @@ def test_build_a_form_with_every_field_type(app, client, accounts):
         assert form.fields[4].options == ["One", "Two"]
         public_id = form.public_id
     page = client.get(f"/f/{public_id}").get_data(as_text=True)
+    grouped = ("radio", "checkbox", "rating", "scale")
     for kind in FIELD_TYPES:
-        if kind not in ("hidden", "radio", "checkbox"):
+        if kind not in ("hidden", "statement", "page_break", *grouped):
             assert re.search(rf"<label for=\"my_{kind}\">My {kind}", page), kind
-    assert '<legend>My radio' in page and '<legend>My checkbox' in page
+    for kind in grouped:
+        assert f"<legend>My {kind}" in page, kind
+    assert "<p>My statement</p>" in page and ">My page_break</h2>" in page
     assert 'name="campaign_name" type="hidden" value="spring"' in page
     assert ">Send it</button>" in page
 

@@ -270,6 +270,6 @@ def test_filter_by_status_and_time(app, client, accounts, receiver):
     assert shown("since=2026-01-10T08:00&until=2026-01-10T10:00") == {failed_id}
     assert shown("since=2026-01-11T00:00") == {succeeded_id}
     bad_date = client.get(f"{log}?since=not-a-date")
-    assert bad_date.status_code == 400 and "since: not a date" in bad_date.get_data(as_text=True)
+    assert bad_date.status_code == 400 and "From: not a date" in bad_date.get_data(as_text=True)
     bad_status = client.get(f"{log}?status=bogus")
     assert bad_status.status_code == 400 and "status: must be one of" in bad_status.get_data(as_text=True)

@@ -120,6 +120,7 @@ ROUTES = {
     "api_docs.openapi_json": (PUBLIC, "API description"),
     "api_docs.api_docs": (PUBLIC, "API documentation page"),
     "dashboard.api_keys": (LISTING, None),
+    "dashboard.workspace_settings": (LISTING, None),
     "dashboard.api_key_create": (CREATES, None),
     "dashboard.api_key_revoke": (TENANT, None),
     "api.list_forms": (LISTING, None),

@@ -11,7 +11,6 @@ import subprocess
 import sys
 import tarfile
 import uuid
-from datetime import UTC, datetime, timedelta
 from io import BytesIO
 
 import pytest
@@ -24,8 +23,8 @@ from app.core.config import REPO_ROOT, normalize_database_url
 from app.core.extensions import db
 from tests.api_support import ApiClient
 
-# main as it last landed before this version's migrations
-LAST_RELEASE = "82cbb6d97f4c669cac6dc63cb351781a13c7a2b5"
+# main as it last landed: the database it makes must upgrade with data and secrets intact
+LAST_RELEASE = "0ae587a257562511ab92a5f71ccfc2b5afd978b0"
 PASSWORD = "correct horse battery"
 WEBHOOK_BODY = {
     "url": "http://127.0.0.1:9/hook?token=crm-token-123&campaign_name={{ campaign_name }}",
@@ -37,7 +36,7 @@ SEED_SCRIPT = r"""
 import json, os, sys
 from click.testing import CliRunner
 from flask_migrate import upgrade
-from app import create_app, crypto
+from app import create_app
 
 app = create_app({"SQLALCHEMY_DATABASE_URI": os.environ["DATABASE_URL"], "WTF_CSRF_ENABLED": False,
                   "WEBHOOK_ALLOWED_NETWORKS": ["127.0.0.0/8"]})
@@ -124,14 +123,13 @@ def _seed_and_check(tree, url, redis_url, tmp_path):
         "INSTANCE_PATH": str(tmp_path / "instance"), "SECRET_KEY": "x", "WTF_CSRF_ENABLED": False,
     })
     with app.app_context():
-        # the form's remembered answer is past its 24 h window, the webhook's is not
-        db.session.execute(text("UPDATE idempotency_keys SET created_at = :at WHERE key = 'form-1'"),
-                           {"at": datetime.now(UTC) - timedelta(days=2)})
-        db.session.commit()
         upgrade(directory=str(REPO_ROOT / "migrations"))
         db.session.remove()
         db.engine.dispose()
 
+    with app.app_context():  # workspaces made before time zones keep showing UTC
+        assert db.session.execute(text("SELECT timezone, phone_region FROM workspaces")).all() == [("UTC", None)]
+        db.session.remove()
     client = app.test_client()
     login = client.post("/login", data={"email": "owner@old.example", "password": PASSWORD})
     assert login.status_code == 302 and "/login" not in login.headers["Location"]
@@ -144,6 +142,10 @@ def _seed_and_check(tree, url, redis_url, tmp_path):
     assert body["url"] == old["webhook"]["url"]
     assert body["headers"] == {"Authorization": "Bearer header-secret-456"}
 
+    form = api.get(f"/forms/{old['form']['id']}").get_json()
+    # an old form speaks its visitor's language; its stored English default label became the built-in one
+    assert (form["name"], form["language"], form["submit_label"]) == ("Lead form", "auto", None)
+
     submissions = api.get(f"/forms/{old['form']['id']}/submissions").get_json()["data"]
     assert [s["id"] for s in submissions] == [old["submission_id"]]
     assert submissions[0]["answers"] == {"email": "lead@example.com", "campaign_name": "Event A"}
@@ -154,13 +156,13 @@ def _seed_and_check(tree, url, redis_url, tmp_path):
 
 
 def _check_idempotent_answers_and_audit_trail(app, api, old):
-    """The remembered answer was encrypted (not dropped), the expired one deleted, the trail masked."""
+    """The remembered answers stay encrypted and still replay; the audit trail stays masked."""
     with app.app_context():
         remembered = db.session.execute(text("SELECT key, response_body FROM idempotency_keys")).all()
         trail = db.session.execute(text("SELECT changes FROM audit_events")).scalars().all()
         db.session.remove()
-    assert [key for key, _ in remembered] == ["webhook-1"]
-    assert remembered[0][1].startswith(crypto.TOKEN_PREFIX)
+    assert sorted(key for key, _ in remembered) == ["form-1", "webhook-1"]
+    assert all(body.startswith(crypto.TOKEN_PREFIX) for _, body in remembered)
     raw = " ".join(str(value) for row in remembered for value in row) + " ".join(str(value) for value in trail)
     for plaintext in ("crm-token-123", "header-secret-456", old["webhook"]["secret"].removeprefix("whsec_")):
         assert plaintext not in raw
@@ -175,7 +177,8 @@ def _check_idempotent_answers_and_audit_trail(app, api, old):
 
     with app.app_context():  # and back: the downgrade decrypts the remembered answers into plain JSON again
         downgrade(directory=str(REPO_ROOT / "migrations"), revision="3b7c1d2e4f60")
-        (body,) = db.session.execute(text("SELECT response_body FROM idempotency_keys")).scalars().all()
+        (body,) = db.session.execute(
+            text("SELECT response_body FROM idempotency_keys WHERE key = 'webhook-1'")).scalars().all()
         assert (body if isinstance(body, dict) else json.loads(body))["secret"] == old["webhook"]["secret"]
         db.session.remove()
         upgrade(directory=str(REPO_ROOT / "migrations"))

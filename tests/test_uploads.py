@@ -21,7 +21,7 @@ from app.models import StoredFile, Submission, Webhook
 from app.models.base import utcnow
 from app.services import file_sweep
 from tests.conftest import csrf_token_from, drain, make_form, make_webhook
-from tests.upload_support import HTML_PAYLOAD, docx_bytes, pdf_bytes, png_bytes, s3_objects, use_s3
+from tests.upload_support import HTML_PAYLOAD, as_rows, docx_bytes, pdf_bytes, png_bytes, s3_objects, use_s3
 
 FIELDS = [
     {"key": "name", "label": "Name", "type": "text", "required": True},
@@ -42,7 +42,7 @@ def backend(request, app):
 
 def _owner_form(app, accounts, fields=FIELDS):
     _, workspace_id = accounts.user()
-    form_id, public_id = make_form(app, workspace_id, fields)
+    form_id, public_id = make_form(app, workspace_id, as_rows(fields))
     return workspace_id, form_id, public_id
 
 

@@ -12,7 +12,7 @@ from app.models import Webhook
 from tests.browser_support import screenshot
 from tests.conftest import drain, make_form, make_webhook
 from tests.test_uploads import _parsed, _verify_bytes
-from tests.upload_support import HTML_PAYLOAD, SVG_PAYLOAD, pdf_bytes, use_s3
+from tests.upload_support import HTML_PAYLOAD, SVG_PAYLOAD, as_rows, pdf_bytes, use_s3
 
 pytestmark = pytest.mark.browser
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "accept_downloads": True}
@@ -47,7 +47,7 @@ def test_a_visitor_sends_a_pdf_and_a_photo_and_the_receivers_get_them(
         use_s3(app, request.getfixturevalue("s3_server"))
     app.config["BASE_URL"] = live_server
     _, workspace_id = accounts.user()
-    form_id, public_id = make_form(app, workspace_id, FIELDS)
+    form_id, public_id = make_form(app, workspace_id, as_rows(FIELDS))
     json_hook = make_webhook(app, form_id, receiver.url + "/json")
     files_hook = make_webhook(app, form_id, receiver.url + "/files", format="multipart", attach_files=True)
     pdf = pdf_bytes()
@@ -95,7 +95,7 @@ def test_a_visitor_sends_a_pdf_and_a_photo_and_the_receivers_get_them(
 @pytest.mark.app_config(UPLOAD_MAX_BYTES=4096)
 def test_oversize_and_wrong_kind_are_named_on_the_page(app, live_server, accounts, phone):
     _, workspace_id = accounts.user()
-    _, public_id = make_form(app, workspace_id, FIELDS)
+    _, public_id = make_form(app, workspace_id, as_rows(FIELDS))
     phone.goto(f"{live_server}/f/{public_id}")
     phone.get_by_label("Name").fill("Ana")
     big = b"%PDF-1.4\n" + b"x" * 8000
@@ -121,7 +121,7 @@ def test_an_html_or_svg_upload_downloads_and_never_runs(app, live_server, accoun
     _, workspace_id = accounts.user()
     fields = [{"key": "name", "label": "Name", "type": "text"},
               {"key": "doc", "label": "Document", "type": "file", "accept": ["any"]}]
-    _, public_id = make_form(app, workspace_id, fields)
+    _, public_id = make_form(app, workspace_id, as_rows(fields))
     phone.goto(f"{live_server}/f/{public_id}")
     phone.get_by_label("Document").set_input_files([{"name": name, "mimeType": "text/html", "buffer": content}])
     phone.get_by_role("button", name="Submit").click()

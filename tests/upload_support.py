@@ -66,6 +66,19 @@ SVG_PAYLOAD = (b'<svg xmlns="http://www.w3.org/2000/svg" onload="window.top.pwne
                b"<script>document.title = 'pwned'</script></svg>")
 
 
+def as_rows(fields):
+    """API-style field dicts as Field columns: a file field's max_files and accept go in its settings."""
+    rows = []
+    for field in fields:
+        row = {key: value for key, value in field.items() if key not in ("max_files", "accept")}
+        if field["type"] == "file":
+            row["settings"] = {
+                "max_files": field.get("max_files", 1), "accept": field.get("accept", ["image", "pdf", "office"]),
+            }
+        rows.append(row)
+    return rows
+
+
 def _free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

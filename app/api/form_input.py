@@ -2,12 +2,23 @@
 
 import re
 
+from app.api.form_rules_input import SETTINGS as RULE_SETTINGS
+from app.api.form_rules_input import validate_rules
+from app.core.i18n import FORM_LANGUAGES
 from app.core.redirects import external_url
+from app.fields import types
 from app.services.forms import FIELD_KEY_RE, validate_fields
 
-SETTINGS = ("name", "fields", "submit_label", "redirect_url", "enabled")
+SETTINGS = ("name", "fields", "submit_label", "redirect_url", "enabled", "language", *RULE_SETTINGS)
 REQUIRED = ("name", "fields")
-FIELD_PROPERTIES = ("key", "label", "type", "required", "options", "default", "placeholder", "max_files", "accept")
+
+def setting_names():
+    """Every field type's own settings (rating's max, a choice's allow_other …), once each."""
+    return tuple(dict.fromkeys(name for kind in types() for name in kind.settings_schema))
+
+
+FIELD_PROPERTIES = ("key", "label", "type", "required", "options", "default", "placeholder", "visible_if",
+                    *setting_names())
 FIELD_TEXT_LIMITS = {"label": 200, "placeholder": 200}
 REDIRECT_URL_RE = re.compile(r"^https?://[^\s/?#]+")
 LIMITS = {"name": 200, "submit_label": 100, "redirect_url": 2000}
@@ -22,6 +33,19 @@ def _text(data, name, errors):
         errors[name] = f"must be at most {LIMITS[name]} characters"
         return None
     return value.strip()
+
+
+def _submit_label(value, errors):
+    """null means the built-in label, in the page's language."""
+    if value is None:
+        return ""
+    return _text({"submit_label": value}, "submit_label", errors)
+
+
+def _language(value, errors):
+    if value not in FORM_LANGUAGES:
+        errors["language"] = "must be one of " + ", ".join(f'"{name}"' for name in FORM_LANGUAGES)
+    return value
 
 
 def _redirect_url(value, errors):
@@ -56,18 +80,21 @@ def _strict_field_problems(items):
     return errors
 
 
-def validate_form(data, partial=False):
+def validate_form(data, partial=False, current_theme=None):
     """Return (clean settings, {field path: message}) for a form body."""
-    errors, clean = {}, {}
+    clean, errors = validate_rules(data, current_theme)
     for name in sorted(set(data) - set(SETTINGS)):
         errors[name] = "is not a form setting"
     if not partial:
         for name in REQUIRED:
             if name not in data:
                 errors[name] = "is required"
-    for name in ("name", "submit_label"):
-        if name in data:
-            clean[name] = _text(data, name, errors)
+    if "name" in data:
+        clean["name"] = _text(data, "name", errors)
+    if "submit_label" in data:
+        clean["submit_label"] = _submit_label(data["submit_label"], errors)
+    if "language" in data:
+        clean["language"] = _language(data["language"], errors)
     if "redirect_url" in data:
         clean["redirect_url"] = _redirect_url(data["redirect_url"], errors)
     if "enabled" in data:

@@ -4,6 +4,8 @@ from flask import g, jsonify
 
 from app.api import bp
 from app.api.form_input import validate_form
+from app.api.form_rules_input import SETTINGS as RULE_SETTINGS
+from app.api.form_rules_input import template_problems
 from app.api.idempotency import idempotent
 from app.api.inputs import find_or_404, json_body
 from app.api.representations import form_json
@@ -11,19 +13,27 @@ from app.core.errors import ApiError
 from app.core.extensions import db
 from app.core.tenancy import scoped
 from app.models import Form
+from app.public.look import form_theme
 from app.services.forms import replace_fields
 
 
 def _apply(form, clean):
-    for name in ("name", "submit_label", "redirect_url", "enabled"):
+    for name in ("name", "submit_label", "redirect_url", "enabled", "language", *RULE_SETTINGS):
         if name in clean:
             setattr(form, name, clean[name])
+    # an empty thank-you message means ours, in the page's language
+    form.thank_you_message = form.thank_you_message or ""
     if "fields" in clean:
         replace_fields(form, clean["fields"])
 
 
-def _validated(partial):
-    clean, errors = validate_form(json_body(), partial=partial)
+def _validated(form=None):
+    """The clean body for a new form (form None) or a change to form; 422 naming each bad setting."""
+    current_theme = form_theme(form) if form is not None else None
+    clean, errors = validate_form(json_body(), partial=form is not None, current_theme=current_theme)
+    if not errors:
+        keys = [field["key"] for field in clean["fields"]] if "fields" in clean else form.field_keys()
+        errors = template_problems(clean, keys)
     if errors:
         raise ApiError(422, "the form is not valid", errors)
     return clean
@@ -40,7 +50,7 @@ def list_forms():
 @idempotent
 def create_form():
     """Create a form with its fields."""
-    clean = _validated(partial=False)
+    clean = _validated()
     form = Form(workspace_id=g.workspace_id)
     _apply(form, clean)
     db.session.add(form)
@@ -57,7 +67,7 @@ def get_form(form_id):
 def update_form(form_id):
     """Change any subset of a form's settings; fields, when sent, replace the list."""
     form = find_or_404(Form, form_id, "form")
-    _apply(form, _validated(partial=True))
+    _apply(form, _validated(form))
     db.session.commit()
     return jsonify(form_json(form))
 

@@ -1,11 +1,15 @@
 """JSON Schemas of the API's bodies, as they appear under components/schemas."""
 
 from app.api.form_input import LIMITS
+from app.api.form_rules_input import CLOSES_AT_PATTERN, TEXTS
+from app.core.i18n import AUTO, FORM_LANGUAGES
 from app.delivery.payloads import format_names
+from app.design.page import MAX_IMAGE_URL
+from app.design.themes import FONTS, MAX_RADIUS, MODES
 from app.fields import type_names, types
-from app.files.kinds import KINDS
 from app.models.webhooks import DELIVERY_STATUSES, EVENTS, METHODS, NAME_MAX_LENGTH
-from app.services.forms import MAX_FIELDS
+from app.services.closing import MAX_SUBMISSIONS_LIMIT
+from app.services.forms import MAX_FIELDS, MAX_RULES
 
 NON_BLANK = r"\S"
 TIMESTAMP = {"type": "string", "format": "date-time"}
@@ -25,10 +29,48 @@ def text(max_length, **extra):
 
 FIELD_KEY = {"type": "string", "pattern": "^[a-z][a-z0-9_]*$", "maxLength": 64}
 
+def field_settings():
+    """The field types' own settings as field properties; each applies to the types that define it."""
+    schemas = {}
+    for kind in types():
+        for name, schema in kind.settings_schema.items():
+            schemas.setdefault(name, {key: value for key, value in schema.items() if key != "default"})
+    return schemas
+
+
+def rules_schema(description, field_description, **rules_extra):
+    """The all/any rule language of webhook conditions and of a field's visible_if."""
+    return nullable({
+        "type": "object",
+        "description": description,
+        "properties": {
+            "match": {"enum": ["all", "any"], "default": "all"},
+            "rules": {"type": "array", **rules_extra, "items": {
+                "type": "object", "required": ["field", "op"],
+                "properties": {
+                    "field": {"type": "string", "description": field_description},
+                    "op": {"enum": ["equals", "not_equals", "contains", "not_contains", "empty", "not_empty",
+                                    "gt", "lt"]},
+                    "value": {"description": "a string or number; required unless op is empty or not_empty"},
+                },
+            }},
+        },
+    })
+
+
+VISIBLE_IF = rules_schema(
+    "Show the field (or, on a page break, its page) only when the answers of fields above it match: the "
+    "rule language of webhook conditions. Hidden fields are not required and their answers are not stored.",
+    "the key of an answer-taking field above this one", maxItems=MAX_RULES,
+)
+
 FIELD_INPUT = {
     "type": "object",
     "description": "A form field. `key` defaults to one made from the label; `options` are for select, radio "
-                   "and checkbox (at least one); `hidden` fields carry their `default`.",
+                   "and checkbox (at least one); `hidden` fields carry their `default`. `rating` has `max` "
+                   "stars, `scale` runs from `min` to `max`; choice fields may set `allow_other` and "
+                   "`randomize`. A `consent` or `statement` label may link with [text](https://…). A "
+                   "`page_break` starts a new page titled by its label.",
     "required": ["label"],
     "additionalProperties": False,
     "properties": {
@@ -39,10 +81,8 @@ FIELD_INPUT = {
         "options": {"type": "array", "items": {"type": "string"}},
         "default": nullable({"type": "string"}),
         "placeholder": nullable({"type": "string", "maxLength": 200}),
-        "max_files": nullable({"type": "integer", "minimum": 1, "maximum": 20, "default": 1,
-                               "description": "file fields: how many files one answer may hold"}),
-        "accept": nullable({"type": "array", "items": {"enum": list(KINDS)},
-                            "description": "file fields: the kinds allowed (default image, pdf, office)"}),
+        "visible_if": VISIBLE_IF,
+        **field_settings(),
     },
 }
 
@@ -57,8 +97,8 @@ FIELD = {
         "options": {"type": "array", "items": {"type": "string"}},
         "default": nullable({"type": "string"}),
         "placeholder": nullable({"type": "string"}),
-        "max_files": {"type": "integer", "description": "file fields only"},
-        "accept": {"type": "array", "items": {"enum": list(KINDS)}, "description": "file fields only"},
+        "visible_if": VISIBLE_IF,
+        **field_settings(),
     },
 }
 
@@ -73,26 +113,69 @@ def answer_schema():
     return {"anyOf": schemas, "description": "the answer, as its field's type stores it"}
 
 
+THEME_SETTINGS = {
+    "accent": {"type": "string", "pattern": "^#[0-9a-fA-F]{6}$", "description": "buttons, links and focus"},
+    "background": {"type": "string", "pattern": "^#[0-9a-fA-F]{6}$", "description": "the page behind the card"},
+    "font": {"enum": list(FONTS), "description": "a system font stack; no font is ever downloaded"},
+    "radius": {"type": "integer", "minimum": 0, "maximum": MAX_RADIUS, "description": "corner radius in px"},
+    "mode": {"enum": list(MODES)},
+}
+THEME_INPUT = nullable({
+    "type": "object", "additionalProperties": False, "properties": THEME_SETTINGS,
+    "description": "the settings given replace the form's current ones; null: follow the workspace's default",
+})
+THEME = {"type": "object", "required": list(THEME_SETTINGS), "properties": THEME_SETTINGS,
+         "description": "the theme the form is shown in (its own, else the workspace's default)"}
+IMAGE_URL = {"anyOf": [{"type": "string", "pattern": "^https://", "maxLength": MAX_IMAGE_URL}, {"const": ""},
+                       {"type": "null"}], "description": "an https:// image; empty or null: none"}
+RULE_SETTINGS = {
+    "thank_you_message": nullable({"type": "string", "maxLength": TEXTS["thank_you_message"],
+                                   "description": "may use {{ names }} of the answers; empty or null: ours"}),
+    "description": nullable({"type": "string", "maxLength": TEXTS["description"],
+                             "description": "Markdown (paragraphs, emphasis, lists, links, headings)"}),
+    "cover_image_url": IMAGE_URL,
+    "logo_url": IMAGE_URL,
+    "theme": THEME_INPUT,
+    "closes_at": nullable({"type": "string", "format": "date-time", "pattern": CLOSES_AT_PATTERN,
+                           "description": "the form closes at this time (given with its offset; read back in UTC)"}),
+    "max_submissions": nullable({"type": "integer", "minimum": 1, "maximum": MAX_SUBMISSIONS_LIMIT,
+                                 "description": "the form closes once it has this many submissions"}),
+    "closed_message": nullable({"type": "string", "maxLength": TEXTS["closed_message"],
+                                "description": "shown with status 410 once the form is closed"}),
+}
+LANGUAGE = {
+    "enum": list(FORM_LANGUAGES), "default": AUTO,
+    "description": "The language of the page's built-in texts (buttons, validation messages, thank-you, "
+                   "error messages): `auto` follows the visitor's Accept-Language (Indonesian or English), "
+                   "`en` and `id` fix it. The form's own texts stay as written.",
+}
+
 FORM_SETTINGS = {
     "name": text(LIMITS["name"]),
     "fields": {"type": "array", "maxItems": MAX_FIELDS, "items": ref("FieldInput"),
                "description": "Keys must be unique; the list replaces the form's fields."},
-    "submit_label": text(LIMITS["submit_label"], default="Submit"),
+    "submit_label": nullable(text(LIMITS["submit_label"])) | {
+        "description": "The button's text; null (the default) shows the built-in label in the page's "
+                       "language (\"Submit\", \"Kirim\")."},
     "redirect_url": nullable({"type": "string", "maxLength": LIMITS["redirect_url"],
-                              "pattern": r"^https?://[^\s/?#]+"}),
+                              "pattern": r"^https?://[^\s/?#]+",
+                              "description": "answers may be piped in after the host: ?plan={{ plan }}"}),
     "enabled": {"type": "boolean", "default": True},
+    **RULE_SETTINGS,
+    "language": LANGUAGE,
 }
 
 FORM = {
     "type": "object",
     "required": ["id", "public_id", "name", "fields", "submit_label", "redirect_url", "enabled",
-                 "public_url", "embed", "created_at"],
+                 "public_url", "embed", "created_at", "language", "thank_you_message", "description",
+                 "cover_image_url", "logo_url", "theme", "closes_at", "max_submissions", "closed_message"],
     "properties": {
         "id": {"type": "string"},
         "public_id": {"type": "string"},
         "name": {"type": "string"},
         "fields": {"type": "array", "items": ref("Field")},
-        "submit_label": {"type": "string"},
+        "submit_label": nullable({"type": "string"}),
         "redirect_url": nullable({"type": "string"}),
         "enabled": {"type": "boolean"},
         "public_url": {"type": "string", "format": "uri"},
@@ -101,25 +184,20 @@ FORM = {
             "properties": {"script": {"type": "string"}, "iframe": {"type": "string"}},
         },
         "created_at": TIMESTAMP,
+        "thank_you_message": nullable({"type": "string"}),
+        "description": nullable({"type": "string"}),
+        "cover_image_url": nullable({"type": "string"}),
+        "logo_url": nullable({"type": "string"}),
+        "theme": THEME,
+        "closes_at": nullable(TIMESTAMP),
+        "max_submissions": nullable({"type": "integer"}),
+        "closed_message": nullable({"type": "string"}),
+        "language": {"enum": list(FORM_LANGUAGES)},
     },
 }
 
-CONDITIONS = nullable({
-    "type": "object",
-    "description": "Send only when the answers match: all rules, or any of them.",
-    "properties": {
-        "match": {"enum": ["all", "any"], "default": "all"},
-        "rules": {"type": "array", "items": {
-            "type": "object", "required": ["field", "op"],
-            "properties": {
-                "field": {"type": "string", "description": "one of the form's field keys"},
-                "op": {"enum": ["equals", "not_equals", "contains", "not_contains", "empty", "not_empty",
-                                "gt", "lt"]},
-                "value": {"description": "a string or number; required unless op is empty or not_empty"},
-            },
-        }},
-    },
-})
+CONDITIONS = rules_schema("Send only when the answers match: all rules, or any of them.",
+                          "one of the form's field keys")
 
 IGNORED = {"description": "read-only; accepted so a fetched webhook can be sent back, and ignored"}
 
@@ -136,8 +214,6 @@ WEBHOOK_SETTINGS = {
     "events": nullable({"type": "array", "items": {"enum": list(EVENTS)}, "default": ["submission.created"]}),
     "conditions": CONDITIONS,
     "enabled": {"type": "boolean", "default": True},
-    "attach_files": {"type": "boolean", "default": False,
-                     "description": "multipart webhooks: send each uploaded file as a file part too"},
     "id": IGNORED, "form_id": IGNORED, "secret": IGNORED, "disabled_reason": IGNORED,
 }
 
@@ -157,7 +233,6 @@ WEBHOOK = {
         "events": {"type": "array", "items": {"enum": list(EVENTS)}},
         "conditions": {"anyOf": [{"type": "object"}, {"type": "null"}]},
         "enabled": {"type": "boolean"},
-        "attach_files": {"type": "boolean"},
         "disabled_reason": nullable({"type": "string"}),
         "secret": {"type": "string", "pattern": "^whsec_"},
         "created_at": TIMESTAMP,

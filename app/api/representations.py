@@ -1,6 +1,7 @@
 """The JSON shapes of CONTRACT.md §4: form, webhook, submission, delivery."""
 
 from app.files.links import with_links
+from app.public.look import form_theme
 from app.public.snippets import hosted_url, iframe_snippet, script_snippet
 
 
@@ -10,12 +11,22 @@ def form_json(form):
         "public_id": form.public_id,
         "name": form.name,
         "fields": [field.to_dict() for field in form.fields],
-        "submit_label": form.submit_label,
+        # null: the built-in label ("Submit", "Kirim") in the page's language
+        "submit_label": form.submit_label or None,
         "redirect_url": form.redirect_url,
         "enabled": form.enabled,
         "public_url": hosted_url(form),
         "embed": {"script": script_snippet(form), "iframe": iframe_snippet(form)},
         "created_at": form.created_at.isoformat(),
+        "thank_you_message": form.thank_you_message,
+        "description": form.description,
+        "cover_image_url": form.cover_image_url,
+        "logo_url": form.logo_url,
+        "theme": form_theme(form),
+        "closes_at": form.closes_at.isoformat() if form.closes_at else None,
+        "max_submissions": form.max_submissions,
+        "closed_message": form.closed_message,
+        "language": form.language,
     }
 
 

@@ -1,7 +1,7 @@
 """Sign-up and log-in forms."""
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField
+from wtforms import EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
 from app.auth.emails import AccountEmail
@@ -32,6 +32,8 @@ class SignupForm(FlaskForm):
         ],
     )
     workspace = StringField("Workspace name", validators=[Optional(), Length(max=120)])
+    # filled by static/timezone.js from the browser; an unknown or missing zone means UTC
+    timezone = HiddenField(validators=[Optional(), Length(max=64)])
 
 
 class LoginForm(FlaskForm):

@@ -47,7 +47,8 @@ def signup():
     form = SignupForm()
     if form.validate_on_submit():
         email = normalize_email(form.email.data)
-        if not start_signup(email, form.password.data, (form.workspace.data or "").strip() or None):
+        workspace_name = (form.workspace.data or "").strip() or None
+        if not start_signup(email, form.password.data, workspace_name, form.timezone.data):
             log.error("could not send a sign-up mail")  # the same answer: no probing by mail failures
         flash(_("We have emailed %(email)s a link to finish creating your account.", email=email), "info")
         return redirect(url_for("auth.signup_sent"))
@@ -77,6 +78,7 @@ def signup_confirm(token):
         return render_template("auth/signup_confirm.html", pending=pending, confirm=ConfirmForm())
     user, workspace = create_user(pending["email"], None, None, password_hash=pending["password_hash"])
     workspace.name = pending["workspace"] or workspace.name
+    workspace.timezone = pending["timezone"]
     try:
         db.session.commit()
     except IntegrityError:  # the same link, opened twice at once

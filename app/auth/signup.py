@@ -14,6 +14,7 @@ from werkzeug.security import generate_password_hash
 
 from app.core import crypto
 from app.core.extensions import db
+from app.core.timezones import clean_zone
 from app.models import User
 from app.services.mail import send_mail
 
@@ -25,20 +26,20 @@ def _serializer():
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
 
 
-def signup_token(email, password_hash, workspace_name):
+def signup_token(email, password_hash, workspace_name, timezone=None):
     secret = crypto.encrypt(json.dumps({"password_hash": password_hash}))
-    return _serializer().dumps({"email": email, "workspace": workspace_name, "secret": secret})
+    return _serializer().dumps({"email": email, "workspace": workspace_name, "timezone": timezone, "secret": secret})
 
 
 def read_signup_token(token):
-    """The sign-up a link stands for ({email, workspace, password_hash}), or None when bad or expired."""
+    """The sign-up a link stands for ({email, workspace, timezone, password_hash}), or None when bad or expired."""
     try:
         data = _serializer().loads(token, max_age=SIGNUP_LINK_TTL)
         secret = json.loads(crypto.decrypt(data["secret"]))
     except (BadSignature, InvalidToken, ValueError, KeyError, TypeError):
         return None
     return {"email": data["email"], "workspace": data.get("workspace") or None,
-            "password_hash": secret["password_hash"]}
+            "timezone": clean_zone(data.get("timezone")), "password_hash": secret["password_hash"]}
 
 
 def _link(endpoint, **values):
@@ -46,7 +47,7 @@ def _link(endpoint, **values):
     return current_app.config["BASE_URL"] + url_for(endpoint, **values)
 
 
-def start_signup(email, password, workspace_name):
+def start_signup(email, password, workspace_name, timezone=None):
     """Mail a link that finishes the sign-up, or, when the address has an account, tell its owner.
 
     Both ways hash the password and send one mail, so neither the answer nor its cost differs.
@@ -60,7 +61,8 @@ def start_signup(email, password, workspace_name):
             "Choose a new one:\n%(forgot)s\n\nIf it was not you, ignore this message.\n",
             login=_link("auth.login"), forgot=_link("auth.password_forgot"),
         ))
-    link = _link("auth.signup_confirm", token=signup_token(email, password_hash, workspace_name))
+    token = signup_token(email, password_hash, workspace_name, clean_zone(timezone))
+    link = _link("auth.signup_confirm", token=token)
     return send_mail([email], _("Finish creating your Formhook account"), _(
         "Open this link to finish creating your Formhook account (it works for 24 hours):\n%(link)s\n\n"
         "If you did not sign up, ignore this message; no account is created.\n", link=link,

@@ -131,6 +131,8 @@ class Config:
         self.TEMPLATE_MAX_DEPTH = int(env.get("TEMPLATE_MAX_DEPTH", "32"))
         # where "Find my chat id" asks Telegram (a self-hosted Bot API server may stand in)
         self.TELEGRAM_API_URL = env.get("TELEGRAM_API_URL", "https://api.telegram.org").rstrip("/")
+        # region for phone answers written without a country code, unless the workspace chose one
+        self.DEFAULT_PHONE_REGION = env.get("DEFAULT_PHONE_REGION", "ID").strip().upper()
 
     def as_dict(self):
         """Return the settings as a mapping Flask can load."""

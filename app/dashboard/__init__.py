@@ -10,4 +10,5 @@ from app.dashboard import (  # noqa: E402,F401
     routes,
     url_display,
     webhook_routes,
+    workspace_settings,
 )

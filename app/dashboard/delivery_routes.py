@@ -9,10 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.auth.workspaces import current_workspace_id
+from app.core import timezones
 from app.core.extensions import db
 from app.core.forms import ConfirmForm
 from app.core.tenancy import get_scoped_or_404, scoped
 from app.dashboard import bp
+from app.dashboard.time_filters import local_bound, within
 from app.models import Attempt, Delivery, Form, Submission, Webhook
 from app.models.webhooks import DELIVERY_STATUSES
 from app.observability import health
@@ -27,7 +29,7 @@ PAGE_SIZE = 100
 
 
 def _parse_time(value):
-    """A datetime-local value ('2026-11-28T05:00') as UTC, or None when empty or malformed."""
+    """An ISO-8601 value kept in an audit event as UTC, or None when empty or malformed."""
     if not value:
         return None
     try:
@@ -37,24 +39,15 @@ def _parse_time(value):
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
-def _time_arg(args, name):
-    value = _parse_time(args.get(name))
-    if args.get(name) and value is None:
-        abort(400, description=f"{name}: not a date and time; use YYYY-MM-DDTHH:MM (UTC)")
-    return value
-
-
 def _filtered(query, args):
     status = args.get("status", "")
     if status and status not in DELIVERY_STATUSES:
         abort(400, description=f"status: must be one of {', '.join(DELIVERY_STATUSES)}")
     if status:
         query = query.where(Delivery.status == status)
-    since, until = _time_arg(args, "since"), _time_arg(args, "until")
-    if since:
-        query = query.where(Delivery.created_at >= since)
-    if until:
-        query = query.where(Delivery.created_at <= until)
+    since = local_bound(args, "since", _("From"))
+    until = local_bound(args, "until", _("To"), end=True)
+    query = within(query, Delivery.created_at, since, until)
     if args.get("before"):
         query = query.where(Delivery.id < args["before"])
     return query
@@ -119,7 +112,9 @@ def webhook_deliveries(webhook_id):
 
 
 def _default_since():
-    return (datetime.now(UTC) - timedelta(days=1)).replace(second=0, microsecond=0, tzinfo=None)
+    """A day ago, as the workspace's wall clock reads it (the box is in local time)."""
+    local = timezones.to_local(datetime.now(UTC) - timedelta(days=1), timezones.current_zone())
+    return local.replace(second=0, microsecond=0, tzinfo=None)
 
 
 def _backlog_since(webhook, disabled_event):
@@ -253,7 +248,8 @@ def webhook_resend_failed(webhook_id):
         flash("Pick the time to resend failed deliveries from.", "warning")
     else:
         try:
-            count = replay.resend_failed_since(webhook, resend_form.since.data.replace(tzinfo=UTC))
+            since = timezones.to_utc(resend_form.since.data, timezones.current_zone())
+            count = replay.resend_failed_since(webhook, since)
             db.session.commit()
             flash(f"Resending {count} failed deliver{'y' if count == 1 else 'ies'}.", "success")
         except replay.ReplayRefused as exc:
@@ -291,7 +287,7 @@ def webhook_health(webhook_id):
     stats = health.endpoint_health(webhook.id)
     return render_template(
         "observability/webhook_health.html", webhook=webhook, form=webhook.form, health=stats,
-        chart=hourly_chart(stats.hourly),
+        chart=hourly_chart(stats.hourly, timezones.current_zone()),
     )
 
 

@@ -10,11 +10,12 @@ from app.core.extensions import db
 from app.core.forms import ConfirmForm
 from app.core.tenancy import get_scoped_or_404
 from app.dashboard import bp
+from app.dashboard.field_logic import initial_rules, offer_fields, visible_if_from
 from app.dashboard.forms import FieldForm
 from app.dashboard.routes import render_form_edit
 from app.models import Field, Form
 from app.services import field_renames
-from app.services.forms import validate_field
+from app.services.forms import answer_types, drop_rules_on, order_problems, validate_field
 
 MOVES = {"up": -1, "down": 1}
 
@@ -26,11 +27,17 @@ def _field_data(field_form):
         "options": field_form.options.data or "", "default": field_form.default.data,
         "placeholder": field_form.placeholder.data,
         "max_files": field_form.max_files.data, "accept": field_form.accept.data or None,
+        "min": field_form.min.data, "max": field_form.max.data,
+        "allow_other": bool(field_form.allow_other.data), "randomize": bool(field_form.randomize.data),
+        "visible_if": visible_if_from(field_form),
     }
 
 
 def _show_errors(field_form, errors):
     for path, message in errors.items():
+        if ".visible_if" in path:
+            field_form.logic_match.errors.append(message)  # the rule rows are one setting, shown together
+            continue
         getattr(field_form, path.split(".")[-1], field_form.label).errors.append(message)
 
 
@@ -50,9 +57,10 @@ def _field_or_404(form, field_id):
 def field_add(form_id):
     """Add a field at the end of the form."""
     form = get_scoped_or_404(Form, form_id, current_workspace_id())
-    field_form = FieldForm()
+    field_form = offer_fields(FieldForm(), form.fields)
     if field_form.validate_on_submit():
-        clean, errors = validate_field(_field_data(field_form), "field", set(form.field_keys()))
+        clean, errors = validate_field(_field_data(field_form), "field", set(form.field_keys()),
+                                       answer_types(form.fields))
         if not errors:
             field = Field(position=len(form.fields), **clean)
             form.fields.append(field)
@@ -70,12 +78,13 @@ def field_edit(form_id, field_id):
     """Edit one field; renaming a key that webhooks use asks first, then updates them in the same save."""
     form = get_scoped_or_404(Form, form_id, current_workspace_id())
     field = _field_or_404(form, field_id)
-    field_form = FieldForm(obj=field)
+    above = form.fields[:form.fields.index(field)]
+    field_form = offer_fields(FieldForm(obj=field, **initial_rules(field)), above)
     if request.method == "GET":
         field_form.options.data = "\n".join(field.options or [])
     if field_form.validate_on_submit():
         taken = set(form.field_keys()) - {field.key}
-        clean, errors = validate_field(_field_data(field_form), "field", taken)
+        clean, errors = validate_field(_field_data(field_form), "field", taken, answer_types(above))
         if not errors:
             old_key = field.key
             usages = field_renames.uses_of(form, old_key) if clean["key"] != old_key else []
@@ -125,6 +134,9 @@ def fields_reorder(form_id):
     by_id = {field.id: field for field in form.fields}
     if sorted(order) != sorted(by_id):
         raise ApiError(422, "the order must list every field of the form once", {"order": "incomplete or unknown"})
+    problems = order_problems([by_id[field_id] for field_id in order])
+    if problems:
+        raise ApiError(422, _("this order would put a field above the answer its rule reads"), problems)
     _renumber([by_id[field_id] for field_id in order])
     db.session.commit()
     if wants_json():
@@ -147,6 +159,9 @@ def field_action(form_id, field_id, action):
         usages = field_renames.uses_of(form, field.key)
         fields.pop(index)
         db.session.delete(field)
+        for changed in drop_rules_on(fields, field.key):
+            flash(_("“%(label)s” no longer has a rule on “%(deleted)s”.", label=changed.label,
+                    deleted=field.label), "warning")
         flash(f"Field “{field.label}” deleted.", "info")
         if usages:
             flash(_("These webhooks still use {{ %(key)s }} and now send it empty: %(which)s. Edit them.",
@@ -154,6 +169,14 @@ def field_action(form_id, field_id, action):
         field_id = None
     else:
         other = index + MOVES[action]
+        moved = list(fields)
+        if 0 <= other < len(fields):
+            moved[index], moved[other] = moved[other], moved[index]
+        problems = order_problems(moved)
+        if problems:
+            for message in problems.values():
+                flash(message, "danger")
+            return redirect(_builder_url(form, field_id))
         if 0 <= other < len(fields):
             fields[index], fields[other] = fields[other], fields[index]
             flash(f"Field “{field.label}” moved {action}.", "info")

@@ -5,6 +5,8 @@ from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    FieldList,
+    FormField,
     IntegerField,
     SelectChoice,
     SelectField,
@@ -15,7 +17,9 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.core.i18n import AUTO
 from app.core.redirects import external_url
+from app.dashboard.field_logic import RULE_ROWS, RuleForm
 from app.fields import types
 from app.files.kinds import DEFAULT_KINDS, KINDS
 
@@ -28,7 +32,7 @@ def redirect_target(form, field):
 
 class FormSettingsForm(FlaskForm):
     name = StringField("Form name", validators=[DataRequired(), Length(max=200)])
-    submit_label = StringField("Submit button label", validators=[DataRequired(), Length(max=100)], default="Submit")
+    submit_label = StringField("Submit button label", validators=[Optional(), Length(max=100)])
     thank_you_message = TextAreaField("Thank-you message", validators=[Optional(), Length(max=2000)])
     redirect_url = StringField(
         "Redirect URL after submit (optional)",
@@ -37,6 +41,14 @@ class FormSettingsForm(FlaskForm):
         ],
     )
     enabled = BooleanField("Accept submissions", default=True)
+    language = SelectField(
+        lazy_gettext("Language of the page"), default=AUTO,
+        choices=[
+            SelectChoice(AUTO, lazy_gettext("Visitor's browser language (Indonesian or English)")),
+            SelectChoice("id", lazy_gettext("Indonesian")),
+            SelectChoice("en", lazy_gettext("English")),
+        ],
+    )
 
 
 class FieldForm(FlaskForm):
@@ -48,6 +60,15 @@ class FieldForm(FlaskForm):
     options = TextAreaField("Options (one per line)", validators=[Optional()])
     default = StringField("Default value", validators=[Optional(), Length(max=2000)])
     placeholder = StringField("Placeholder", validators=[Optional(), Length(max=200)])
+    min = IntegerField(lazy_gettext("Lowest number"), validators=[Optional()])
+    max = IntegerField(lazy_gettext("Highest number (stars for a rating)"), validators=[Optional()])
+    allow_other = BooleanField(lazy_gettext("Offer “Other…” with a text box"))
+    randomize = BooleanField(lazy_gettext("Shuffle the options for each visitor"))
+    logic_match = SelectField(lazy_gettext("Show this field"), default="all", choices=[
+        SelectChoice("all", lazy_gettext("when all of these rules match")),
+        SelectChoice("any", lazy_gettext("when any of these rules match")),
+    ])
+    rules = FieldList(FormField(RuleForm), min_entries=RULE_ROWS, max_entries=RULE_ROWS)
     # file fields only
     max_files = IntegerField(lazy_gettext("Files per answer"), validators=[Optional(), NumberRange(min=1, max=20)],
                              default=1)
@@ -56,6 +77,11 @@ class FieldForm(FlaskForm):
         choices=lambda: [SelectChoice(kind.name, str(kind.label)) for kind in KINDS.values()],
         widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
     )
+
+    @staticmethod
+    def type_names_with(setting):
+        """Space-separated names of the field types that have this setting."""
+        return " ".join(kind.name for kind in types() if setting in kind.settings_schema)
 
     @staticmethod
     def type_names_where(**flags):

@@ -9,6 +9,7 @@ from app.core.extensions import db
 from app.core.forms import ConfirmForm
 from app.core.tenancy import get_scoped_or_404, scoped
 from app.dashboard import bp
+from app.dashboard.field_logic import offer_fields
 from app.dashboard.forms import FieldForm, FormSettingsForm
 from app.models import Form, Submission
 from app.public.snippets import embed_snippets
@@ -46,7 +47,9 @@ def forms_index():
 def _apply_settings(settings, form):
     settings.populate_obj(form)
     form.redirect_url = form.redirect_url or None
-    form.thank_you_message = form.thank_you_message or Form.thank_you_message.default.arg
+    # left empty, both are the built-in texts in the page's language
+    form.submit_label = (form.submit_label or "").strip()
+    form.thank_you_message = (form.thank_you_message or "").strip()
 
 
 @bp.route("/forms/new", methods=["GET", "POST"])
@@ -83,7 +86,7 @@ def render_form_edit(form, settings=None, field_form=None, status=200):
     return render_template(
         "dashboard/form_edit.html", form=form,
         settings=settings or FormSettingsForm(obj=form, formdata=None),
-        field_form=field_form or FieldForm(formdata=None), confirm=ConfirmForm(),
+        field_form=field_form or offer_fields(FieldForm(formdata=None), form.fields), confirm=ConfirmForm(),
         field_uses=field_renames.uses_by_key(form), describe_uses=field_renames.describe,
     ), status
 

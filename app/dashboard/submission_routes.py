@@ -4,6 +4,7 @@ import json
 import math
 
 from flask import Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import String, and_, cast, func, or_
 
@@ -13,6 +14,7 @@ from app.core.forms import ConfirmForm
 from app.core.tenancy import get_scoped_or_404, scoped
 from app.dashboard import bp
 from app.dashboard.csv_export import csv_lines
+from app.dashboard.time_filters import local_bound, within
 from app.fields import field_type
 from app.models import Form, Submission
 from app.services import uploads
@@ -34,9 +36,20 @@ def _search(query, term):
     return query.where(or_(*(answers_text.ilike(_like(text), escape=LIKE_ESCAPE) for text in spellings)))
 
 
-def _form_submissions(form, term=None):
+def _form_submissions(form, term=None, days=(None, None)):
     query = scoped(Submission, form.workspace_id).where(Submission.form_id == form.id)
+    query = within(query, Submission.created_at, *days)
     return _search(query, term) if term else query
+
+
+def _days():
+    """The ?from= and ?to= dates (local days of the workspace) as a UTC [start, end) pair."""
+    return local_bound(request.args, "from", _("From")), local_bound(request.args, "to", _("To"), end=True)
+
+
+def _list_args(term):
+    """The list's search and dates, for links that keep them (pages, export)."""
+    return {"q": term or None, "from": request.args.get("from") or None, "to": request.args.get("to") or None}
 
 
 def _page_number():
@@ -52,7 +65,7 @@ def submissions_index(form_id):
     """List a form's submissions, newest first, with search and pages."""
     form = get_scoped_or_404(Form, form_id, current_workspace_id())
     term = _search_term()
-    query = _form_submissions(form, term)
+    query = _form_submissions(form, term, _days())
     total = db.session.scalar(query.with_only_columns(func.count()).order_by(None))
     pages = max(math.ceil(total / PER_PAGE), 1)
     page = min(_page_number(), pages)
@@ -62,7 +75,8 @@ def submissions_index(form_id):
     columns = [field for field in form.fields if field_type(field.type).shown_in_table][:4]
     return render_template(
         "dashboard/submissions_index.html", form=form, submissions=rows, columns=columns,
-        term=term, page=page, pages=pages, total=total,
+        term=term, page=page, pages=pages, total=total, list_args=_list_args(term),
+        filtered=bool(term or request.args.get("from") or request.args.get("to")),
     )
 
 
@@ -107,11 +121,11 @@ def _search_term():
     return request.args.get("q", "").strip()[:200]
 
 
-def _batches(form, term=None):
-    """Every submission of form (matching term), newest first, fetched in keyset batches while the response streams."""
+def _batches(form, term=None, days=(None, None)):
+    """Every submission of form (matching term and days), newest first, in keyset batches while the response streams."""
     last = None
     while True:
-        query = _form_submissions(form, term).order_by(*NEWEST_FIRST).limit(EXPORT_BATCH)
+        query = _form_submissions(form, term, days).order_by(*NEWEST_FIRST).limit(EXPORT_BATCH)
         if last is not None:
             query = query.where(or_(
                 Submission.created_at < last.created_at,
@@ -128,7 +142,7 @@ def _batches(form, term=None):
 @bp.route("/forms/<form_id>/submissions.csv")
 @login_required
 def submissions_export(form_id):
-    """Stream the submissions the list shows (its ?q= search) as CSV (UTF-8 with BOM), newest first.
+    """Stream the submissions the list shows (its ?q= search, ?from=/?to= days) as CSV (UTF-8, BOM), newest first.
 
     The header row holds the fields' labels; ?headers=keys gives their keys instead.
     """
@@ -136,6 +150,6 @@ def submissions_export(form_id):
     filename = f"{form.public_id}-submissions.csv"
     by = "keys" if request.args.get("headers") == "keys" else "labels"
     return Response(
-        stream_with_context(csv_lines(form.fields, _batches(form, _search_term()), by)), mimetype="text/csv",
+        stream_with_context(csv_lines(form.fields, _batches(form, _search_term(), _days()), by)), mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
     )

@@ -1,12 +1,14 @@
 """The webhook editor's JSON endpoints and buttons: live preview, secret, rotate, test event."""
 
 from flask import abort, flash, jsonify, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.auth.workspaces import current_workspace_id
 from app.core.extensions import db
 from app.core.forms import ConfirmForm
 from app.core.tenancy import get_scoped_or_404
+from app.core.timezones import localtime_filter
 from app.dashboard import bp
 from app.dashboard.webhook_editor import preview, read_editor
 from app.dashboard.webhook_routes import form_or_404, webhook_or_404
@@ -69,11 +71,10 @@ def webhook_rotate_secret(form_id, webhook_id):
     _require_token()
     rotate_webhook_secret(webhook, user=current_user)
     db.session.commit()
-    flash(
-        "New signing secret created. The old one keeps signing alongside it until "
-        f"{webhook.previous_secret_expires_at:%Y-%m-%d %H:%M} UTC, so update your receiver before then.",
-        "success",
-    )
+    flash(_(
+        "New signing secret created. The old one keeps signing alongside it until %(time)s, so update your "
+        "receiver before then.", time=localtime_filter(webhook.previous_secret_expires_at),
+    ), "success")
     return redirect(url_for("dashboard.webhook_edit", form_id=form.id, webhook_id=webhook.id) + "#secret")
 
 

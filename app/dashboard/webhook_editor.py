@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 from xml.dom import minidom
 from xml.parsers.expat import ExpatError
 
+from flask_babel import gettext as _
+
+from app.core import timezones
 from app.core.extensions import db
 from app.core.redaction import MASK, is_masked, mask_header_value, mask_headers, redact
 from app.core.tenancy import scoped
@@ -170,7 +173,8 @@ def preview(form, data, secret=None):
     if submission is not None:
         event, payload = "submission.created", _as_current_form(outbox.event_data(form, submission), form)
         warnings.extend(_unanswered_names(data, form, payload))
-        source = f"the latest submission ({submission.id}, {submission.created_at:%Y-%m-%d %H:%M} UTC)"
+        source = _("the latest submission (%(id)s, %(time)s)", id=submission.id,
+                   time=timezones.localtime_filter(submission.created_at))
     else:
         event, payload = "webhook.test", outbox.test_event_data(form)
         source = "sample answers (this form has no submissions yet)"

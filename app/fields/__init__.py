@@ -10,8 +10,8 @@ from app.fields.registry import UnknownFieldType, field_type, register, type_nam
 
 # the builder offers the types in this order
 BUILT_IN = (
-    "text", "email", "number", "textarea", "select", "radio", "checkbox", "date", "phone", "url", "hidden",
-    "file",
+    "text", "email", "number", "textarea", "select", "radio", "checkbox", "date", "phone", "url",
+    "rating", "scale", "consent", "statement", "page_break", "hidden", "file",
 )
 
 for _name in BUILT_IN:

@@ -25,6 +25,17 @@ def presence(field):
     return [Optional()]
 
 
+def setting_problem(schema, value):
+    """What is wrong with value for a setting's schema (boolean, or integer with bounds); None when fine."""
+    if schema["type"] == "boolean":
+        return None if isinstance(value, bool) else _("must be true or false")
+    if isinstance(value, bool) or not isinstance(value, int):
+        return _("must be a whole number")
+    if not schema["minimum"] <= value <= schema["maximum"]:
+        return _("must be between %(low)d and %(high)d", low=schema["minimum"], high=schema["maximum"])
+    return None
+
+
 class FieldType:
     """One kind of form field: its settings, its input, its answer, its page, its cell, its schema.
 
@@ -38,6 +49,10 @@ class FieldType:
     visible = True  # shown to the visitor (hidden fields are not)
     filled_from_url = False  # takes its default, or the page URL's query value of its key
     has_options = False  # the owner lists options (select, radio, checkbox)
+    starts_page = False  # a page break: the fields after it are the next step
+    # the owner's settings of this type, {name: JSON Schema with a default} (rating's max …);
+    # the API reads and writes them as field properties, stored in Field.settings
+    settings_schema = {}
     operators = ALL_OPERATORS  # the webhook condition operators that make sense on its answer
     answer_schema = {"type": "string"}  # JSON Schema of its value in `answers`
 
@@ -51,13 +66,28 @@ class FieldType:
         """The Jinja partial that renders it on the hosted page and in the HTML snippet."""
         return f"public/fields/{self.name}.html"
 
-    def read_settings(self, item, path):
-        """(values, {path: message}) of the settings only this type has, read from a field definition."""
-        return {}, {}
+    def autocomplete(self, field):
+        """The HTML autocomplete token that lets browsers fill its answer (None: leave it to the browser)."""
+        return None
 
-    def extra_settings(self, field):
-        """Those settings of a saved field, as the API shows them."""
-        return {}
+    def read_settings(self, item, path):
+        """Return (settings, {path: message}) from a field definition, defaults filled in."""
+        settings, problems = {}, {}
+        for name, schema in self.settings_schema.items():
+            value = item.get(name)
+            if value is None or value == "":
+                settings[name] = schema["default"]
+                continue
+            problem = setting_problem(schema, value)
+            if problem:
+                problems[f"{path}.{name}"] = problem
+            settings[name] = value if not problem else schema["default"]
+        return settings, problems
+
+    def settings_of(self, field):
+        """The field's settings with defaults for what it does not say (NULL before settings existed)."""
+        stored = field.settings or {}
+        return {name: stored.get(name, schema["default"]) for name, schema in self.settings_schema.items()}
 
     def check_settings(self, clean, path):
         """Return {path: message} problems with the owner's options/default/placeholder (none by default)."""
@@ -78,6 +108,10 @@ class FieldType:
     def initial(self, field):
         """The owner's default as the value the WTForms field expects (None when it cannot be one)."""
         return field.default
+
+    def answer(self, wtf_field):
+        """The stored answer of a bound WTForms field (a choice's Other… reads its text box too)."""
+        return self.clean(wtf_field.data)
 
     def clean(self, value):
         """The WTForms data as the stored, JSON-friendly answer."""

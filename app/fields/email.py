@@ -15,6 +15,9 @@ class EmailType(FieldType):
     label = lazy_gettext("Email")
     answer_schema = {"type": "string", "description": "an email address, or \"\" when left empty"}
 
+    def autocomplete(self, field):
+        return "email"
+
     def validators(self, field):
         return [Email(message=_("enter a valid email address"), check_deliverability=False), Length(max=254)]
 

@@ -13,7 +13,7 @@ from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import FileInput
 
 from app.fields.base import FieldType
-from app.fields.registry import register
+from app.fields.registry import field_type, register
 from app.files import kinds
 from app.files.names import safe_name
 
@@ -59,7 +59,8 @@ def file_checks(field):
     Leaves the checked files on the WTForms field (`uploads`); marks `too_large` so the
     endpoint answers 413 rather than 422.
     """
-    most = field.max_files or 1
+    settings = field_type("file").settings_of(field)
+    most = settings["max_files"]
 
     def check(_form, wtf_field):
         wtf_field.uploads, wtf_field.too_large = [], False
@@ -76,7 +77,7 @@ def file_checks(field):
                 wtf_field.too_large = True
                 raise ValidationError(_("%(name)s is larger than %(size)s", name=name, size=human_size(limit)))
             try:
-                content_type = kinds.checked_content_type(name, data, field.accept)
+                content_type = kinds.checked_content_type(name, data, settings["accept"])
             except kinds.KindRefused as exc:
                 raise ValidationError(str(exc)) from exc
             wtf_field.uploads.append(Upload(name, content_type, data))
@@ -111,13 +112,17 @@ class FileType(FieldType):
     operators = ("empty", "not_empty")
     answer_schema = {"type": "array", "items": FILE_OBJECT}
 
+    settings_schema = {
+        "max_files": {"type": "integer", "minimum": 1, "maximum": MAX_FILES_LIMIT, "default": 1,
+                      "description": "file: how many files one answer may hold"},
+        "accept": {"type": "array", "items": {"enum": list(kinds.KINDS)}, "default": list(kinds.DEFAULT_KINDS),
+                   "description": "file: the kinds of file allowed"},
+    }
+
     def read_settings(self, item, path):
         max_files, errors = _clean_max_files(item.get("max_files"), path)
         accept, problems = _clean_accept(item.get("accept"), path)
-        return {"max_files": max_files, "accept": accept}, {**errors, **problems}
-
-    def extra_settings(self, field):
-        return {"max_files": field.max_files or 1, "accept": list(field.accept or kinds.DEFAULT_KINDS)}
+        return {"max_files": max_files or 1, "accept": accept or list(kinds.DEFAULT_KINDS)}, {**errors, **problems}
 
     def check_settings(self, clean, path):
         if clean["default"]:
@@ -129,7 +134,13 @@ class FileType(FieldType):
 
     def wtf_field(self, field):
         # one file: a plain input, so the phone's picker takes one
-        return MultipleFileField(field.label, self.chain(field), widget=FileInput(multiple=(field.max_files or 1) > 1))
+        return MultipleFileField(field.label, self.chain(field), widget=FileInput(multiple=self.max_files(field) > 1))
+
+    def max_files(self, field):
+        return self.settings_of(field)["max_files"]
+
+    def accept(self, field):
+        return self.settings_of(field)["accept"]
 
     def initial(self, field):
         return None

@@ -18,6 +18,9 @@ class PhoneType(FieldType):
     name = "phone"
     label = lazy_gettext("Phone")
 
+    def autocomplete(self, field):
+        return "tel"
+
     def validators(self, field):
         return [Regexp(PHONE_RE, message=_("enter a valid phone number"))]
 

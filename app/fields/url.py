@@ -15,6 +15,9 @@ class UrlType(FieldType):
     label = lazy_gettext("Website (URL)")
     answer_schema = {"type": "string", "description": "a full URL, or \"\" when left empty"}
 
+    def autocomplete(self, field):
+        return "url"
+
     def validators(self, field):
         return [URL(message=_("enter a valid URL")), Length(max=2000)]
 

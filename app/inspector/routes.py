@@ -12,6 +12,7 @@ from app.auth.workspaces import current_workspace_id
 from app.core.extensions import db
 from app.core.forms import ConfirmForm
 from app.core.tenancy import get_scoped_or_404, scoped
+from app.core.timezones import localtime_filter
 from app.dashboard.url_display import masked_url
 from app.inspector import bp, store
 from app.models import CaptureBin, Form, Webhook
@@ -85,7 +86,8 @@ def requests_json(bin_id):
     """Requests newer than ?after=<id>, newest first."""
     capture_bin = get_scoped_or_404(CaptureBin, bin_id, current_workspace_id())
     rows = store.requests_after(capture_bin, request.args.get("after") or None)
-    response = jsonify({"data": [row.to_dict() for row in rows]})
+    # "at" stays UTC ISO-8601; "at_label" is what the page shows, on the workspace's clock
+    response = jsonify({"data": [{**row.to_dict(), "at_label": localtime_filter(row.at, "seconds")} for row in rows]})
     response.headers["Cache-Control"] = "no-store"
     return response
 

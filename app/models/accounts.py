@@ -4,7 +4,7 @@ import hashlib
 import secrets
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -21,7 +21,13 @@ class Workspace(db.Model):
 
     id: Mapped[str] = id_column("ws")
     name: Mapped[str] = mapped_column(String(120))
+    # an IANA zone (app/core/timezones.py): the dashboard shows and reads times in it
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
+    # ISO 3166 region for phone answers written without a country code; None: DEFAULT_PHONE_REGION
+    phone_region: Mapped[str | None] = mapped_column(String(2), nullable=True)
     created_at = created_at_column()
+    # the theme of forms that have none of their own (None: the built-in one)
+    theme = mapped_column(JSON, nullable=True)
 
     memberships = relationship("Membership", back_populates="workspace", cascade="all, delete-orphan")
 

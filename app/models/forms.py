@@ -2,12 +2,12 @@
 
 import secrets
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.extensions import db
 from app.fields import field_type
-from app.models.base import created_at_column, id_column, json_column
+from app.models.base import UTCDateTime, created_at_column, id_column, json_column
 
 
 def new_public_id():
@@ -21,11 +21,23 @@ class Form(db.Model):
     workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), index=True)
     public_id: Mapped[str] = mapped_column(String(32), unique=True, index=True, default=new_public_id)
     name: Mapped[str] = mapped_column(String(200))
-    submit_label: Mapped[str] = mapped_column(String(100), default="Submit")
-    thank_you_message: Mapped[str] = mapped_column(Text, default="Thank you! Your answers were received.")
+    # empty: the built-in label and thank-you, in the page's language
+    submit_label: Mapped[str] = mapped_column(String(100), default="")
+    thank_you_message: Mapped[str] = mapped_column(Text, default="")
+    # "auto" (the visitor's Accept-Language), or a fixed "en" / "id"
+    language: Mapped[str] = mapped_column(String(8), default="auto", server_default="auto")
     redirect_url: Mapped[str | None] = mapped_column(String(2000), nullable=True)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at = created_at_column()
+    # design: Markdown shown under the title, two https images, and a theme (None: the workspace's)
+    description: Mapped[str | None] = mapped_column(Text, nullable=True)
+    cover_image_url: Mapped[str | None] = mapped_column(String(2000), nullable=True)
+    logo_url: Mapped[str | None] = mapped_column(String(2000), nullable=True)
+    theme = mapped_column(JSON, nullable=True)
+    # closing rules: past closes_at, or once max_submissions are stored, visitors read closed_message
+    closes_at = mapped_column(UTCDateTime(), nullable=True)
+    max_submissions: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    closed_message: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     fields = relationship(
         "Field", back_populates="form", order_by="Field.position",
@@ -55,9 +67,10 @@ class Field(db.Model):
     options = json_column(list)
     default: Mapped[str | None] = mapped_column(Text, nullable=True)
     placeholder: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    # file fields: how many files one answer may hold, and the kinds allowed (None: every default kind)
-    max_files: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    accept = json_column(lambda: None, nullable=True)
+    # the type's own options (rating's max, a choice's Other…); NULL on fields made before they existed
+    settings = json_column(dict, nullable=True)
+    # {"match", "rules"} over earlier fields' answers, as webhook conditions; NULL: always shown
+    visible_if = json_column(lambda: None, nullable=True)
 
     form = relationship("Form", back_populates="fields")
 
@@ -66,7 +79,9 @@ class Field(db.Model):
             "key": self.key, "label": self.label, "type": self.type,
             "required": self.required, "default": self.default, "placeholder": self.placeholder,
         }
-        if field_type(self.type).has_options:
+        kind = field_type(self.type)
+        if kind.has_options:
             data["options"] = list(self.options or [])
-        data.update(field_type(self.type).extra_settings(self))
+        data.update(kind.settings_of(self))
+        data["visible_if"] = self.visible_if
         return data

@@ -1,12 +1,18 @@
 """A server-rendered SVG bar chart of deliveries per hour (no JavaScript, no CDN)."""
 
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
+
+from app.core import timezones
 
 WIDTH, HEIGHT, PAD_LEFT, PAD_BOTTOM, PAD_TOP = 720, 180, 36, 22, 8
 
 
-def hourly_chart(hourly):
-    """SVG markup for [(hour start, total, succeeded)]: failed part red on top of the green successes."""
+def hourly_chart(hourly, zone_name="UTC"):
+    """SVG markup for [(hour start, total, succeeded)]: failed part red on top of the green successes.
+
+    Hours are labelled on the zone's clock (`21:00 WIB`).
+    """
     peak = max((total for _, total, _ in hourly), default=0) or 1
     plot_height = HEIGHT - PAD_BOTTOM - PAD_TOP
     slot = (WIDTH - PAD_LEFT) / max(1, len(hourly))
@@ -23,7 +29,8 @@ def hourly_chart(hourly):
         ok_height = plot_height * succeeded / peak
         failed_height = plot_height * (total - succeeded) / peak
         base = HEIGHT - PAD_BOTTOM
-        label = escape(f"{start:%H}:00 UTC — {total} deliveries, {succeeded} succeeded")
+        label = escape(_("%(time)s — %(total)d deliveries, %(succeeded)d succeeded",
+                         time=timezones.format_local(start, zone_name, "time"), total=total, succeeded=succeeded))
         parts.append(
             f'<g class="bar" data-hour="{start:%Y-%m-%dT%H}" data-total="{total}" data-succeeded="{succeeded}">'
             f"<title>{label}</title>"
@@ -33,6 +40,7 @@ def hourly_chart(hourly):
             f'width="{bar_width:.1f}" height="{failed_height:.1f}"/></g>'
         )
         if index % 6 == 0:
-            parts.append(f'<text x="{x:.1f}" y="{HEIGHT - 6}" class="axis">{start:%H}:00</text>')
+            hour = timezones.to_local(start, zone_name)
+            parts.append(f'<text x="{x:.1f}" y="{HEIGHT - 6}" class="axis">{hour:%H:%M}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))

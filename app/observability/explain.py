@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
+from app.core import timezones
+
 # the engine's error texts start with these; a delivery row keeps only the text, not the class
 ERROR_PREFIXES = (
     ("timed out", "timeout"),
@@ -113,7 +115,7 @@ def _error_text(error_class, error, timeout):
 
 def _what_next(status, next_attempt_at):
     if status in ("pending", "retrying") and next_attempt_at is not None:
-        return _("We will retry at %(time)s UTC.", time=next_attempt_at.strftime("%H:%M"))
+        return _("We will retry at %(time)s.", time=timezones.localtime_filter(next_attempt_at, "time"))
     if status == "failed":
         return _("We have stopped retrying; use Resend once it is fixed.")
     return ""

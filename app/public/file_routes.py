@@ -6,11 +6,14 @@ from flask_babel import ngettext
 
 from app.core.errors import ApiError
 from app.core.extensions import db
+from app.fields import field_type
 from app.fields.file import human_size
 from app.files import kinds, links
 from app.files.serving import send_stored
 from app.models import StoredFile
 from app.public import bp
+
+FILE = field_type("file")
 
 
 @bp.route("/files/<token>/<path:name>", methods=["GET"], endpoint="file")
@@ -31,7 +34,12 @@ def signed_file(token, name):
 @bp.app_template_global()
 def file_accept(field):
     """The accept hint of a file field's input (phones then offer camera, gallery or files)."""
-    return kinds.accept_attribute(field.accept)
+    return kinds.accept_attribute(FILE.accept(field))
+
+
+@bp.app_template_global()
+def file_max(field):
+    return FILE.max_files(field)
 
 
 @bp.app_template_global()
@@ -42,8 +50,8 @@ def upload_max_bytes():
 @bp.app_template_global()
 def file_hint(field):
     """'PDF, Images … · up to 10.0 MB each · 1 file' in the visitor's words."""
-    labels = ", ".join(str(kind.label) for kind in kinds.kinds_of(field.accept))
-    most = field.max_files or 1
+    labels = ", ".join(str(kind.label) for kind in kinds.kinds_of(FILE.accept(field)))
+    most = FILE.max_files(field)
     count = ngettext("up to %(num)d file", "up to %(num)d files", most)
     return _("%(kinds)s · %(count)s, %(size)s each at most",
              kinds=labels, count=count, size=human_size(current_app.config["UPLOAD_MAX_BYTES"]))

@@ -3,6 +3,7 @@
 from wtforms import Form
 
 from app.fields import field_type
+from app.fields.messages import TRANSLATIONS
 
 
 def answered_fields(form):
@@ -14,7 +15,9 @@ def build_submission_form(form):
     """Return a WTForms class with one field per answer-taking field of form."""
 
     class SubmissionForm(Form):
-        pass
+        class Meta:
+            def get_translations(self, form):
+                return TRANSLATIONS
 
     for field in answered_fields(form):
         kind = field_type(field.type)
@@ -23,10 +26,3 @@ def build_submission_form(form):
             unbound.kwargs["default"] = kind.initial(field)
         setattr(SubmissionForm, field.key, unbound)
     return SubmissionForm
-
-
-def clean_answers(form, wtf_form):
-    """Answers as JSON-friendly values, keyed by field key."""
-    return {
-        field.key: field_type(field.type).clean(wtf_form[field.key].data) for field in answered_fields(form)
-    }

@@ -24,9 +24,9 @@ def _as_multidict(data):
         values = value if isinstance(value, list) else [value]
         for item in values:
             if isinstance(item, float) and not math.isfinite(item):
-                raise ApiError(422, "some answers are not valid", {key: _("must be a finite number")})
+                raise ApiError(422, _("some answers are not valid"), {key: _("must be a finite number")})
             if isinstance(item, dict | list):
-                raise ApiError(422, "invalid answers", {key: "must be a string, number or list"})
+                raise ApiError(422, _("some answers are not valid"), {key: _("must be a string, number or list")})
             if isinstance(item, bool):
                 item = "y" if item else ""
             pairs.append((key, "" if item is None else str(item)))
@@ -43,12 +43,12 @@ def read_formdata(request):
         if isinstance(data, dict) and isinstance(data.get("answers"), dict):
             data = data["answers"]
         if not isinstance(data, dict):
-            raise ApiError(400, "the JSON body must be an object of answers")
+            raise ApiError(400, _("the JSON body must be an object of answers"))
         return _as_multidict(data)
     try:
         return request.form
     except (BadRequest, UnicodeDecodeError) as exc:
-        raise ApiError(400, "the form body could not be read") from exc
+        raise ApiError(400, _("the form body could not be read")) from exc
 
 
 def submission_meta(request, formdata):

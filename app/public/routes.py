@@ -1,22 +1,23 @@
 """The hosted form: GET shows it, POST stores a submission (CONTRACT.md §3)."""
 
 from flask import current_app, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload
 
-from app.core.errors import ApiError, wants_json
+from app.core.errors import ApiError, error_response, wants_json
 from app.core.extensions import csrf, db, limiter
-from app.core.redirects import external_url
+from app.core.i18n import form_locale, use_locale, visitor_locale
 from app.delivery import outbox
-from app.fields import field_type
+from app.fields import field_type, links
 from app.models import Form, Submission
 from app.models.base import utcnow
 from app.models.ids import new_id
-from app.public import bp
+from app.public import bp, steps
 from app.public import uploads as file_parts
-from app.public.forms import build_submission_form, clean_answers
+from app.public.forms import build_submission_form
 from app.public.intake import (
     HONEYPOT_NAME,
     carried_values,
@@ -25,15 +26,19 @@ from app.public.intake import (
     read_formdata,
     submission_meta,
 )
-from app.services import quotas, uploads
+from app.public.look import design_for, render_closed
+from app.services import closing, piping, quotas, uploads
 
 DB_RETRY_AFTER = "5"
+# the step buttons of a multi-page form posted without JavaScript (field keys start with a letter)
+NAV_NAME = "_nav"
+STEP_NAME = "_step"
 EMBED_INITIAL_HEIGHT = 480
 
 
 def database_unavailable():
     """A 503 the client can retry: the database refused us, nothing was stored."""
-    return ApiError(503, "the service is briefly unavailable, try again", headers={"Retry-After": DB_RETRY_AFTER})
+    return ApiError(503, _("the service is briefly unavailable, try again"), headers={"Retry-After": DB_RETRY_AFTER})
 
 
 # the form and its fields in one statement (the relationship's own selectin load is a second one)
@@ -47,7 +52,8 @@ def _load_form(public_id):
         db.session.rollback()
         raise database_unavailable() from exc
     if form is None or not (form.enabled or _is_preview(form)):
-        raise ApiError(404, "form not found")
+        raise ApiError(404, _("form not found"))
+    use_locale(form_locale(form))
     return form
 
 
@@ -66,6 +72,40 @@ def _rate_limit_key():
 def field_partial(field):
     """The partial that renders field on the hosted page and in the HTML snippet."""
     return field_type(field.type).partial
+
+
+@bp.app_template_global()
+def field_autocomplete(field):
+    """The autocomplete token of field's input, or None."""
+    return field_type(field.type).autocomplete(field)
+
+
+@bp.before_request
+def answer_in_the_visitors_language():
+    """Until the form is known (its language may be fixed), speak the visitor's language."""
+    use_locale(visitor_locale())
+
+
+@bp.app_template_filter("linked")
+def linked_filter(text):
+    """A consent or statement label as HTML: only its http(s) and mailto links become links."""
+    return links.linked(text)
+
+
+@bp.app_template_global()
+def form_logic(form):
+    """What form_steps.js needs besides the page: each field's type, and the messages it may show."""
+    return {
+        "types": {field.key: field.type for field in form.fields},
+        "messages": {
+            "required": _("this field is required"),
+            "tick": _("tick this box to continue"),
+            "other": _("type your answer next to “Other…”"),
+            "email": _("enter a valid email address"),
+            "url": _("enter a valid URL"),
+            "number": _("enter a number"),
+        },
+    }
 
 
 @bp.after_request
@@ -88,8 +128,19 @@ def show(public_id):
         if error.status == 404:
             return render_template("public/not_found.html"), 404
         raise
+    if closing.closed_reason(form) and not _is_preview(form):
+        return render_closed(form, page_context(form))
     wtf_form = build_submission_form(form)(data=hidden_values(form, request.args))
-    return _render_form(form, wtf_form)
+    return _render_form(form, wtf_form, steps.walk(form, wtf_form, steps.VALIDATE_NOTHING))
+
+
+@bp.errorhandler(closing.FormClosed)
+def answer_closed(error):
+    """410 with the owner's closed message, as JSON or as the closed page."""
+    db.session.rollback()
+    if wants_json():
+        return error_response(410, error.message, code=error.code)
+    return render_closed(error.form, page_context(error.form))
 
 
 @bp.route("/f/<public_id>", methods=["OPTIONS"], endpoint="preflight")
@@ -108,6 +159,8 @@ def submit(public_id):
     """Validate and store a submission, then queue its webhooks."""
     form = _load_form(public_id)
     request.max_content_length = file_parts.body_limit(form)
+    if not _is_preview(form):
+        closing.check_open(form)
     json_client = wants_json()
     formdata = read_formdata(request)
     for key, value in hidden_values(form, request.args).items():
@@ -116,26 +169,58 @@ def submit(public_id):
             formdata[key] = value
     formdata = file_parts.with_files(form, request, formdata)
     wtf_form = build_submission_form(form)(formdata=formdata)
-    if not wtf_form.validate():
+    if not json_client and formdata.get(NAV_NAME) in ("next", "back"):
+        step = _step_answer(form, wtf_form, formdata)
+        if step is not None:
+            return step
+    # logic decides who is asked: a field hidden by it is not validated and its answer not stored
+    result = steps.walk(form, wtf_form)
+    if result.error_page is not None:
         fields = {key: "; ".join(errors) for key, errors in wtf_form.errors.items()}
         status = 413 if file_parts.too_large(wtf_form) else 422
         if json_client:
-            raise ApiError(status, "some answers are not valid", fields)
-        return _render_form(form, wtf_form), status
-
-    if formdata.get(HONEYPOT_NAME) or _is_preview(form):
-        # a bot filled the invisible field, or the owner is trying the preview: answer as if
-        # accepted, store and send nothing
-        return _accepted(form, new_id("sub"), json_client)
+            raise ApiError(status, _("some answers are not valid"), fields)
+        return _render_form(form, wtf_form, result, result.error_page), status
 
     submission = Submission(
         id=new_id("sub"), workspace_id=form.workspace_id, form_id=form.id, created_at=utcnow(),
-        answers=clean_answers(form, wtf_form), meta=submission_meta(request, formdata),
+        answers=result.answers, meta=submission_meta(request, formdata),
     )
+    if formdata.get(HONEYPOT_NAME) or _is_preview(form):
+        # a bot filled the invisible field, or the owner is trying the preview: answer as if
+        # accepted, store and send nothing
+        return _accepted(form, submission, json_client)
+
     deliveries = _store(form, submission, uploads.uploads_of(wtf_form))
     # the deliveries were created in that transaction: no job can exist for them yet
     outbox.enqueue_pending(deliveries, new=True)
-    return _accepted(form, submission.id, json_client)
+    return _accepted(form, submission, json_client)
+
+
+def _posted_step(form, formdata):
+    try:
+        return min(max(int(formdata.get(STEP_NAME, "0")), 0), len(steps.pages_of(form)) - 1)
+    except ValueError:
+        return 0
+
+
+def _step_answer(form, wtf_form, formdata):
+    """A step of a multi-page form without JavaScript: the page before, or after this one's checks.
+
+    None when Next was pressed on the last shown page: that is the submission.
+    """
+    current = _posted_step(form, formdata)
+    if formdata.get(NAV_NAME) == "back":
+        result = steps.walk(form, wtf_form, steps.VALIDATE_NOTHING)
+        previous = steps.neighbour(result.shown_pages, current, -1)
+        return _render_form(form, wtf_form, result, current if previous is None else previous, quiet=True)
+    result = steps.walk(form, wtf_form, validate_through=current)
+    if result.error_page is not None:
+        return _render_form(form, wtf_form, result, result.error_page), 422
+    following = steps.neighbour(result.shown_pages, current, 1)
+    if following is None:
+        return None
+    return _render_form(form, wtf_form, result, following)
 
 
 def _store(form, submission, files):
@@ -150,6 +235,7 @@ def _store(form, submission, files):
     expire_on_commit = session.expire_on_commit
     kept = []
     try:
+        closing.claim_place(form)
         quotas.check_submission_quota(form.workspace_id)
         session.add(submission)
         kept = uploads.keep_files(submission, files) if files else []
@@ -176,26 +262,43 @@ def _is_embedded():
     return request.args.get("embed") == "1"
 
 
-def _page_context(form):
-    return {"form": form, "embed": _is_embedded() or _is_preview(form), "preview": _is_preview(form)}
+def page_context(form, design=None):
+    """What every hosted page of form renders with; design replaces the saved one (the draft preview)."""
+    return {
+        "form": form, "embed": _is_embedded() or _is_preview(form), "preview": _is_preview(form),
+        "design": design or design_for(form),
+    }
 
 
-def _render_form(form, wtf_form):
-    context = _page_context(form)
-    return render_template("public/form.html", wtf_form=wtf_form, carried=carried_values(request), **context)
+def _render_form(form, wtf_form, result, current=0, quiet=False):
+    """The form at page current; quiet drops errors (Back does not judge the page it leaves)."""
+    if quiet:
+        for wtf_field in wtf_form:
+            wtf_field.errors = []
+    context = page_context(form)
+    closed = context["preview"] and closing.closed_reason(form) is not None
+    return render_template(
+        "public/form.html", wtf_form=wtf_form, carried=carried_values(request), walk=result, current=current,
+        logic_hidden=steps.settled_hidden(result, current), closed=closed, **context,
+    )
 
 
-def _accepted(form, submission_id, json_client):
+def _accepted(form, submission, json_client):
     if json_client:
-        return jsonify({"ok": True, "submission_id": submission_id}), 201
+        return jsonify({"ok": True, "submission_id": submission.id}), 201
+    answers = piping.answer_context(
+        form, submission.id, submission.answers, submission.meta, submission.created_at.isoformat(),
+    )
+    context = page_context(form)
+    thank_you = piping.thank_you_text(form, answers)
     # a redirect URL saved before it was checked as sent may no longer be one: thank instead
-    target = external_url(form.redirect_url) if form.redirect_url else None
-    if target and not _is_preview(form):
+    target = piping.redirect_target(form, answers)
+    if target and not context["preview"]:
         # in an iframe the redirect must replace the embedding page, not the frame
         if _is_embedded():
-            return render_template("public/redirect.html", **_page_context(form))
+            return render_template("public/redirect.html", thank_you=thank_you, target=target, **context)
         return redirect(target, code=303)
-    return render_template("public/thanks.html", **_page_context(form))
+    return render_template("public/thanks.html", thank_you=thank_you, **context)
 
 
 @bp.route("/f/<public_id>/embed.js", methods=["GET"], endpoint="embed_script")

@@ -20,11 +20,13 @@ def script_snippet(form):
 
 
 def iframe_snippet(form):
+    # no loading="lazy": a lazy frame above the fold can stay empty for seconds (README: add it
+    # yourself for a form far down a long page)
     visible = sum(1 for field in form.fields if field_type(field.type).visible)
     height = FRAME_CHROME + FIELD_HEIGHT * max(visible, 1)
     return (
         f'<iframe src="{escape(hosted_url(form))}?embed=1" title="{escape(form.name)}" '
-        f'width="100%" height="{height}" style="border:0" loading="lazy"></iframe>'
+        f'width="100%" height="{height}" style="border:0"></iframe>'
     )
 
 

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
 from app.core.errors import ApiError
+from app.fields import field_type
 
 # multipart headers and boundaries around each file
 PART_OVERHEAD = 16 * 1024
@@ -21,7 +22,7 @@ def body_limit(form):
     and is refused by name (413 naming its field) rather than as a body that is too large.
     """
     limit = current_app.config["SUBMISSION_MAX_BYTES"]
-    files = sum(field.max_files or 1 for field in file_fields(form))
+    files = sum(field_type("file").max_files(field) for field in file_fields(form))
     if files:
         limit += (files + 1) * (current_app.config["UPLOAD_MAX_BYTES"] + PART_OVERHEAD)
     return limit

@@ -3,12 +3,16 @@
 import re
 import unicodedata
 
+from flask_babel import gettext as _
+
 from app.core.safe_text import unstorable_reason
+from app.delivery import conditions
 from app.fields import UnknownFieldType, field_type, type_names
 from app.models import Field, Form
 
 FIELD_KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 MAX_FIELDS = 100
+MAX_RULES = 10
 
 
 def key_from_label(label, taken=()):
@@ -48,8 +52,72 @@ def _unstorable_text(clean, path):
     return problems
 
 
-def validate_field(item, path, taken):
-    """Return (clean field dict, {path: message})."""
+def validate_visible_if(rule, path, earlier):
+    """Return (clean visible_if or None, {path: message}); earlier maps the keys before the field to their types.
+
+    Rules read answers, so they may name only answer-taking fields that come before this one.
+    """
+    if rule is None or (isinstance(rule, dict) and not rule.get("rules")):
+        return None, {}
+    where = f"{path}.visible_if"
+    if not isinstance(rule, dict):
+        return None, {where: _("must be an object with 'match' and 'rules', or null")}
+    if not isinstance(rule["rules"], list) or len(rule["rules"]) > MAX_RULES:
+        return None, {f"{where}.rules": _("must be a list of at most %(max)d rules", max=MAX_RULES)}
+    problems = {}
+    for name in sorted(set(rule) - {"match", "rules"}):
+        problems[f"{where}.{name}"] = _("is not a rule property")
+    for index, item in enumerate(rule["rules"]):
+        if isinstance(item, dict) and item.get("field") not in earlier:
+            problems[f"{where}.rules[{index}].field"] = _(
+                "must be the key of an answer-taking field above this one")
+    for name, message in conditions.validate(rule, earlier).items():
+        problems.setdefault(where + name.removeprefix("conditions"), message)
+    if problems:
+        return None, problems
+    clean_rules = [{key: item[key] for key in ("field", "op", "value") if key in item} for item in rule["rules"]]
+    return {"match": rule.get("match", "all"), "rules": clean_rules}, {}
+
+
+def answer_types(fields):
+    """{key: type name} of the answer-taking fields among fields (clean dicts or Field rows)."""
+    result = {}
+    for field in fields:
+        key, type_name = (field["key"], field["type"]) if isinstance(field, dict) else (field.key, field.type)
+        try:
+            if field_type(type_name).takes_answer:
+                result[key] = type_name
+        except (UnknownFieldType, TypeError):
+            continue
+    return result
+
+
+def order_problems(fields):
+    """{key: message} for each field whose visible_if names a field that is not above it (after a move)."""
+    problems = {}
+    for index, field in enumerate(fields):
+        rule = field.visible_if or {}
+        earlier = answer_types(fields[:index])
+        if any(item.get("field") not in earlier for item in rule.get("rules", [])):
+            problems[field.key] = _("“%(label)s” is shown by a rule on a field that would no longer be above it",
+                                    label=field.label)
+    return problems
+
+
+def drop_rules_on(fields, key):
+    """Remove the rules that read key (a deleted field); return the fields whose logic changed."""
+    changed = []
+    for field in fields:
+        rule = field.visible_if
+        if rule and any(item.get("field") == key for item in rule.get("rules", [])):
+            kept = [item for item in rule["rules"] if item.get("field") != key]
+            field.visible_if = {"match": rule.get("match", "all"), "rules": kept} if kept else None
+            changed.append(field)
+    return changed
+
+
+def validate_field(item, path, taken, earlier=None):
+    """Return (clean field dict, {path: message}); earlier maps the keys above it to their types."""
     errors = {}
     if not isinstance(item, dict):
         return None, {path: "must be an object"}
@@ -78,15 +146,16 @@ def validate_field(item, path, taken):
         value = item.get(name)
         if value is not None and not isinstance(value, str):
             errors[f"{path}.{name}"] = "must be a string"
+    settings, problems = kind.read_settings(item, path) if kind is not None else ({}, {})
+    errors.update(problems)
+    visible_if, problems = validate_visible_if(item.get("visible_if"), path, earlier or {})
+    errors.update(problems)
     clean = {
         "key": key, "label": label.strip(), "type": type_name, "required": bool(required),
         "options": options if kind is not None and kind.has_options else [],
         "default": _opt_str(item.get("default")), "placeholder": _opt_str(item.get("placeholder")),
+        "settings": settings, "visible_if": visible_if,
     }
-    if kind is not None:
-        extra, problems = kind.read_settings(item, path)
-        clean.update(extra)
-        errors.update(problems)
     errors.update(_unstorable_text(clean, path))
     readable = options is not None and all(isinstance(clean[name], str | None) for name in ("default", "placeholder"))
     if kind is not None and readable:
@@ -102,7 +171,7 @@ def validate_fields(items):
         return [], {"fields": f"at most {MAX_FIELDS} fields"}
     clean, errors, taken = [], {}, set()
     for index, item in enumerate(items):
-        field, problems = validate_field(item, f"fields[{index}]", taken)
+        field, problems = validate_field(item, f"fields[{index}]", taken, answer_types(clean))
         errors.update(problems)
         if field and isinstance(field["key"], str):
             taken.add(field["key"])
@@ -128,11 +197,12 @@ def copy_form(form, name):
     copy = Form(
         workspace_id=form.workspace_id, name=name, submit_label=form.submit_label,
         thank_you_message=form.thank_you_message, redirect_url=form.redirect_url, enabled=form.enabled,
+        language=form.language,
     )
     for field in form.fields:
         copy.fields.append(Field(
             position=field.position, key=field.key, label=field.label, type=field.type, required=field.required,
             options=list(field.options or []), default=field.default, placeholder=field.placeholder,
-            max_files=field.max_files, accept=list(field.accept) if field.accept else None,
+            settings=dict(field.settings or {}), visible_if=field.visible_if,
         ))
     return copy

@@ -3,6 +3,8 @@
 from datetime import UTC, datetime
 
 from flask import render_template, request
+from flask_babel import format_decimal
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.core.errors import ApiError, error_response, wants_json
@@ -28,7 +30,7 @@ def month_bounds(now=None):
 
 
 def submissions_this_month(workspace_id):
-    start, _ = month_bounds()
+    start, _following = month_bounds()
     return db.session.scalar(
         select(func.count()).select_from(Submission)
         .where(Submission.workspace_id == workspace_id, Submission.created_at >= start)
@@ -45,10 +47,11 @@ def check_submission_quota(workspace_id):
     """Raise QuotaExceeded when the workspace has used this month's submissions."""
     limit = submission_limit()
     if submissions_this_month(workspace_id) >= limit:
-        _, following = month_bounds()
+        _start, following = month_bounds()
         raise QuotaExceeded(
-            f"this form's workspace has received its {limit} submissions for this month; "
-            "nothing was stored — try again next month or ask the form's owner to raise the limit",
+            _("this form's workspace has received its %(limit)s submissions for this month; nothing was "
+              "stored — try again next month or ask the form's owner to raise the limit",
+              limit=format_decimal(limit)),
             retry_after=int((following - utcnow()).total_seconds()) + 1,
         )
 

@@ -1,20 +1,19 @@
-"""uploaded files: stored_files, fields.max_files/accept, webhooks.attach_files
+"""uploaded files: stored_files, webhooks.attach_files
 
 Revision ID: b7f3a9c21d04
-Revises: 7d2e9a41c3b5
+Revises: 5c8e2f7a9d14
 Create Date: 2026-12-02 07:20:00
 
 A file answer's bytes live in the storage (disk or S3); each stored object has one row here,
-deleted with its submission. File fields say how many files they take and which kinds; a
-multipart webhook may attach the files. Existing rows: NULL settings (one file, default kinds)
-and no attachments, so nothing already sent changes.
+deleted with its submission (a file field's max_files and accept live in fields.settings). A
+multipart webhook may attach the files; existing webhooks attach none, so nothing sent changes.
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = 'b7f3a9c21d04'
-down_revision = '7d2e9a41c3b5'
+down_revision = '5c8e2f7a9d14'
 branch_labels = None
 depends_on = None
 
@@ -37,16 +36,12 @@ def upgrade():
     )
     for column in ('workspace_id', 'form_id', 'submission_id'):
         op.create_index(f'ix_stored_files_{column}', 'stored_files', [column])
-    # nullable columns without foreign keys: added in place on SQLite (no table rebuild)
-    op.add_column('fields', sa.Column('max_files', sa.Integer(), nullable=True))
-    op.add_column('fields', sa.Column('accept', sa.JSON(), nullable=True))
+    # a column with a server default and no foreign key: added in place on SQLite (no table rebuild)
     op.add_column('webhooks', sa.Column('attach_files', sa.Boolean(), nullable=False, server_default=sa.false()))
 
 
 def downgrade():
     op.drop_column('webhooks', 'attach_files')
-    op.drop_column('fields', 'accept')
-    op.drop_column('fields', 'max_files')
     for column in ('workspace_id', 'form_id', 'submission_id'):
         op.drop_index(f'ix_stored_files_{column}', 'stored_files')
     op.drop_table('stored_files')

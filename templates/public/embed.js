@@ -19,7 +19,9 @@
   frame.name = "formhook-" + Math.random().toString(36).slice(2);
   frame.title = {{ form.name|tojson }};
   frame.src = formUrl + "?" + query.toString();
-  frame.setAttribute("loading", "lazy");
+  // load at once, wherever the tag stands: lazy iframes can wait seconds above the fold;
+  // a page that embeds the form far below the fold may ask for lazy loading with data-loading="lazy"
+  if (script.getAttribute("data-loading") === "lazy") { frame.setAttribute("loading", "lazy"); }
   frame.setAttribute("scrolling", "no");
   frame.style.cssText = "display:block;width:100%;max-width:640px;height:{{ initial_height }}px;border:0;overflow:hidden;";
   script.parentNode.insertBefore(frame, script);
