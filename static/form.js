@@ -117,7 +117,14 @@
   // page would shift under the pointer between pressing and releasing the button it is clicking
   function clearIfRight(event) {
     var box = event.target.closest(".field.has-error");
-    if (box && !problemOf(box)) { clear(box); }
+    if (!box || problemOf(box)) { return; }
+    clear(box);
+    // and its line in the summary, so the box never lists an answer already put right
+    summary.querySelectorAll("a[href^='#']").forEach(function (link) {
+      var target = document.getElementById(link.getAttribute("href").slice(1));
+      if (target && box.contains(target)) { link.closest("li").remove(); }
+    });
+    if (!summary.querySelector("li")) { summary.hidden = true; }
   }
   form.addEventListener("input", clearIfRight);
   form.addEventListener("change", clearIfRight);
