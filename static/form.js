@@ -105,15 +105,29 @@
     return false;
   }
 
-  form.addEventListener("submit", function (event) {
-    if (!check(form)) { event.preventDefault(); }
-  });
+  // a single-page form is checked here before it is sent; multi-page forms check one step at a
+  // time in form_steps.js, and the server checks every answer again either way
+  if (!form.querySelector(".form-page + .form-page, [data-step]")) {
+    form.addEventListener("submit", function (event) {
+      if (!check(form)) { event.preventDefault(); }
+    });
+  }
 
-  // a field put right loses its error at once
-  form.addEventListener("change", function (event) {
+  // a field put right loses its error at once: while it is typed in, not when it loses focus, or the
+  // page would shift under the pointer between pressing and releasing the button it is clicking
+  function clearIfRight(event) {
     var box = event.target.closest(".field.has-error");
-    if (box && !problemOf(box)) { clear(box); }
-  });
+    if (!box || problemOf(box)) { return; }
+    clear(box);
+    // and its line in the summary, so the box never lists an answer already put right
+    summary.querySelectorAll("a[href^='#']").forEach(function (link) {
+      var target = document.getElementById(link.getAttribute("href").slice(1));
+      if (target && box.contains(target)) { link.closest("li").remove(); }
+    });
+    if (!summary.querySelector("li")) { summary.hidden = true; }
+  }
+  form.addEventListener("input", clearIfRight);
+  form.addEventListener("change", clearIfRight);
 
   // the multi-page steps check one page at a time with the same box
   window.Formhook = window.Formhook || {};

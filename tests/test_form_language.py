@@ -110,23 +110,24 @@ def test_a_copy_keeps_the_language(app, client, accounts):
     assert languages == ["id", "id"]
 
 
+def _assert_page_in(client, public_id, accept_language, lang, button):
+    page = client.get(f"/f/{public_id}", headers={"Accept-Language": accept_language}).get_data(as_text=True)
+    assert f'<html lang="{lang}">' in page and f">{button}</button>" in page
+
+
 def test_an_indonesian_visitor_reads_the_hosted_page_in_indonesian(app, client, accounts):
     _, workspace_id = accounts.user()
     _, public_id = make_form(app, workspace_id)
-    page = client.get(f"/f/{public_id}", headers={"Accept-Language": "id-ID,id;q=0.9"}).get_data(as_text=True)
-    assert '<html lang="id">' in page and ">Kirim</button>" in page
-    english = client.get(f"/f/{public_id}", headers={"Accept-Language": "en-US"}).get_data(as_text=True)
-    assert '<html lang="en">' in english and ">Submit</button>" in english
+    _assert_page_in(client, public_id, "id-ID,id;q=0.9", "id", "Kirim")
+    _assert_page_in(client, public_id, "en-US", "en", "Submit")
 
 
 def test_a_fixed_language_wins_over_the_visitors(app, client, accounts):
     _, workspace_id = accounts.user()
     _, english_form = make_form(app, workspace_id, language="en")
     _, indonesian_form = make_form(app, workspace_id, language="id")
-    page = client.get(f"/f/{english_form}", headers={"Accept-Language": "id"}).get_data(as_text=True)
-    assert '<html lang="en">' in page and ">Submit</button>" in page
-    page = client.get(f"/f/{indonesian_form}", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    assert '<html lang="id">' in page and ">Kirim</button>" in page
+    _assert_page_in(client, english_form, "id", "en", "Submit")
+    _assert_page_in(client, indonesian_form, "en", "id", "Kirim")
 
 
 def test_the_owners_own_texts_stay_as_written(app, client, accounts):
