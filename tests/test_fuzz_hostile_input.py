@@ -6,6 +6,7 @@ delivery, or nothing is stored), never code execution. FUZZ_EXAMPLES scales the 
 
 import json
 import os
+from datetime import timedelta
 from urllib.parse import quote_from_bytes
 
 import pytest
@@ -15,9 +16,12 @@ from sqlalchemy import func, select
 
 from app.core.extensions import db
 from app.delivery import templating
-from app.models import Delivery, Submission
+from app.files.storage import storage
+from app.models import Delivery, StoredFile, Submission
+from app.models.base import utcnow
 from tests.conftest import make_form, make_webhook
 from tests.figures import report
+from tests.upload_support import HTML_PAYLOAD, SVG_PAYLOAD, pdf_bytes, png_bytes
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "200"))
 FIELDS = [
@@ -32,8 +36,10 @@ FIELDS = [
     {"key": "phone", "label": "Phone", "type": "phone"},
     {"key": "notes", "label": "Notes", "type": "textarea"},
     {"key": "campaign", "label": "Campaign", "type": "hidden", "default": "spring"},
+    {"key": "doc", "label": "Document", "type": "file", "settings": {"max_files": 2, "accept": ["image", "pdf"]}},
 ]
 FIELD_KEYS = [field["key"] for field in FIELDS]
+PDF, PNG = pdf_bytes(), png_bytes()
 VALID_ANSWERS = {"name": "Ana", "email": "ana@example.com"}
 HOSTILE_TEXT = [
     "{{ ''.__class__.__mro__[1].__subclasses__() }}", "{% import os %}", "<script>alert(1)</script>",
@@ -50,6 +56,7 @@ CONTENT_TYPES = [
 CONTENT_TYPES_FOR = {
     "json": ["application/json"], "json_dupes": ["application/json"],
     "urlencoded": ["application/x-www-form-urlencoded"], "multipart": ["multipart/form-data; boundary=BOUNDARY"],
+    "files": ["multipart/form-data; boundary=BOUNDARY"],
     "random": CONTENT_TYPES, "deep": ["application/json"],
 }
 ACCEPTS = ["application/json", "text/html", "*/*", "", "application/json;q=0.1, text/html", "image/png"]
@@ -72,7 +79,7 @@ def _raw_bytes(text):
 @st.composite
 def bodies(draw):
     """A request body of one of many shapes, with its content type."""
-    kind = draw(st.sampled_from(["json", "json_dupes", "urlencoded", "multipart", "random", "deep"]))
+    kind = draw(st.sampled_from(["json", "json_dupes", "urlencoded", "multipart", "files", "random", "deep"]))
     content_type = draw(st.sampled_from(CONTENT_TYPES_FOR[kind]) | st.sampled_from(CONTENT_TYPES))
     if kind == "json":
         data = draw(st.dictionaries(keys, json_values, max_size=12) | json_values)
@@ -113,18 +120,54 @@ def bodies(draw):
                 + b"\r\n\r\n" + _raw_bytes(value) + b"\r\n"
             )
         body = b"".join(chunks) + (b"--BOUNDARY--\r\n" if draw(st.booleans()) else draw(st.binary(max_size=20)))
+    elif kind == "files":
+        body = _file_parts(draw)
     else:
         body = draw(st.binary(max_size=3000))
     return body, content_type
 
 
+FILE_CONTENTS = st.sampled_from([PDF, PNG, HTML_PAYLOAD, SVG_PAYLOAD, b"", b"%PDF-" + b"\x00" * 5000]) | st.binary(
+    max_size=600,
+) | st.binary(min_size=4000, max_size=6000).map(lambda tail: PDF + tail)
+FILE_NAMES = st.sampled_from(["cv.pdf", "me.png", "../../etc/passwd.pdf", "a\x00b.pdf", "..", "x.svg", "é\u202e.png",
+                              "C:\\fakepath\\cv.pdf", ".pdf", "a" * 400 + ".pdf"]) | texts
+
+
+# often a file that is kept, so the storing path is fuzzed too; else hostile names and contents
+FILES = st.sampled_from([("cv.pdf", PDF), ("me.png", PNG), ("../../up/cv.pdf", PDF)]) | st.tuples(
+    FILE_NAMES, FILE_CONTENTS,
+)
+
+
+def _file_parts(draw):
+    """A multipart body with file parts under the file field's key (and sometimes others), plus answers."""
+    chunks = []
+    extra = draw(pairs.map(lambda items: items[:4])) if draw(st.booleans()) else []
+    for key, value in list(VALID_ANSWERS.items()) + extra:
+        chunks.append(b"--BOUNDARY\r\nContent-Disposition: form-data; name=\"" + _raw_bytes(key) + b"\"\r\n\r\n"
+                      + _raw_bytes(value) + b"\r\n")
+    for _ in range(draw(st.integers(min_value=0, max_value=3))):
+        key = draw(st.sampled_from(["doc", "doc", "doc", "name", "_hp_website"]) | keys)
+        name, content = draw(FILES)
+        chunks.append(
+            b"--BOUNDARY\r\nContent-Disposition: form-data; name=\"" + _raw_bytes(key) + b"\"; filename=\""
+            + _raw_bytes(name) + b"\"\r\nContent-Type: " + draw(st.sampled_from(
+                [b"application/pdf", b"image/png", b"text/html", b"image/svg+xml", b""])) + b"\r\n\r\n"
+            + content + b"\r\n"
+        )
+    return b"".join(chunks) + (b"--BOUNDARY--\r\n" if draw(st.booleans()) else draw(st.binary(max_size=20)))
+
+
 def _counts():
     submissions = db.session.scalar(select(func.count()).select_from(Submission))
     deliveries = db.session.scalar(select(func.count()).select_from(Delivery))
-    return submissions, deliveries
+    files = db.session.scalar(select(func.count()).select_from(StoredFile))
+    return submissions, deliveries, files
 
 
-@pytest.mark.app_config(RATELIMIT_ENABLED=False, SUBMISSION_MAX_BYTES=20000, MAX_CONTENT_LENGTH=20000)
+@pytest.mark.app_config(RATELIMIT_ENABLED=False, SUBMISSION_MAX_BYTES=20000, MAX_CONTENT_LENGTH=20000,
+                        UPLOAD_MAX_BYTES=5000)
 def test_public_endpoint_never_fails_or_half_stores(app, client, accounts):
     _, workspace_id = accounts.user()
     form_id, public_id = make_form(app, workspace_id, FIELDS)
@@ -154,20 +197,30 @@ def test_public_endpoint_never_fails_or_half_stores(app, client, accounts):
         assert response.status_code < 500, response.get_data(as_text=True)[:500]
         stored = after[0] - before[0]
         assert stored in (0, 1) and after[1] - before[1] == stored, "a half-stored submission"
+        assert stored or after[2] == before[2], "files kept for a refused submission"
         assert (response.status_code in (200, 201, 303)) or stored == 0
         seen["stored"] += stored
 
     post()
     with app.app_context():
+        rows = db.session.scalars(select(StoredFile)).all()
+        kept = set(storage().keys_older_than(utcnow() + timedelta(days=1)))
+        assert {row.storage_key for row in rows} == {key for key in kept if key.startswith(workspace_id + "/")}
+        for row in rows:  # what was kept is a safe name, a sniffed type and the bytes that came
+            assert "/" not in row.name and "\\" not in row.name and "\x00" not in row.name
+            assert row.content_type in ("application/pdf", "image/png")
+            assert len(storage().get(row.storage_key)) == row.size
+        files = 0
         for submission in db.session.scalars(select(Submission)):
             assert set(submission.answers) <= set(FIELD_KEYS)
+            files += len(submission.answers.get("doc") or [])
             assert isinstance(submission.answers["name"], str) and submission.answers["name"].strip()
             # what is stored can be shown, exported and sent: strict JSON, valid UTF-8, no NUL
             stored = json.dumps([submission.answers, submission.meta], allow_nan=False, ensure_ascii=False)
             stored.encode("utf-8")
             assert "\x00" not in stored
     statuses = ", ".join(f"{code}×{count}" for code, count in sorted(seen["statuses"].items()))
-    report(f"fuzz public endpoint: {seen['cases']} cases, {seen['stored']} stored, statuses {statuses}")
+    report(f"fuzz public endpoint: {seen['cases']} cases, {seen['stored']} stored ({files} files), statuses {statuses}")
     assert seen["cases"] >= EXAMPLES // 2
 
 

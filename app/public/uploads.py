@@ -30,7 +30,8 @@ def body_limit(form):
 
 def check_text_size(formdata):
     """The non-file parts stay within SUBMISSION_MAX_BYTES, as a body without files would."""
-    size = sum(len(key) + len(value) for key, value in formdata.items(multi=True) if isinstance(value, str))
+    # a part without a name comes with the key None
+    size = sum(len(key or "") + len(value) for key, value in formdata.items(multi=True) if isinstance(value, str))
     if size > current_app.config["SUBMISSION_MAX_BYTES"]:
         raise ApiError(413, _("the answers are larger than %(limit)d bytes",
                               limit=current_app.config["SUBMISSION_MAX_BYTES"]))
