@@ -50,6 +50,6 @@ wrk:
 	  echo "installing Debian's wrk for the benchmark"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 
-## B1–B6 on SQLite and PostgreSQL (BENCH_POSTGRES_URL); BENCH_ARGS="--workers 1,2,4" adds scale-out rows.
+## B1–B7 on SQLite and PostgreSQL (BENCH_POSTGRES_URL); BENCH_ARGS="--workers 1,2,4" adds scale-out rows.
 bench: $(VENV)/.requirements-dev wrk
 	$(PY) -m bench.run $(BENCH_ARGS)

@@ -22,13 +22,21 @@ def wrk_available():
     return shutil.which("wrk") is not None
 
 
-def run_wrk(url, seconds, connections=16, threads=2):
+def multipart_script(body_path, boundary):
+    """A wrk script POSTing the multipart body kept at body_path (read once per wrk thread)."""
+    return (f'wrk.method = "POST"\nlocal f = io.open("{body_path}", "rb")\nwrk.body = f:read("*a")\nf:close()\n'
+            f'wrk.headers["Content-Type"] = "multipart/form-data; boundary={boundary}"\n'
+            'wrk.headers["Accept"] = "application/json"\n')
+
+
+def run_wrk(url, seconds, connections=16, threads=2, script_text=WRK_SCRIPT):
     """Requests/s wrk reached POSTing the form at url, and the non-2xx/3xx count."""
+    duration = f"{max(round(seconds), 1)}s"  # wrk reads whole seconds only ("8.0s" is a usage error)
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
-        script.write(WRK_SCRIPT)
+        script.write(script_text)
         script.flush()
         output = subprocess.run(
-            ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "-s", script.name, url],
+            ["wrk", "-t", str(threads), "-c", str(connections), "-d", duration, "-s", script.name, url],
             capture_output=True, text=True, check=True,
         ).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))

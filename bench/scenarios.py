@@ -193,3 +193,40 @@ def memory(ctx, in_flight):
     return [row("B6", f"worker peak RSS, {in_flight} in flight", megabytes, "MB", "<= 300 MB", megabytes <= 300,
                 note=f"1 process, --concurrency {in_flight}; {recorded}/{in_flight} recorded"
                 + (" in 60 s" if done is None else ""))]
+
+
+UPLOAD_BYTES = 1024 * 1024
+BOUNDARY = "formhookbench"
+
+
+def _upload_body(path):
+    """A multipart post: a name and a 1 MiB PDF (a real header, then filler)."""
+    pdf = b"%PDF-1.4\n" + b"0" * (UPLOAD_BYTES - 9)
+    path.write_bytes(
+        f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nAna Lima\r\n".encode()
+        + f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"cv\"; filename=\"cv.pdf\"\r\n"
+          "Content-Type: application/pdf\r\n\r\n".encode()
+        + pdf + f"\r\n--{BOUNDARY}--\r\n".encode()
+    )
+
+
+def upload_intake(ctx, seconds):
+    """B7: hosted-form POSTs/s carrying a 1 MiB file (sniffed, written to disk, row and delivery stored)."""
+    from pathlib import Path
+
+    from app.models import StoredFile
+
+    seed.empty(ctx.app)
+    (public_id,) = seed.make_forms(ctx.app, [f"{ctx.receiver_url}/b7"], fields=seed.UPLOAD_FIELDS)
+    # its own web process, so the storage quota of one workspace cannot end the run
+    _, url = ctx.processes.gunicorn("wsgi:app", env={**ctx.processes.env, "QUOTA_STORAGE_BYTES": str(10**13)})
+    body = Path(ctx.app.config["INSTANCE_PATH"]) / "b7-body.bin"
+    _upload_body(body)
+    script = load.multipart_script(body, BOUNDARY)
+    load.run_wrk(f"{url}/f/{public_id}", 1, script_text=script)
+    before = seed.count_rows(ctx.app, StoredFile)
+    rate, bad = load.run_wrk(f"{url}/f/{public_id}", seconds, script_text=script)
+    stored = seed.count_rows(ctx.app, StoredFile) - before
+    seed.empty(ctx.app)
+    note = f"{stored} files of 1 MiB kept on disk" + (f"; {bad} non-2xx" if bad else "") + "; compare B1"
+    return [row("B7", "intake: multipart POST, 1 MiB file", rate, "req/s", "no errors", bad == 0, note=note)]

@@ -37,7 +37,13 @@ def empty(app):
     app.redis.flushdb()
 
 
-def make_forms(app, urls):
+UPLOAD_FIELDS = [
+    {"key": "name", "label": "Name", "type": "text", "required": True},
+    {"key": "cv", "label": "CV", "type": "file", "required": True, "settings": {"max_files": 1, "accept": ["pdf"]}},
+]
+
+
+def make_forms(app, urls, fields=FIELDS):
     """One workspace, form and webhook per URL (tenants); return the forms' public ids."""
     public_ids = []
     with app.app_context():
@@ -46,7 +52,7 @@ def make_forms(app, urls):
             db.session.add(workspace)
             db.session.flush()
             form = Form(workspace_id=workspace.id, name=f"Leads {number}")
-            for position, data in enumerate(FIELDS):
+            for position, data in enumerate(fields):
                 form.fields.append(Field(position=position, **data))
             db.session.add(form)
             db.session.flush()
@@ -56,6 +62,13 @@ def make_forms(app, urls):
         db.session.commit()
         db.session.remove()
     return public_ids
+
+
+def count_rows(app, model):
+    with app.app_context():
+        count = db.session.scalar(select(func.count()).select_from(model))
+        db.session.remove()
+        return count
 
 
 def queue_deliveries(app, count):
