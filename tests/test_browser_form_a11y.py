@@ -33,7 +33,8 @@ def test_hosted_form_on_a_phone_fills_focuses_errors_and_passes_axe(app, live_se
     page = context.new_page()
     try:
         page.goto(f"{live_server}/f/{public_id}")
-        autofill = {key: page.locator(f"#{key}").get_attribute("autocomplete") for key in ("name", "email", "phone", "website")}
+        autofill = {key: page.locator(f"#{key}").get_attribute("autocomplete")
+                    for key in ("name", "email", "phone", "website")}
         assert autofill == {"name": "name", "email": "email", "phone": "tel", "website": "url"}
         for target in page.locator("label.choice").all() + [page.get_by_role("button", name="Submit")]:
             assert target.bounding_box()["height"] >= 44
