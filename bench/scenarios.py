@@ -211,7 +211,7 @@ def _upload_body(path):
 
 
 def upload_intake(ctx, seconds):
-    """B7: hosted-form POSTs/s carrying a 1 MiB file (sniffed, written to disk, row and delivery stored)."""
+    """B1u: hosted-form POSTs/s carrying a 1 MiB file (sniffed, written to disk, row and delivery stored)."""
     from pathlib import Path
 
     from app.models import StoredFile
@@ -229,4 +229,4 @@ def upload_intake(ctx, seconds):
     stored = seed.count_rows(ctx.app, StoredFile) - before
     seed.empty(ctx.app)
     note = f"{stored} files of 1 MiB kept on disk" + (f"; {bad} non-2xx" if bad else "") + "; compare B1"
-    return [row("B7", "intake: multipart POST, 1 MiB file", rate, "req/s", "no errors", bad == 0, note=note)]
+    return [row("B1u", "intake: multipart POST, 1 MiB file", rate, "req/s", "no errors", bad == 0, note=note)]
