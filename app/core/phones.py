@@ -1,18 +1,12 @@
-"""Phone numbers: read as a visitor types them, kept and sent in E.164 (`+6281399998888`).
+"""Phone regions: the region a number written without a country code (`0813-9999-8888`) is read in.
 
-A number written without a country code (`0813-9999-8888`) is read in a region: the field's,
-else the workspace's, else the DEFAULT_PHONE_REGION setting.
+The workspace's setting, else the DEFAULT_PHONE_REGION setting.
 """
-
-import re
 
 import phonenumbers
 from flask import current_app, has_app_context
 
 DEFAULT_REGION = "ID"
-# longer than any real number with its separators; bounds the parser's work on a stranger's text
-MAX_PHONE_TEXT = 40
-NON_DIGITS = re.compile(r"\D")
 
 
 def regions():
@@ -43,22 +37,3 @@ def region_for(*choices):
         if cleaned:
             return cleaned
     return default_region()
-
-
-def to_e164(text, region=None):
-    """The number in E.164 when text is a valid number (national in region, or international), else None."""
-    if not isinstance(text, str) or not text.strip() or len(text) > MAX_PHONE_TEXT:
-        return None
-    try:
-        number = phonenumbers.parse(text, region_for(region))
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def wa_digits(text, region=None):
-    """The number as WhatsApp and wa.me want it: E.164's digits without the + (`6281399998888`)."""
-    e164 = to_e164(text, region)
-    return NON_DIGITS.sub("", e164) if e164 else None
