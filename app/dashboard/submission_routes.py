@@ -112,7 +112,7 @@ def submission_delete(form_id, submission_id):
         db.session.delete(submission)
         db.session.commit()
         uploads.delete_objects(file_keys)
-        flash("Submission deleted.", "info")
+        flash(_("Submission deleted."), "info")
         return redirect(url_for("dashboard.submissions_index", form_id=form.id))
     return render_template("dashboard/submission_delete.html", form=form, submission=submission, confirm=confirm)
 

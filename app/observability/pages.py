@@ -3,12 +3,30 @@
 import json
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from flask_login import current_user
 from sqlalchemy import select
 
 from app.core.extensions import db
 from app.models import Webhook
 from app.observability.explain import attempt_outcome, delivery_outcome
+
+AUDIT_ACTIONS = {
+    "created": lazy_gettext("created"), "updated": lazy_gettext("updated"),
+    "enabled": lazy_gettext("enabled"), "disabled": lazy_gettext("disabled"),
+    "copy started": lazy_gettext("copy started"), "copy stopped": lazy_gettext("copy stopped"),
+}
+# the health page's windows, by the label health.WINDOWS gives them
+WINDOW_NAMES = {"24 h": lazy_gettext("Last 24 h"), "7 d": lazy_gettext("Last 7 days")}
+
+
+def audit_action(action):
+    """An audit event's action in the page's language (stored in English)."""
+    return AUDIT_ACTIONS.get(action, action)
+
+
+def window_name(label):
+    return WINDOW_NAMES.get(label, label)
 
 
 def audit_value(value):
@@ -35,6 +53,8 @@ def register(app):
     app.add_template_global(attempt_outcome)
     app.add_template_global(delivery_outcome)
     app.add_template_filter(audit_value)
+    app.add_template_filter(audit_action)
+    app.add_template_filter(window_name)
 
     @app.context_processor
     def inject_disabled_webhooks():

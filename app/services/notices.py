@@ -9,12 +9,14 @@ import logging
 from datetime import timedelta
 
 from flask import current_app, has_app_context
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from app.core import queue
+from app.core import queue, timezones
 from app.core.extensions import db
+from app.core.i18n import recipient_locale
 from app.delivery.policy import jittered
-from app.models import Membership, Notice
+from app.models import Membership, Notice, Workspace
 from app.models.base import utcnow
 from app.services.mail import MailNotSent, deliver_mail
 
@@ -23,33 +25,44 @@ JOB_ID_PREFIX = "notice-"
 SEND_JOB = "app.services.notices.send_notice"
 
 
-def owner_emails(workspace_id):
-    """The workspace owners' addresses, sorted."""
+def owners_by_language(workspace_id):
+    """The workspace owners' addresses, sorted, by the language each is mailed in."""
     memberships = db.session.scalars(
         db.select(Membership).where(Membership.workspace_id == workspace_id, Membership.role == "owner")
     ).all()
-    return sorted(m.user.email for m in memberships)
+    grouped = {}
+    for membership in memberships:
+        grouped.setdefault(recipient_locale(membership.user), []).append(membership.user.email)
+    return {locale: sorted(emails) for locale, emails in sorted(grouped.items())}
 
 
-def add_webhook_disabled_notice(webhook, reason):
-    """Add the notice telling the owners that webhook was disabled, why, and where to fix it; flush."""
+def add_webhook_disabled_notices(webhook, reason):
+    """Add the notices telling the owners, each in their language, that webhook was disabled; flush.
+
+    One notice per language the owners read; the time is the workspace's wall clock (`21:44 WIB`).
+    """
     link = f"{current_app.config['BASE_URL']}/webhooks/{webhook.id}/deliveries"
     form_name = webhook.form.name if webhook.form else webhook.form_id
-    body = _(
-        "Formhook stopped sending submissions of the form “%(form)s” to\n\n  %(url)s\n\n"
-        "Why: %(reason)s.\n\n"
-        "New submissions are still stored. Open the delivery log to read what the endpoint answered,\n"
-        "fix it, then re-enable the webhook — you can resend everything it missed:\n\n"
-        "  %(link)s\n",
-        form=form_name, url=webhook.url, reason=reason, link=link,
-    )
-    notice = Notice(
-        workspace_id=webhook.workspace_id, webhook_id=webhook.id, recipients=owner_emails(webhook.workspace_id),
-        subject=_("Webhook disabled: %(form)s", form=form_name), body=body,
-    )
-    db.session.add(notice)
+    workspace = db.session.get(Workspace, webhook.workspace_id)
+    zone_name = workspace.timezone if workspace else None
+    added = []
+    for locale, recipients in owners_by_language(webhook.workspace_id).items() or [("en", [])]:
+        with force_locale(locale):
+            when = timezones.format_local(utcnow(), zone_name, locale=locale)
+            body = _(
+                "Formhook stopped sending submissions of the form “%(form)s” to\n\n  %(url)s\n\n"
+                "When: %(when)s.\nWhy: %(reason)s.\n\n"
+                "New submissions are still stored. Open the delivery log to read what the endpoint answered,\n"
+                "fix it, then re-enable the webhook — you can resend everything it missed:\n\n"
+                "  %(link)s\n",
+                form=form_name, url=webhook.url, when=when, reason=reason, link=link,
+            )
+            subject = _("Webhook disabled: %(form)s", form=form_name)
+        added.append(Notice(workspace_id=webhook.workspace_id, webhook_id=webhook.id, recipients=recipients,
+                            subject=subject, body=body))
+    db.session.add_all(added)
     db.session.flush()
-    return notice
+    return added
 
 
 def enqueue_mail(notice_id, attempt=1, at=None, new=True):

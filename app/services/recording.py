@@ -45,5 +45,5 @@ def act_on(recorded):
         ):
             continue
         log.warning("webhook %s disabled: %s", webhook.id, disable.reason)
-        notice_ids.append(notices.add_webhook_disabled_notice(webhook, disable.reason).id)
+        notice_ids.extend(notice.id for notice in notices.add_webhook_disabled_notices(webhook, disable.reason))
     return notice_ids
