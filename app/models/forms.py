@@ -38,6 +38,8 @@ class Form(db.Model):
     closes_at = mapped_column(UTCDateTime(), nullable=True)
     max_submissions: Mapped[int | None] = mapped_column(Integer, nullable=True)
     closed_message: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # the gallery template it was made from (None: a blank form); the builder offers its webhook preset
+    template: Mapped[str | None] = mapped_column(String(40), nullable=True)
 
     fields = relationship(
         "Field", back_populates="form", order_by="Field.position",
