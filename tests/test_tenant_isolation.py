@@ -60,6 +60,7 @@ ROUTES = {
     "dashboard.field_add": (TENANT, None),
     "dashboard.fields_reorder": (TENANT, None),
     "dashboard.form_share": (TENANT, None),
+    "dashboard.form_notifications": (TENANT, None),
     "dashboard.form_duplicate": (TENANT, None),
     "dashboard.form_delete": (TENANT, None),
     "dashboard.submissions_index": (TENANT, None),

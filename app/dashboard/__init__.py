@@ -6,6 +6,7 @@ from app.dashboard import (  # noqa: E402,F401
     apikey_routes,
     delivery_routes,
     file_routes,
+    notification_routes,
     quota_banner,
     routes,
     url_display,
