@@ -56,6 +56,7 @@ ROUTES = {
     "dashboard.home": (LISTING, None),
     "dashboard.forms_index": (LISTING, None),
     "dashboard.form_new": (LISTING, None),
+    "dashboard.form_from_gallery": (CREATES, None),
     "dashboard.form_edit": (TENANT, None),
     "dashboard.field_add": (TENANT, None),
     "dashboard.fields_reorder": (TENANT, None),

@@ -41,6 +41,8 @@ class Form(db.Model):
     # who is mailed about each submission, the autoresponder and the digest
     # (app/services/notification_settings.py); NULL: no mail about submissions
     notifications = json_column(lambda: None, nullable=True)
+    # the gallery template it was made from (None: a blank form); the builder offers its webhook preset
+    template: Mapped[str | None] = mapped_column(String(40), nullable=True)
 
     fields = relationship(
         "Field", back_populates="form", order_by="Field.position",

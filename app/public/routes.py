@@ -25,6 +25,7 @@ from app.public.intake import (
     hidden_values,
     read_formdata,
     submission_meta,
+    typed_meta,
 )
 from app.public.look import design_for, render_closed
 from app.services import closing, notifications, piping, quotas, uploads
@@ -184,7 +185,8 @@ def submit(public_id):
 
     submission = Submission(
         id=new_id("sub"), workspace_id=form.workspace_id, form_id=form.id, created_at=utcnow(),
-        answers=result.answers, meta=submission_meta(request, formdata), language=current_locale(),
+        answers=result.answers, language=current_locale(),
+        meta={**submission_meta(request, formdata), **typed_meta(form, wtf_form, result.answers)},
     )
     if formdata.get(HONEYPOT_NAME) or _is_preview(form):
         # a bot filled the invisible field, or the owner is trying the preview: answer as if

@@ -1,7 +1,7 @@
 """mails: every outgoing message queued like a delivery; forms.notifications; submissions.language
 
-Revision ID: c4d8e2a6f913
-Revises: b7f3a9c21d04
+Revision ID: d91f3b7e5a28
+Revises: c4d8e2a6f913
 Create Date: 2026-12-02 17:50:00
 
 The owners' notices become one kind of mail among several (a submission's owner notification,
@@ -13,8 +13,8 @@ the language its visitor was answered in, so an autoresponse sent later still sp
 import sqlalchemy as sa
 from alembic import op
 
-revision = 'c4d8e2a6f913'
-down_revision = 'b7f3a9c21d04'
+revision = 'd91f3b7e5a28'
+down_revision = 'c4d8e2a6f913'
 branch_labels = None
 depends_on = None
 
