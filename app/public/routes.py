@@ -274,17 +274,31 @@ def page_context(form, design=None):
     }
 
 
-def _render_form(form, wtf_form, result, current=0, quiet=False):
+def _render_form(form, wtf_form, result, current=0, quiet=False, context=None):
     """The form at page current; quiet drops errors (Back does not judge the page it leaves)."""
     if quiet:
         for wtf_field in wtf_form:
             wtf_field.errors = []
-    context = page_context(form)
+    context = context or page_context(form)
     closed = context["preview"] and closing.closed_reason(form) is not None
     return render_template(
         "public/form.html", wtf_form=wtf_form, carried=carried_values(request), walk=result, current=current,
         logic_hidden=steps.settled_hidden(result, current), closed=closed, **context,
     )
+
+
+def render_design_preview(form, design):
+    """The hosted page of form as it looks in design (a draft of the Design tab), nothing filled in.
+
+    Shown as a full page (its background and card, not the transparent embed) inside the Design
+    tab; its form posts to the hosted preview, so answers typed there are checked, never stored.
+    """
+    wtf_form = build_submission_form(form)(formdata=None)
+    context = {
+        "form": form, "embed": False, "preview": True, "design": design,
+        "form_action": url_for("public.submit", public_id=form.public_id, preview=1),
+    }
+    return _render_form(form, wtf_form, steps.walk(form, wtf_form, steps.VALIDATE_NOTHING), context=context)
 
 
 def _accepted(form, submission, json_client):
