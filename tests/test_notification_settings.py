@@ -88,3 +88,13 @@ def test_the_api_form_object_carries_the_same_settings(api, client, mailbox, app
     assert set(response.get_json()["error"]["fields"]) == {"notifications.members", "notifications.autoresponder.field"}
     assert api.get(f"/forms/{form['id']}").get_json()["notifications"]["emails"] == ["sales@example.com"]
     assert api.patch(f"/forms/{form['id']}", json={"notifications": None}).get_json()["notifications"] is None
+
+
+def test_a_form_made_in_the_dashboard_mails_its_creator(app, accounts, client):
+    user_id, _ = accounts.user("owner@example.com")
+    accounts.login(client)
+    response = client.post("/forms/new", data={"name": "Fresh", "language": "auto", "enabled": "y"})
+    assert response.status_code == 302
+    with app.app_context():
+        form = db.session.scalars(db.select(Form)).one()
+        assert form.notifications["members"] == [user_id] and form.notifications["digest"] == "off"

@@ -44,6 +44,11 @@ def settings_of(form):
     return settings
 
 
+def notify_creator(user_id):
+    """A new dashboard form's settings: its creator is mailed about each submission."""
+    return {**EMPTY, "members": [user_id]}
+
+
 def owners_told(settings):
     """Whether anyone is mailed about each submission."""
     return bool(settings["members"] or settings["emails"])
