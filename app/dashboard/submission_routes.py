@@ -17,7 +17,8 @@ from app.dashboard.csv_export import csv_lines
 from app.dashboard.time_filters import local_bound, within
 from app.fields import field_type
 from app.models import Form, Submission
-from app.services import uploads
+from app.models.submissions import ACCEPTED
+from app.services import spam_review
 
 PER_PAGE = 25
 EXPORT_BATCH = 500
@@ -36,8 +37,8 @@ def _search(query, term):
     return query.where(or_(*(answers_text.ilike(_like(text), escape=LIKE_ESCAPE) for text in spellings)))
 
 
-def _form_submissions(form, term=None, days=(None, None)):
-    query = scoped(Submission, form.workspace_id).where(Submission.form_id == form.id)
+def _form_submissions(form, term=None, days=(None, None), status=ACCEPTED):
+    query = scoped(Submission, form.workspace_id).where(Submission.form_id == form.id, Submission.status == status)
     query = within(query, Submission.created_at, *days)
     return _search(query, term) if term else query
 
@@ -108,10 +109,7 @@ def submission_delete(form_id, submission_id):
     form, submission = _submission_or_404(form_id, submission_id)
     confirm = ConfirmForm()
     if confirm.validate_on_submit():
-        file_keys = uploads.submission_file_keys(submission.id)
-        db.session.delete(submission)
-        db.session.commit()
-        uploads.delete_objects(file_keys)
+        spam_review.delete_submission(submission)
         flash("Submission deleted.", "info")
         return redirect(url_for("dashboard.submissions_index", form_id=form.id))
     return render_template("dashboard/submission_delete.html", form=form, submission=submission, confirm=confirm)
