@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from app.core.extensions import db
+from app.delivery import listen_sessions
 from app.files.storage import storage
 from app.integrations.presets import PRESETS
 from app.models import (
@@ -58,10 +59,14 @@ ROUTES = {
     "dashboard.home": (LISTING, None),
     "dashboard.forms_index": (LISTING, None),
     "dashboard.form_new": (LISTING, None),
+    "dashboard.form_from_gallery": (CREATES, None),
     "dashboard.form_edit": (TENANT, None),
     "dashboard.field_add": (TENANT, None),
     "dashboard.fields_reorder": (TENANT, None),
     "dashboard.form_share": (TENANT, None),
+    "dashboard.form_design": (TENANT, None),
+    "dashboard.form_design_preview": (TENANT, None),
+    "dashboard.form_closing": (TENANT, None),
     "dashboard.form_duplicate": (TENANT, None),
     "dashboard.form_delete": (TENANT, None),
     "dashboard.submissions_index": (TENANT, None),
@@ -129,6 +134,7 @@ ROUTES = {
     "api_docs.api_docs": (PUBLIC, "API documentation page"),
     "dashboard.api_keys": (LISTING, None),
     "dashboard.workspace_settings": (LISTING, None),
+    "dashboard.workspace_theme": (LISTING, None),
     "dashboard.api_key_create": (CREATES, None),
     "dashboard.api_key_revoke": (TENANT, None),
     "api.list_forms": (LISTING, None),
@@ -147,6 +153,10 @@ ROUTES = {
     "api.list_deliveries": (TENANT, None),
     "api.get_delivery": (TENANT, None),
     "api.retry_delivery": (TENANT, None),
+    "api.open_listen_session": (TENANT, None),
+    "api.next_listen_request": (TENANT, None),
+    "api.answer_listen_request": (TENANT, None),
+    "api.close_listen_session": (TENANT, None),
 }
 
 # route parameter → the object of a workspace it names; `action`-like params take fixed words
@@ -154,7 +164,7 @@ PARAMS = {
     "form_id": "form", "field_id": "field", "webhook_id": "webhook", "submission_id": "submission",
     "delivery_id": "delivery", "attempt_id": "attempt", "key_id": "api_key", "api_key_id": "api_key",
     "invitation_id": "invitation", "membership_id": "membership", "bin_id": "capture_bin",
-    "file_id": "stored_file",
+    "file_id": "stored_file", "session_id": "listen_session",
 }
 FIXED_PARAMS = {"action": ["delete", "up", "down"], "preset_name": sorted(PRESETS)[:2]}
 # a body that would change something if a route forgot its scope
@@ -211,6 +221,7 @@ def populate(app, accounts, email, marker):
             "stored_file": stored_file.id,
         }
         secret = db.session.get(Webhook, webhook_id).secret
+    ids["listen_session"] = listen_sessions.open_session(app.redis, webhook_id, workspace_id, api_key.id, "instead")
     return ids, plaintext, {marker, public_id, secret, f"fht_{marker}", *ids.values()} - {workspace_id}
 
 

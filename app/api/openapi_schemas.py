@@ -267,6 +267,7 @@ ATTEMPT = {
         "request": {"type": "object", "properties": {
             "method": {"type": "string"}, "url": {"type": "string"},
             "headers": {"type": "object"}, "body": {"type": "string"},
+            "via": {"const": "listen", "description": "present when a listen session carried the request"},
         }},
         "response": nullable({"type": "object", "properties": {
             "status": {"type": "integer"}, "headers": {"type": "object"}, "body": {"type": "string"},
@@ -274,6 +275,45 @@ ATTEMPT = {
         "error": nullable({"type": "string"}),
         "duration_ms": {"type": "integer", "minimum": 0},
     },
+}
+
+
+LISTEN_SCHEMAS = {
+    "ListenSessionCreate": {"type": "object", "additionalProperties": False, "properties": {
+        "mode": {"enum": ["instead", "also"], "default": "instead",
+                 "description": "instead: only the client gets the deliveries; also: the URL still gets them "
+                                "(and decides the attempt), the client a copy"},
+    }},
+    "ListenSession": {"type": "object", "required": ["id", "webhook_id", "mode", "expires_in", "poll_wait"],
+                      "properties": {
+                          "id": {"type": "string"}, "webhook_id": {"type": "string"},
+                          "mode": {"enum": ["instead", "also"]}, "url": {"type": "string"},
+                          "expires_in": {"type": "integer", "description": "seconds the session outlives its "
+                                                                           "last poll"},
+                          "poll_wait": {"type": "integer", "description": "seconds one poll waits at most"},
+                      }},
+    "ListenRequest": {"type": "object",
+                      "required": ["token", "delivery_id", "method", "url", "path", "headers", "body", "timeout"],
+                      "properties": {
+                          "token": {"type": "string", "description": "send it back with the answer"},
+                          "delivery_id": {"type": "string"}, "method": {"type": "string"},
+                          "url": {"type": "string", "description": "the webhook's URL after templating"},
+                          "path": {"type": "string", "description": "its path and query"},
+                          "headers": {"type": "object", "additionalProperties": {"type": "string"},
+                                      "description": "as sent, signature included"},
+                          "body": {"type": "string", "contentEncoding": "base64", "description": "the body bytes"},
+                          "timeout": {"type": "number", "description": "seconds the answer is waited for"},
+                      }},
+    "ListenAnswer": {"type": "object", "required": ["token"], "properties": {
+        "token": {"type": "string", "maxLength": 64},
+        "status": nullable({"type": "integer", "minimum": 100, "maximum": 599}),
+        "headers": {"type": "object", "additionalProperties": {"type": "string"}, "maxProperties": 100},
+        "body": {"type": "string", "description": "the start of the local answer, at most 64 KiB"},
+        "error": nullable(text(500, description="why the local URL gave no answer (status null)")),
+        "duration_ms": {"type": "integer", "minimum": 0, "maximum": 3600000},
+    }},
+    "ListenAnswerTaken": {"type": "object", "required": ["ok"],
+                          "properties": {"ok": {"const": True}, "via": {"const": "listen"}}},
 }
 
 
@@ -332,4 +372,5 @@ SCHEMAS = {
         "type": "object", "required": ["attempts"],
         "properties": {"attempts": {"type": "array", "items": ref("Attempt")}},
     }]},
+    **LISTEN_SCHEMAS,
 }

@@ -11,10 +11,12 @@ from app.core.tenancy import get_scoped_or_404, scoped
 from app.dashboard import bp
 from app.dashboard.field_logic import offer_fields
 from app.dashboard.forms import FieldForm, FormSettingsForm
+from app.dashboard.gallery_routes import suggested_preset
 from app.models import Form, Submission
 from app.models.submissions import ACCEPTED
 from app.public.snippets import embed_snippets
 from app.services import field_renames
+from app.services.form_templates import TEMPLATES
 from app.services.forms import copy_form
 
 
@@ -66,7 +68,9 @@ def form_new():
         db.session.commit()
         flash(f"Form “{form.name}” created. Now add its fields.", "success")
         return redirect(url_for("dashboard.form_edit", form_id=form.id))
-    return render_template("dashboard/form_new.html", settings=settings), 422 if settings.errors else 200
+    return render_template(
+        "dashboard/form_new.html", settings=settings, templates=TEMPLATES.values(), confirm=ConfirmForm(),
+    ), 422 if settings.errors else 200
 
 
 @bp.route("/forms/<form_id>", methods=["GET", "POST"])
@@ -90,6 +94,7 @@ def render_form_edit(form, settings=None, field_form=None, status=200):
         settings=settings or FormSettingsForm(obj=form, formdata=None),
         field_form=field_form or offer_fields(FieldForm(formdata=None), form.fields), confirm=ConfirmForm(),
         field_uses=field_renames.uses_by_key(form), describe_uses=field_renames.describe,
+        suggested_preset=suggested_preset(form),
     ), status
 
 

@@ -44,6 +44,8 @@ class Form(db.Model):
     spam_settings = mapped_column(JSON, nullable=True)
     captcha_secret: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
     spam_token: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
+    # the gallery template it was made from (None: a blank form); the builder offers its webhook preset
+    template: Mapped[str | None] = mapped_column(String(40), nullable=True)
 
     fields = relationship(
         "Field", back_populates="form", order_by="Field.position",

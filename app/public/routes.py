@@ -26,6 +26,7 @@ from app.public.intake import (
     hidden_values,
     read_formdata,
     submission_meta,
+    typed_meta,
 )
 from app.public.look import design_for, render_closed
 from app.services import closing, piping, quotas, uploads
@@ -187,7 +188,8 @@ def submit(public_id):
 
     submission = Submission(
         id=new_id("sub"), workspace_id=form.workspace_id, form_id=form.id, created_at=utcnow(),
-        answers=result.answers, meta=submission_meta(request, formdata),
+        answers=result.answers,
+        meta={**submission_meta(request, formdata), **typed_meta(form, wtf_form, result.answers)},
     )
     if formdata.get(HONEYPOT_NAME) or _is_preview(form):
         # a bot filled the invisible field, or the owner is trying the preview: answer as if
@@ -278,18 +280,32 @@ def page_context(form, design=None):
     }
 
 
-def _render_form(form, wtf_form, result, current=0, quiet=False):
+def _render_form(form, wtf_form, result, current=0, quiet=False, context=None):
     """The form at page current; quiet drops errors (Back does not judge the page it leaves)."""
     if quiet:
         for wtf_field in wtf_form:
             wtf_field.errors = []
-    context = page_context(form)
+    context = context or page_context(form)
     closed = context["preview"] and closing.closed_reason(form) is not None
     return render_template(
         "public/form.html", wtf_form=wtf_form, carried=carried_values(request), walk=result, current=current,
         logic_hidden=steps.settled_hidden(result, current), closed=closed,
         posted=request.form if request.method == "POST" else None, **context,
     )
+
+
+def render_design_preview(form, design):
+    """The hosted page of form as it looks in design (a draft of the Design tab), nothing filled in.
+
+    Shown as a full page (its background and card, not the transparent embed) inside the Design
+    tab; its form posts to the hosted preview, so answers typed there are checked, never stored.
+    """
+    wtf_form = build_submission_form(form)(formdata=None)
+    context = {
+        "form": form, "embed": False, "preview": True, "design": design,
+        "form_action": url_for("public.submit", public_id=form.public_id, preview=1),
+    }
+    return _render_form(form, wtf_form, steps.walk(form, wtf_form, steps.VALIDATE_NOTHING), context=context)
 
 
 def _accepted(form, submission, json_client):
