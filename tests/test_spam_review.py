@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from app.core.extensions import db
 from app.files.storage import storage
-from app.models import Delivery, Form, StoredFile, Submission, Workspace
+from app.models import Delivery, Form, Mail, StoredFile, Submission, Workspace
 from tests.conftest import drain, make_form, make_webhook
 
 pytestmark = pytest.mark.app_config(SPAM_PROTECTION=True)
@@ -119,3 +119,18 @@ def test_block_lists_are_saved_one_a_line_and_bad_entries_are_named(app, client,
             "enabled": True, "emails": ["bad@example.com"], "domains": ["spam.example"],
             "addresses": ["203.0.113.7", "2001:db8::/32"],
         }
+
+
+def test_a_held_submission_sends_no_mail_until_not_spam(app, client, accounts, mailbox):
+    user_id, workspace_id = accounts.user("owner@example.com")
+    form_id, public_id = make_form(app, workspace_id, notifications={
+        "members": [user_id], "emails": [], "autoresponder": {"field": "email", "subject": "", "body": ""}})
+    accounts.login(client)
+    client.post(f"/f/{public_id}", data={"name": "Ana", "email": "ana@example.com"})
+    drain(app)
+    (held,) = held_ids(app)
+    with app.app_context():
+        assert db.session.scalars(select(Mail)).all() == []
+    assert client.post(f"/forms/{form_id}/spam/{held}/release").status_code == 303
+    drain(app)
+    assert {message["To"] for message in mailbox.wait_for(2)} == {"owner@example.com", "ana@example.com"}

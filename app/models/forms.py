@@ -44,6 +44,9 @@ class Form(db.Model):
     spam_settings = mapped_column(JSON, nullable=True)
     captcha_secret: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
     spam_token: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
+    # who is mailed about each submission, the autoresponder and the digest
+    # (app/services/notification_settings.py); NULL: no mail about submissions
+    notifications = json_column(lambda: None, nullable=True)
     # the gallery template it was made from (None: a blank form); the builder offers its webhook preset
     template: Mapped[str | None] = mapped_column(String(40), nullable=True)
 

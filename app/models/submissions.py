@@ -29,6 +29,8 @@ class Submission(db.Model):
     status: Mapped[str] = mapped_column(String(16), default="accepted", server_default="accepted")
     # why it was held: [{"code", "detail"?}] (app/spam/reasons.py words them); None when accepted
     spam_reasons = json_column(lambda: None, nullable=True)
+    # the language the visitor was answered in: the autoresponder writes in it, also when sent later
+    language: Mapped[str | None] = mapped_column(String(8), nullable=True)
 
     form = relationship("Form")
     deliveries = relationship("Delivery", back_populates="submission", passive_deletes=True)

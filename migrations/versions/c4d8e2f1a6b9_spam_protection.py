@@ -1,7 +1,7 @@
 """spam protection: submissions.status and spam_reasons, forms' spam settings, workspaces' block lists
 
 Revision ID: c4d8e2f1a6b9
-Revises: c4d8e2a6f913
+Revises: d91f3b7e5a28
 Create Date: 2026-12-02 17:45:00
 
 Every stored submission is accepted (it was delivered as before); forms keep the default checks
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = 'c4d8e2f1a6b9'
-down_revision = 'c4d8e2a6f913'
+down_revision = 'd91f3b7e5a28'
 branch_labels = None
 depends_on = None
 
