@@ -13,8 +13,8 @@ from playwright.sync_api import expect
 from app.core.extensions import db
 from app.models import Form, Workspace
 from tests.browser_support import screenshot
-from tests.test_browser_form_a11y import serious_violations
 from tests.conftest import make_form
+from tests.test_browser_form_a11y import serious_violations
 
 pytestmark = pytest.mark.browser
 
