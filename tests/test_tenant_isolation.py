@@ -62,6 +62,7 @@ ROUTES = {
     "dashboard.field_add": (TENANT, None),
     "dashboard.fields_reorder": (TENANT, None),
     "dashboard.form_share": (TENANT, None),
+    "dashboard.form_notifications": (TENANT, None),
     "dashboard.form_design": (TENANT, None),
     "dashboard.form_design_preview": (TENANT, None),
     "dashboard.form_closing": (TENANT, None),

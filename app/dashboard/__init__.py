@@ -7,6 +7,7 @@ from app.dashboard import (  # noqa: E402,F401
     delivery_routes,
     design_routes,
     file_routes,
+    notification_routes,
     quota_banner,
     routes,
     url_display,

@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from app.core.errors import ApiError, error_response, wants_json
 from app.core.extensions import csrf, db, limiter
-from app.core.i18n import form_locale, use_locale, visitor_locale
+from app.core.i18n import current_locale, form_locale, use_locale, visitor_locale
 from app.delivery import outbox
 from app.fields import field_type, links
 from app.models import Form, Submission
@@ -28,7 +28,7 @@ from app.public.intake import (
     typed_meta,
 )
 from app.public.look import design_for, render_closed
-from app.services import closing, piping, quotas, uploads
+from app.services import closing, notifications, piping, quotas, uploads
 
 DB_RETRY_AFTER = "5"
 # the step buttons of a multi-page form posted without JavaScript (field keys start with a letter)
@@ -185,7 +185,7 @@ def submit(public_id):
 
     submission = Submission(
         id=new_id("sub"), workspace_id=form.workspace_id, form_id=form.id, created_at=utcnow(),
-        answers=result.answers,
+        answers=result.answers, language=current_locale(),
         meta={**submission_meta(request, formdata), **typed_meta(form, wtf_form, result.answers)},
     )
     if formdata.get(HONEYPOT_NAME) or _is_preview(form):
@@ -226,7 +226,7 @@ def _step_answer(form, wtf_form, formdata):
 
 
 def _store(form, submission, files):
-    """Store submission, its files and its deliveries in one transaction; return the deliveries.
+    """Store submission, its files, its deliveries and its mail in one transaction; return the deliveries.
 
     The files' bytes are written before the commit, and removed again when it fails.
 
@@ -245,6 +245,8 @@ def _store(form, submission, files):
         # SQLite's write lock is held only that long
         with session.no_autoflush:
             deliveries = outbox.add_submission_deliveries(form, submission)
+            # the mail rows are queued by the commit (mail_queue.add_mail); SMTP is never waited for
+            notifications.add_submission_mail(form, submission)
         session.expire_on_commit = False
         session.commit()
     except OperationalError as exc:
