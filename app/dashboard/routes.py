@@ -13,6 +13,7 @@ from app.dashboard.field_logic import offer_fields
 from app.dashboard.forms import FieldForm, FormSettingsForm
 from app.dashboard.gallery_routes import suggested_preset
 from app.models import Form, Submission
+from app.models.submissions import ACCEPTED
 from app.public.snippets import embed_snippets
 from app.services import field_renames
 from app.services.form_templates import TEMPLATES
@@ -30,7 +31,8 @@ def home():
 def submission_counts(workspace_id):
     """{form_id: number of submissions} for a workspace."""
     rows = db.session.execute(
-        db.select(Submission.form_id, func.count()).where(Submission.workspace_id == workspace_id)
+        db.select(Submission.form_id, func.count())
+        .where(Submission.workspace_id == workspace_id, Submission.status == ACCEPTED)
         .group_by(Submission.form_id)
     )
     return dict(rows.all())
