@@ -14,6 +14,7 @@ from app.core.extensions import db
 from app.models import Form, Workspace
 from tests.browser_support import screenshot
 from tests.conftest import make_form
+from tests.test_browser_form_a11y import serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -112,6 +113,7 @@ def test_design_tab_previews_every_change_before_saving_and_the_hosted_page_foll
     assert saved_theme(app, form_id) == {"accent": ACCENT, "background": "#0f1a2b", "font": "serif",
                                          "radius": 20, "mode": "dark"}
     expect(page.get_by_label("Accent colour")).to_have_value(ACCENT)
+    assert serious_violations(page) == []  # the Design tab itself
 
     page.goto(f"{live_server}/f/{public_id}")
     assert css(page, "button.step-submit", "backgroundColor") == ACCENT_RGB
@@ -132,6 +134,7 @@ def test_design_tab_previews_every_change_before_saving_and_the_hosted_page_foll
     page.get_by_label("Email").fill("zoe@example.com")
     page.get_by_label("Maybe").check()
     page.mouse.move(0, 0)
+    assert serious_violations(page) == []  # dark mode keeps its contrast
     DOCS.mkdir(exist_ok=True)
     shutil.copy(screenshot(page, "themed-form"), DOCS / "themed-form.png")  # README: a themed form
 
@@ -160,6 +163,7 @@ def test_multi_page_parts_follow_the_theme_on_a_phone(app, page, live_server, ow
     assert page.locator(".scale-point", has_text="10").evaluate(
         "(el) => getComputedStyle(el).color") == "rgb(255, 255, 255)"
     page.mouse.move(0, 0)
+    assert serious_violations(page) == []
     shutil.copy(screenshot(page, "themed-steps-phone"), DOCS / "themed-steps-phone.png")  # README
     page.get_by_role("button", name="Next").click()
     page.get_by_label("Comments").fill("More hands-on time, please.")

@@ -51,7 +51,7 @@ def test_design_refuses_bad_values_naming_each_box_and_stores_nothing(app, clien
     response = client.post(f"/forms/{form_id}/design", data=bad)
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert re.search(r'id="cover_image_url-error">must be an https:// URL', html)
+    assert re.search(r'id="cover_image_url-error">enter the https:// address of an image', html)
     assert re.search(r'id="accent-error">must be a colour written #rrggbb', html)
     assert re.search(r'id="radius-error">must be a whole number of pixels from 0 to 24', html)
     assert 'aria-describedby="cover_image_url-hint cover_image_url-error"' in html
@@ -123,7 +123,7 @@ def test_closing_rules_refuse_bad_values_naming_the_box(app, client, accounts):
     form_id, _public_id = make_form(app, workspace_id)
     for data, box, message in (
         ({"closes_at": "next tuesday"}, "closes_at", "pick a date and a time"),
-        ({"max_submissions": "0"}, "max_submissions", "must be a whole number from 1"),
+        ({"max_submissions": "0"}, "max_submissions", "enter a whole number from 1 to 10000000, or leave it empty"),
         ({"max_submissions": "many"}, "max_submissions", "Not a valid integer value"),
         ({"closed_message": "x" * 2001}, "closed_message", "must be at most 2000 characters"),
     ):

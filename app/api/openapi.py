@@ -87,6 +87,9 @@ WEBHOOK_ID = _path_param("webhook_id", "webhook")
 DELIVERY_ID = _path_param("delivery_id", "delivery")
 PRESET_NAME = {"name": "preset_name", "in": "path", "required": True, "description": "the preset",
                "schema": {"enum": sorted(PRESETS)}}
+SUBMISSION_STATUS_PARAM = {"name": "status", "in": "query",
+                           "description": "accepted (the default) or spam: the submissions held by the spam checks",
+                           "schema": {"enum": ["accepted", "spam"], "default": "accepted"}}
 SESSION_ID = {"name": "session_id", "in": "path", "required": True, "description": "the listen session's id",
               "schema": {"type": "string", "pattern": SESSION_ID_RE.pattern}}
 NO_REQUEST_YET = {"description": "No request came while the poll waited: ask again (after `Retry-After` "
@@ -112,7 +115,7 @@ def paths():
         },
         "/forms/{form_id}/submissions": {
             "get": operation("listSubmissions", "List a form's submissions, newest first.", 200,
-                             ref("SubmissionPage"), "Submissions", [FORM_ID, *PAGE_PARAMS],
+                             ref("SubmissionPage"), "Submissions", [FORM_ID, *PAGE_PARAMS, SUBMISSION_STATUS_PARAM],
                              errors=(401, 404, 422, 429)),
         },
         "/forms/{form_id}/webhooks": {

@@ -46,9 +46,19 @@ def _design_input(design):
     }
 
 
+def _in_dashboard_words(name, message):
+    """The API's message, or the dashboard's where the API speaks of null (a box is left empty)."""
+    if name in ("cover_image_url", "logo_url"):
+        return _("enter the https:// address of an image, or leave it empty")
+    if name == "max_submissions":
+        return _("enter a whole number from 1 to %(max)s, or leave it empty", max=closing.MAX_SUBMISSIONS_LIMIT)
+    return message
+
+
 def _attach(errors, wtf_form):
     """Put each rule's message under its box (theme.accent goes to accent)."""
-    for name, message in errors.items():
+    for name, api_message in errors.items():
+        message = _in_dashboard_words(name, api_message)
         box = name.removeprefix("theme.")
         wtf_form[box].errors = [*wtf_form[box].errors, message]
 
