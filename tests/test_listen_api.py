@@ -162,3 +162,20 @@ def test_revoking_the_key_ends_a_waiting_poll_at_once(app, client, accounts, api
     assert (status, code) == (401, "unauthorized")
     assert waited < listen_sessions.POLL_WAIT - 10, "the poll ended when the key was revoked, not at its end"
     assert listen_sessions.session_of_webhook(app.redis, webhook[0]) is None  # the worker sends to the URL again
+
+
+def test_a_forms_local_webhook_is_made_once_and_follows_the_local_url(app, api, webhook):
+    form_id = api.get(f"/webhooks/{webhook[0]}").get_json()["form_id"]
+    first = api.post(f"/forms/{form_id}/listen", json={"url": "http://localhost:3000/hook"})
+    assert first.status_code == 201, first.get_data(as_text=True)
+    again = api.post(f"/forms/{form_id}/listen", json={"url": "http://localhost:4000/in?c={{ campaign_name }}"})
+    assert again.get_json()["webhook_id"] == first.get_json()["webhook_id"]
+    local = api.get(f"/webhooks/{again.get_json()['webhook_id']}").get_json()
+    assert local["listen_only"] is True and local["url"] == "http://localhost:4000/in?c={{ campaign_name }}"
+    assert local["name"] == "Local (listen)"
+    assert api.get(f"/webhooks/{webhook[0]}").get_json()["listen_only"] is False
+    assert_error(api.post(f"/forms/{form_id}/listen", json={"url": "http://localhost:3000/", "mode": "also"}),
+                 422, "mode")
+    assert_error(api.post(f"/forms/{form_id}/listen", json={"url": "ftp://localhost/"}), 422, "url")
+    assert_error(api.post(f"/forms/{form_id}/listen", json={}), 422, "url")
+    assert_error(api.post("/forms/frm_00000000000000000000000000/listen", json={"url": "http://localhost/"}), 404)

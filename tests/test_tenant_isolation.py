@@ -142,6 +142,7 @@ ROUTES = {
     "api.get_delivery": (TENANT, None),
     "api.retry_delivery": (TENANT, None),
     "api.open_listen_session": (TENANT, None),
+    "api.open_local_listen_session": (TENANT, None),
     "api.next_listen_request": (TENANT, None),
     "api.answer_listen_request": (TENANT, None),
     "api.close_listen_session": (TENANT, None),
