@@ -179,3 +179,18 @@ def test_a_forms_local_webhook_is_made_once_and_follows_the_local_url(app, api, 
     assert_error(api.post(f"/forms/{form_id}/listen", json={"url": "ftp://localhost/"}), 422, "url")
     assert_error(api.post(f"/forms/{form_id}/listen", json={}), 422, "url")
     assert_error(api.post("/forms/frm_00000000000000000000000000/listen", json={"url": "http://localhost/"}), 404)
+
+
+def test_the_editors_listen_panel_speaks_indonesian(app, api, webhook):
+    from flask import render_template
+    from flask_babel import force_locale
+
+    from app.dashboard.listen_panel import listen_panel
+    from app.models import Form, Webhook
+
+    with app.test_request_context("/"), force_locale("id"):
+        hook = db.session.get(Webhook, webhook[0])
+        html = render_template("dashboard/_listen_panel.html", webhook=hook, form=db.session.get(Form, hook.form_id),
+                               listen=listen_panel(hook))
+    assert "Uji di komputer Anda" in html and "Belum ada klien yang tersambung" in html
+    assert f"--webhook {webhook[0]}" in html

@@ -78,6 +78,7 @@ ROUTES = {
     "dashboard.webhook_toggle": (TENANT, None),
     "dashboard.webhook_preview": (TENANT, None),
     "dashboard.webhook_secret": (TENANT, None),
+    "dashboard.webhook_listen_status": (TENANT, None),
     "dashboard.webhook_url": (TENANT, None),
     "dashboard.telegram_chats": (TENANT, None),
     "dashboard.webhook_rotate_secret": (TENANT, None),
