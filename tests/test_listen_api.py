@@ -13,6 +13,7 @@ from app.core.extensions import db
 from app.delivery import listen_sessions, policy
 from app.delivery.transport import Outcome
 from app.models import ApiKey, Delivery
+from app.observability.explain import explain
 from tests.api_support import assert_error
 from tests.conftest import drain, make_form, make_webhook
 from tests.delivery_support import submit
@@ -63,6 +64,9 @@ def test_instead_with_no_client_connected_fails_like_an_unreachable_endpoint(app
     assert {attempt["error"] for attempt in attempts} == {"no listen client is connected"}
     assert all(attempt["request"]["via"] == "listen" for attempt in attempts)
     assert receiver.requests == [], "instead: the webhook's URL is never connected to"
+    with app.test_request_context():
+        assert "Run listen.py again" in explain(None, attempts[0]["error"], "listen").text
+        assert "Run listen.py again" in explain(None, attempts[0]["error"]).text  # a delivery row keeps no class
 
 
 @pytest.mark.app_config(LISTEN_POLL_WAIT=1, WEBHOOK_RETRY_SCHEDULE=[3600])

@@ -165,7 +165,7 @@ def _checked_answer(data):
         raise ApiError(422, "the answer is not valid", errors)
     headers = {name.lower(): value for name, value in headers.items()}
     return {"token": token, "status": status, "headers": headers, "body": body,
-            "error": f"{error} (on the listening machine)" if error else None, "duration_ms": duration}
+            "error": f"on the listening machine: {error}" if error else None, "duration_ms": duration}
 
 
 @bp.delete("/listen/<session_id>")
