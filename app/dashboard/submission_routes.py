@@ -12,6 +12,7 @@ from app.auth.workspaces import current_workspace_id
 from app.core.extensions import db
 from app.core.forms import ConfirmForm
 from app.core.tenancy import get_scoped_or_404, scoped
+from app.core.timezones import current_zone
 from app.dashboard import bp
 from app.dashboard.csv_export import csv_lines
 from app.dashboard.time_filters import local_bound, within
@@ -150,6 +151,7 @@ def submissions_export(form_id):
     filename = f"{form.public_id}-submissions.csv"
     by = "keys" if request.args.get("headers") == "keys" else "labels"
     return Response(
-        stream_with_context(csv_lines(form.fields, _batches(form, _search_term(), _days()), by)), mimetype="text/csv",
+        stream_with_context(csv_lines(form.fields, _batches(form, _search_term(), _days()), by, current_zone())),
+        mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
     )

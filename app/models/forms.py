@@ -38,6 +38,9 @@ class Form(db.Model):
     closes_at = mapped_column(UTCDateTime(), nullable=True)
     max_submissions: Mapped[int | None] = mapped_column(Integer, nullable=True)
     closed_message: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # who is mailed about each submission, the autoresponder and the digest
+    # (app/services/notification_settings.py); NULL: no mail about submissions
+    notifications = json_column(lambda: None, nullable=True)
     # the gallery template it was made from (None: a blank form); the builder offers its webhook preset
     template: Mapped[str | None] = mapped_column(String(40), nullable=True)
 

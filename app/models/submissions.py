@@ -1,6 +1,6 @@
 """Stored form submissions."""
 
-from sqlalchemy import ForeignKey, Index
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.extensions import db
@@ -22,6 +22,8 @@ class Submission(db.Model):
     answers = json_column(dict)
     meta = json_column(dict)
     created_at = created_at_column()
+    # the language the visitor was answered in: the autoresponder writes in it, also when sent later
+    language: Mapped[str | None] = mapped_column(String(8), nullable=True)
 
     form = relationship("Form")
     deliveries = relationship("Delivery", back_populates="submission", passive_deletes=True)
