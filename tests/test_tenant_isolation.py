@@ -28,6 +28,7 @@ from app.models import (
     StoredFile,
     Submission,
     Webhook,
+    Workspace,
 )
 from app.models.base import utcnow
 from tests.conftest import make_form, make_webhook
@@ -52,6 +53,7 @@ ROUTES = {
     "public.submit": (PUBLIC, "hosted forms are public by public_id"),
     "public.preflight": (PUBLIC, "CORS preflight of the hosted form"),
     "public.embed_script": (PUBLIC, "the embed script of a public form, by public_id"),
+    "public.challenge": (PUBLIC, "a proof-of-work challenge for a public form, by public_id"),
     "public.file": (PUBLIC, "the signed, expiring link is the only credential (tests/test_uploads.py)"),
     "dashboard.file_download": (TENANT, None),
     "dashboard.home": (LISTING, None),
@@ -72,6 +74,12 @@ ROUTES = {
     "dashboard.submission_detail": (TENANT, None),
     "dashboard.submission_delete": (TENANT, None),
     "dashboard.submissions_export": (TENANT, None),
+    "dashboard.spam_index": (TENANT, None),
+    "dashboard.spam_release": (TENANT, None),
+    "dashboard.spam_delete": (TENANT, None),
+    "dashboard.spam_settings_edit": (TENANT, None),
+    "dashboard.spam_token": (TENANT, None),
+    "dashboard.spam_blocklist": (LISTING, None),
     "dashboard.field_edit": (TENANT, None),
     "dashboard.field_action": (TENANT, None),
     "dashboard.webhook_settings": (TENANT, None),
@@ -178,7 +186,10 @@ def populate(app, accounts, email, marker):
     webhook_id = make_webhook(app, form_id, f"http://127.0.0.1:9/{marker}", headers={"X-Token": marker})
     with app.app_context():
         form = db.session.get(Form, form_id)
-        submission = Submission(workspace_id=workspace_id, form_id=form_id, answers={"name": marker}, meta={})
+        submission = Submission(
+            workspace_id=workspace_id, form_id=form_id, answers={"name": marker}, meta={},
+            status="spam", spam_reasons=[{"code": "blocked_email", "detail": marker}],
+        )
         db.session.add(submission)
         db.session.flush()
         delivery = Delivery(
@@ -200,6 +211,9 @@ def populate(app, accounts, email, marker):
         )
         stored_file.storage_key = f"{workspace_id}/{marker.lower()}"
         storage().put(stored_file.storage_key, marker.encode(), "application/pdf")
+        form.spam_token = f"fht_{marker}"
+        form.captcha_secret = f"captcha-{marker}"
+        db.session.get(Workspace, workspace_id).spam_blocklist = {"emails": [f"{marker.lower()}@blocked.example"]}
         db.session.add_all([attempt, api_key, invitation, capture_bin, stored_file])
         db.session.commit()
         membership = db.session.scalars(select(Membership).where(Membership.workspace_id == workspace_id)).one()
@@ -211,7 +225,7 @@ def populate(app, accounts, email, marker):
         }
         secret = db.session.get(Webhook, webhook_id).secret
     ids["listen_session"] = listen_sessions.open_session(app.redis, webhook_id, workspace_id, api_key.id, "instead")
-    return ids, plaintext, {marker, public_id, secret, *ids.values()} - {workspace_id}
+    return ids, plaintext, {marker, public_id, secret, f"fht_{marker}", *ids.values()} - {workspace_id}
 
 
 def test_every_route_is_covered(app):

@@ -84,6 +84,9 @@ def operation(operation_id, summary, ok_status, ok_schema, tag, params=(), body=
 FORM_ID = _path_param("form_id", "form")
 WEBHOOK_ID = _path_param("webhook_id", "webhook")
 DELIVERY_ID = _path_param("delivery_id", "delivery")
+SUBMISSION_STATUS_PARAM = {"name": "status", "in": "query",
+                           "description": "accepted (the default) or spam: the submissions held by the spam checks",
+                           "schema": {"enum": ["accepted", "spam"], "default": "accepted"}}
 SESSION_ID = {"name": "session_id", "in": "path", "required": True, "description": "the listen session's id",
               "schema": {"type": "string", "pattern": SESSION_ID_RE.pattern}}
 NO_REQUEST_YET = {"description": "No request came while the poll waited: ask again (after `Retry-After` "
@@ -109,7 +112,7 @@ def paths():
         },
         "/forms/{form_id}/submissions": {
             "get": operation("listSubmissions", "List a form's submissions, newest first.", 200,
-                             ref("SubmissionPage"), "Submissions", [FORM_ID, *PAGE_PARAMS],
+                             ref("SubmissionPage"), "Submissions", [FORM_ID, *PAGE_PARAMS, SUBMISSION_STATUS_PARAM],
                              errors=(401, 404, 422, 429)),
         },
         "/forms/{form_id}/webhooks": {

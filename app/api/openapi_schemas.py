@@ -150,6 +150,28 @@ LANGUAGE = {
                    "`en` and `id` fix it. The form's own texts stay as written.",
 }
 
+NOTIFICATIONS = nullable({
+    "type": "object",
+    "description": "Mail about each submission (README \"Notifications\"); null: none. Subjects and bodies are "
+                   "templates of the answers ({{ name }}, {{ all_answers }}); empty: the built-in texts.",
+    "properties": {
+        "members": {"type": "array", "items": {"type": "string"},
+                    "description": "emails of workspace members to notify"},
+        "emails": {"type": "array", "maxItems": 20, "items": {"type": "string", "format": "email"},
+                   "description": "other addresses to notify"},
+        "subject": {"type": "string", "maxLength": 300},
+        "body": {"type": "string", "maxLength": 10000},
+        "digest": {"enum": ["off", "hourly", "daily"], "default": "off",
+                   "description": "one mail per submission, or one summary an hour or a day"},
+        "autoresponder": nullable({
+            "type": "object", "required": ["field"],
+            "properties": {"field": {"type": "string", "description": "the key of one of the form's email fields"},
+                           "subject": {"type": "string", "maxLength": 300},
+                           "body": {"type": "string", "maxLength": 10000}},
+        }),
+    },
+})
+
 FORM_SETTINGS = {
     "name": text(LIMITS["name"]),
     "fields": {"type": "array", "maxItems": MAX_FIELDS, "items": ref("FieldInput"),
@@ -163,6 +185,7 @@ FORM_SETTINGS = {
     "enabled": {"type": "boolean", "default": True},
     **RULE_SETTINGS,
     "language": LANGUAGE,
+    "notifications": NOTIFICATIONS,
 }
 
 FORM = {
@@ -193,6 +216,7 @@ FORM = {
         "max_submissions": nullable({"type": "integer"}),
         "closed_message": nullable({"type": "string"}),
         "language": {"enum": list(FORM_LANGUAGES)},
+        "notifications": NOTIFICATIONS,
     },
 }
 
@@ -358,7 +382,11 @@ SCHEMAS = {
         "type": "object", "required": ["id", "created_at", "answers", "meta"],
         "properties": {"id": {"type": "string"}, "created_at": TIMESTAMP,
                        "answers": {"type": "object", "additionalProperties": answer_schema()},
-                       "meta": {"type": "object"}},
+                       "meta": {"type": "object"},
+                       "status": {"enum": ["accepted", "spam"],
+                                  "description": "spam: held by the spam checks, not delivered"},
+                       "spam_reasons": {"type": "array", "items": {"type": "string"},
+                                        "description": "why it was held (codes, README \"Spam protection\")"}},
     },
     "SubmissionPage": page_of(ref("Submission")),
     "WebhookCreate": {"type": "object", "required": ["url"], "additionalProperties": False,

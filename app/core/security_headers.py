@@ -13,9 +13,11 @@ DASHBOARD_CSP = (
 )
 # a hosted form may redirect to the customer's thank-you page after a post, so form-action stays open;
 # its theme is one nonce'd <style> of checked values, its cover and logo https images
+# a form with a third-party captcha also allows that provider's script, styles and frame ({extra})
 HOSTED_FORM_CSP = (
-    "default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'nonce-{nonce}'; "
-    "img-src 'self' data: https:; object-src 'none'; base-uri 'self'; frame-ancestors *"
+    "default-src 'self'; script-src 'self' 'nonce-{nonce}'{extra}; style-src 'self' 'nonce-{nonce}'{extra}; "
+    "img-src 'self' data: https:; frame-src 'self'{extra}; connect-src 'self'{extra}; "
+    "object-src 'none'; base-uri 'self'; frame-ancestors *"
 )
 # the Design tab's preview is a hosted page drawn in a draft design, framed by the dashboard only
 DESIGN_PREVIEW_CSP = HOSTED_FORM_CSP.replace("frame-ancestors *", "frame-ancestors 'self'")
@@ -55,7 +57,8 @@ def add_security_headers(response):
     headers = response.headers
     policy = _policy_for(request.endpoint, request.path)
     if request.endpoint not in FILE_ENDPOINTS or "Content-Security-Policy" not in headers:
-        headers["Content-Security-Policy"] = policy.format(nonce=csp_nonce())
+        extra = "".join(f" {source}" for source in g.get("csp_extra_sources", ()))
+        headers["Content-Security-Policy"] = policy.format(nonce=csp_nonce(), extra=extra)
     headers["X-Content-Type-Options"] = "nosniff"
     headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
     if policy is DESIGN_PREVIEW_CSP:

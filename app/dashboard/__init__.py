@@ -10,6 +10,7 @@ from app.dashboard import (  # noqa: E402,F401
     notification_routes,
     quota_banner,
     routes,
+    spam_routes,
     url_display,
     webhook_routes,
     workspace_settings,

@@ -15,6 +15,7 @@ from app.fields import field_type, links
 from app.models import Form, Submission
 from app.models.base import utcnow
 from app.models.ids import new_id
+from app.models.submissions import ACCEPTED, SPAM
 from app.public import bp, steps
 from app.public import uploads as file_parts
 from app.public.forms import build_submission_form
@@ -28,7 +29,9 @@ from app.public.intake import (
     typed_meta,
 )
 from app.public.look import design_for, render_closed
-from app.services import closing, notifications, piping, quotas, uploads
+from app.services import closing, piping, quotas, uploads
+from app.services.submission_effects import add_submission_effects
+from app.spam import scoring
 
 DB_RETRY_AFTER = "5"
 # the step buttons of a multi-page form posted without JavaScript (field keys start with a letter)
@@ -112,7 +115,7 @@ def form_logic(form):
 @bp.after_request
 def allow_any_origin(response):
     """Hosted forms are posted to from any site, and framed by any site."""
-    if request.endpoint in ("public.submit", "public.show", "public.embed_script"):
+    if request.endpoint in ("public.submit", "public.show", "public.embed_script", "public.challenge"):
         response.headers["Access-Control-Allow-Origin"] = "*"
         response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
         response.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept"
@@ -192,6 +195,11 @@ def submit(public_id):
         # a bot filled the invisible field, or the owner is trying the preview: answer as if
         # accepted, store and send nothing
         return _accepted(form, submission, json_client)
+    # suspected spam is kept for the owner to judge, and answered like any other post (a bot
+    # learns nothing); it sets nothing off until released
+    reasons = scoring.judge(form, request, formdata, result.answers, json_client)
+    submission.status = SPAM if reasons else ACCEPTED
+    submission.spam_reasons = reasons or None
 
     deliveries = _store(form, submission, uploads.uploads_of(wtf_form))
     # the deliveries were created in that transaction: no job can exist for them yet
@@ -244,9 +252,7 @@ def _store(form, submission, files):
         # one flush at commit (the deliveries' event needs the id and time, set above), so
         # SQLite's write lock is held only that long
         with session.no_autoflush:
-            deliveries = outbox.add_submission_deliveries(form, submission)
-            # the mail rows are queued by the commit (mail_queue.add_mail); SMTP is never waited for
-            notifications.add_submission_mail(form, submission)
+            deliveries = add_submission_effects(form, submission)
         session.expire_on_commit = False
         session.commit()
     except OperationalError as exc:
@@ -283,7 +289,8 @@ def _render_form(form, wtf_form, result, current=0, quiet=False, context=None):
     closed = context["preview"] and closing.closed_reason(form) is not None
     return render_template(
         "public/form.html", wtf_form=wtf_form, carried=carried_values(request), walk=result, current=current,
-        logic_hidden=steps.settled_hidden(result, current), closed=closed, **context,
+        logic_hidden=steps.settled_hidden(result, current), closed=closed,
+        posted=request.form if request.method == "POST" else None, **context,
     )
 
 
