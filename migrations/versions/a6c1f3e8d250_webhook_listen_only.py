@@ -1,7 +1,7 @@
 """webhooks.listen_only: a form's local webhook, whose deliveries only go to listen clients
 
 Revision ID: a6c1f3e8d250
-Revises: d91f3b7e5a28
+Revises: c4d8e2f1a6b9
 Create Date: 2026-12-02 18:10:00
 
 False for every existing webhook: each keeps sending to its URL.
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = 'a6c1f3e8d250'
-down_revision = 'd91f3b7e5a28'
+down_revision = 'c4d8e2f1a6b9'
 branch_labels = None
 depends_on = None
 
