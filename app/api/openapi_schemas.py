@@ -238,7 +238,7 @@ WEBHOOK_SETTINGS = {
     "events": nullable({"type": "array", "items": {"enum": list(EVENTS)}, "default": ["submission.created"]}),
     "conditions": CONDITIONS,
     "enabled": {"type": "boolean", "default": True},
-    "id": IGNORED, "form_id": IGNORED, "secret": IGNORED, "disabled_reason": IGNORED,
+    "id": IGNORED, "form_id": IGNORED, "secret": IGNORED, "disabled_reason": IGNORED, "listen_only": IGNORED,
 }
 
 WEBHOOK = {
@@ -259,6 +259,8 @@ WEBHOOK = {
         "enabled": {"type": "boolean"},
         "disabled_reason": nullable({"type": "string"}),
         "secret": {"type": "string", "pattern": "^whsec_"},
+        "listen_only": {"type": "boolean", "description": "a form's local webhook (POST /forms/{form_id}/listen): "
+                                                          "its deliveries only go to a listen client"},
         "created_at": TIMESTAMP,
         "warnings": {"type": "array", "items": {"type": "string"},
                      "description": "only when non-empty, e.g. unknown template names"},
@@ -303,6 +305,12 @@ ATTEMPT = {
 
 
 LISTEN_SCHEMAS = {
+    "LocalListenSessionCreate": {"type": "object", "required": ["url"], "additionalProperties": False,
+                                 "properties": {
+        "url": {"type": "string", "maxLength": 4000, "description": "the local URL (a template, like a webhook's); "
+                                                                    "never connected to by the server"},
+        "mode": {"const": "instead"},
+    }},
     "ListenSessionCreate": {"type": "object", "additionalProperties": False, "properties": {
         "mode": {"enum": ["instead", "also"], "default": "instead",
                  "description": "instead: only the client gets the deliveries; also: the URL still gets them "

@@ -48,6 +48,7 @@ def webhook_json(webhook, warnings=()):
         "attach_files": webhook.attach_files,
         "disabled_reason": webhook.disabled_reason,
         "secret": webhook.secret,
+        "listen_only": bool(webhook.listen_only),
         "created_at": webhook.created_at.isoformat(),
     }
     if warnings:
