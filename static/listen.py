@@ -3,6 +3,8 @@
 
     python3 listen.py --url https://forms.example --key fh_... --webhook wh_... \\
         --forward-to http://localhost:3000/hook
+    python3 listen.py --url https://forms.example --key fh_... --form frm_... \\
+        --forward-to 'http://localhost:3000/hook?campaign={{ campaign_name }}'
 
 The server never connects to your machine: this program connects out to Formhook over HTTPS,
 takes each delivery exactly as it would be sent (method, path and query after templating,
@@ -75,18 +77,28 @@ def _message(payload):
     return ((payload or {}).get("error") or {}).get("message", "")
 
 
-def target_url(forward_to, path):
-    """The local URL of one delivery: --forward-to's address, its path (or the webhook's), the webhook's query."""
+def _fields(payload):
+    fields = ((payload or {}).get("error") or {}).get("fields") or {}
+    return "; ".join(f"{name} {problem}" for name, problem in fields.items())
+
+
+def target_url(forward_to, path, rendered=False):
+    """The local URL of one delivery: --forward-to's address, its path (or the webhook's), the webhook's query.
+
+    rendered: the webhook's URL is --forward-to itself (a form's local webhook), as templating made it.
+    """
     local = urlsplit(forward_to)
     sent = urlsplit(path)
+    if rendered:
+        return urlunsplit((local.scheme, local.netloc, sent.path or "/", sent.query, ""))
     local_path = local.path if local.path not in ("", "/") else sent.path
     query = "&".join(part for part in (local.query, sent.query) if part)
     return urlunsplit((local.scheme, local.netloc, local_path or "/", query, ""))
 
 
-def forward(delivery, forward_to):
+def forward(delivery, forward_to, rendered=False):
     """Send one delivery to the local URL; return (the answer to report, the URL it went to)."""
-    url = target_url(forward_to, delivery["path"])
+    url = target_url(forward_to, delivery["path"], rendered)
     headers = {k: v for k, v in delivery["headers"].items() if k.lower() not in SKIPPED_HEADERS}
     body = base64.b64decode(delivery["body"])
     method = delivery["method"]
@@ -131,8 +143,9 @@ def summary(delivery, answer, url):
 class Listener:
     """Opens a session, then takes, forwards and answers deliveries until stopped."""
 
-    def __init__(self, api, webhook_id, forward_to, mode, out=sys.stdout):
+    def __init__(self, api, webhook_id, forward_to, mode, form_id=None, out=sys.stdout):
         self.api, self.webhook_id, self.forward_to, self.mode, self.out = api, webhook_id, forward_to, mode, out
+        self.form_id = form_id  # listen on the form's local webhook rather than on webhook_id
         self.session_id = None
         self.backoff = 1
 
@@ -140,13 +153,21 @@ class Listener:
         print(text, file=self.out, flush=True)
 
     def open(self):
-        status, _, payload = self.api.call("POST", f"/webhooks/{self.webhook_id}/listen", {"mode": self.mode})
+        if self.form_id:
+            path, body, what = f"/forms/{self.form_id}/listen", {"url": self.forward_to}, self.form_id
+        else:
+            path, body, what = f"/webhooks/{self.webhook_id}/listen", {"mode": self.mode}, self.webhook_id
+        status, _, payload = self.api.call("POST", path, body)
         if status != 201:
-            raise Stop(f"could not listen to {self.webhook_id}: {status} {_message(payload)}")
-        self.session_id = payload["id"]
-        mode = "instead of" if self.mode == "instead" else "as well as"
-        self.say("Listening to {}: deliveries go to {} {} {}. Ctrl-C to stop.".format(
-            self.webhook_id, self.forward_to, mode, payload.get("url", "its URL")))
+            raise Stop(f"could not listen to {what}: {status} {_message(payload)} {_fields(payload)}".rstrip())
+        self.session_id, self.webhook_id = payload["id"], payload["webhook_id"]
+        if self.form_id:
+            self.say(f"Listening to the local webhook {self.webhook_id} of form {self.form_id}: its deliveries "
+                     f"go to {self.forward_to}. Ctrl-C to stop.")
+        else:
+            mode = "instead of" if self.mode == "instead" else "as well as"
+            self.say(f"Listening to {self.webhook_id}: deliveries go to {self.forward_to} {mode} "
+                     f"{payload.get('url', 'its URL')}. Ctrl-C to stop.")
 
     def close(self):
         if self.session_id:
@@ -174,7 +195,7 @@ class Listener:
             raise OSError(f"the server answered {status} {_message(payload)}")
 
     def handle(self, delivery):
-        answer, url = forward(delivery, self.forward_to)
+        answer, url = forward(delivery, self.forward_to, rendered=bool(self.form_id))
         self.say(summary(delivery, answer, url))
         deadline = time.monotonic() + float(delivery.get("timeout") or 15)
         while True:
@@ -214,7 +235,10 @@ def main(argv=None):
     parser.add_argument("--url", required=True, help="your Formhook address, e.g. https://forms.example")
     parser.add_argument("--key", default=os.environ.get("FORMHOOK_API_KEY"),
                         help="an API key of the workspace (default: $FORMHOOK_API_KEY)")
-    parser.add_argument("--webhook", required=True, help="the webhook's id (wh_...)")
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--webhook", help="the webhook's id (wh_...)")
+    which.add_argument("--form", help="a form's id (frm_...): listen on its local webhook (made the first "
+                                      "time), whose URL is --forward-to ({{ names }} allowed), sent nowhere else")
     parser.add_argument("--forward-to", required=True, help="the local URL, e.g. http://localhost:3000/hook")
     parser.add_argument("--also", action="store_true",
                         help="the webhook's own URL still gets every delivery; this machine gets a copy")
@@ -223,7 +247,10 @@ def main(argv=None):
         parser.error("give --key or set FORMHOOK_API_KEY")
     if urlsplit(args.forward_to).scheme not in ("http", "https"):
         parser.error("--forward-to must be an http:// or https:// URL")
-    listener = Listener(Api(args.url, args.key), args.webhook, args.forward_to, "also" if args.also else "instead")
+    if args.also and args.form:
+        parser.error("--also needs --webhook: a form's local webhook has no other URL")
+    listener = Listener(Api(args.url, args.key), args.webhook, args.forward_to, "also" if args.also else "instead",
+                        form_id=args.form)
     try:
         listener.run()
     except Stop as stop:

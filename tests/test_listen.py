@@ -22,6 +22,7 @@ from app.core.extensions import db
 from app.delivery import listen_sessions
 from app.models import Delivery, Webhook
 from tests.conftest import make_form, make_webhook
+from tests.figures import report
 from tests.receiver import Receiver, Reply
 from tests.test_delivery_nothing_lost import start_worker
 
@@ -63,9 +64,9 @@ def worker(database_url, redis_url, tmp_path):
 class Client:
     """The listen client as a subprocess; its printed lines are collected as they come."""
 
-    def __init__(self, python, base_url, key, webhook_id, forward_to):
+    def __init__(self, python, base_url, key, webhook_id, forward_to, which="--webhook"):
         self.process = subprocess.Popen(
-            [str(python), str(CLIENT), "--url", base_url, "--key", key, "--webhook", webhook_id,
+            [str(python), str(CLIENT), "--url", base_url, "--key", key, which, webhook_id,
              "--forward-to", forward_to],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8",
             env={"PATH": os.environ.get("PATH", ""), "PYTHONIOENCODING": "utf-8"},
@@ -76,6 +77,11 @@ class Client:
     def _read(self):
         for line in self.process.stdout:
             self.lines.append(line.rstrip("\n"))
+
+    def interrupt(self):
+        """Ctrl-C: the client ends its session and exits."""
+        self.process.send_signal(signal.SIGINT)
+        assert self.process.wait(15) == 0
 
     def kill(self):
         self.process.kill()
@@ -132,8 +138,11 @@ def test_a_delivery_reaches_the_local_receiver_exactly_as_sent_and_its_answer_is
     listener = Client(bare_python, live_server, key, webhook_id, local_receiver.url + "/hook")
     try:
         wait_until(lambda: connected(app, webhook_id), what="the client to connect")
+        started = time.monotonic()
         submit(client, public_id)
         received = local_receiver.wait_for(1, timeout=30)[0]
+        elapsed_ms = (time.monotonic() - started) * 1000
+        report(f"listen: submission to the local receiver through the client in {elapsed_ms:.0f} ms")
         wait_until(lambda: any(LINE.match(line) for line in listener.lines), what="the client's line")
     finally:
         listener.kill()
@@ -176,6 +185,7 @@ def test_deliveries_wait_while_the_client_is_gone_and_none_is_lost(
     wait_until(lambda: len(local_receiver.requests) >= 4, what="the held request to be recorded")
     assert len(local_receiver.requests) == 4, "nothing reached the receiver while no client ran"
 
+    reconnected = time.monotonic()
     listener = Client(bare_python, live_server, key, webhook_id, local_receiver.url + "/hook")
     try:
         rows = wait_until(lambda: (rows := deliveries(app)) and all(d[1] == "succeeded" for d in rows) and rows,
@@ -183,7 +193,45 @@ def test_deliveries_wait_while_the_client_is_gone_and_none_is_lost(
     finally:
         listener.kill()
     assert len(rows) == 8 and len(submitted) == 4
+    report(f"listen: client killed mid-stream, 5 deliveries waited; all 8 delivered "
+           f"{time.monotonic() - reconnected:.1f} s after it restarted, "
+           f"{len(local_receiver.requests)} requests received for 8 webhook-ids")
     received_ids = {request.headers["webhook-id"] for request in local_receiver.requests}
     assert received_ids == {delivery_id for delivery_id, _, _ in rows}, "every delivery reached the receiver"
     failed_first = [attempts for _, _, attempts in rows if len(attempts) > 1]
     assert failed_first and all(attempts[0]["error"] for attempts in failed_first)
+
+
+def test_a_forms_local_webhook_sends_only_to_the_client(
+    app, client, accounts, live_server, worker, receiver, bare_python,
+):
+    _, workspace_id = accounts.user()
+    form_id, public_id = make_form(app, workspace_id)
+    key = accounts.api_key(workspace_id)
+    # on 127.0.0.1, which the worker may reach: only the client's session ever sends there all the same
+    local_url = receiver.url + "/hook?campaign_name={{ campaign_name }}"
+    listener = Client(bare_python, live_server, key, form_id, local_url, which="--form")
+    try:
+        webhook_id = wait_until(lambda: local_webhook_id(app, form_id), what="the local webhook")
+        wait_until(lambda: connected(app, webhook_id), what="the client to connect")
+        submit(client, public_id)
+        received = receiver.wait_for(1, timeout=30)[0]
+    finally:
+        listener.interrupt()
+    with app.app_context():
+        secret = db.session.get(Webhook, webhook_id).secret
+    assert received.path == "/hook" and received.raw_query == "campaign_name=Event%20A"
+    StandardWebhook(secret).verify(received.body, received.headers)
+    assert listen_sessions.session_of_webhook(app.redis, webhook_id) is None, "Ctrl-C ended the session"
+
+    submit(client, public_id, "after the client stopped")
+    later = wait_until(lambda: [d for d in deliveries(app) if d[2] and d[1] != "succeeded"], what="an attempt")
+    assert later[0][2][0]["error"] == "no listen client is connected"
+    assert len(receiver.requests) == 1, "the worker never connects to a local webhook's URL"
+
+
+def local_webhook_id(app, form_id):
+    with app.app_context():
+        webhook_id = db.session.scalar(select(Webhook.id).where(Webhook.form_id == form_id, Webhook.listen_only))
+        db.session.remove()
+    return webhook_id

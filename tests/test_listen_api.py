@@ -13,6 +13,7 @@ from app.core.extensions import db
 from app.delivery import listen_sessions, policy
 from app.delivery.transport import Outcome
 from app.models import ApiKey, Delivery
+from app.observability.explain import explain
 from tests.api_support import assert_error
 from tests.conftest import drain, make_form, make_webhook
 from tests.delivery_support import submit
@@ -63,6 +64,9 @@ def test_instead_with_no_client_connected_fails_like_an_unreachable_endpoint(app
     assert {attempt["error"] for attempt in attempts} == {"no listen client is connected"}
     assert all(attempt["request"]["via"] == "listen" for attempt in attempts)
     assert receiver.requests == [], "instead: the webhook's URL is never connected to"
+    with app.test_request_context():
+        assert "Run listen.py again" in explain(None, attempts[0]["error"], "listen").text
+        assert "Run listen.py again" in explain(None, attempts[0]["error"]).text  # a delivery row keeps no class
 
 
 @pytest.mark.app_config(LISTEN_POLL_WAIT=1, WEBHOOK_RETRY_SCHEDULE=[3600])
@@ -162,3 +166,35 @@ def test_revoking_the_key_ends_a_waiting_poll_at_once(app, client, accounts, api
     assert (status, code) == (401, "unauthorized")
     assert waited < listen_sessions.POLL_WAIT - 10, "the poll ended when the key was revoked, not at its end"
     assert listen_sessions.session_of_webhook(app.redis, webhook[0]) is None  # the worker sends to the URL again
+
+
+def test_a_forms_local_webhook_is_made_once_and_follows_the_local_url(app, api, webhook):
+    form_id = api.get(f"/webhooks/{webhook[0]}").get_json()["form_id"]
+    first = api.post(f"/forms/{form_id}/listen", json={"url": "http://localhost:3000/hook"})
+    assert first.status_code == 201, first.get_data(as_text=True)
+    again = api.post(f"/forms/{form_id}/listen", json={"url": "http://localhost:4000/in?c={{ campaign_name }}"})
+    assert again.get_json()["webhook_id"] == first.get_json()["webhook_id"]
+    local = api.get(f"/webhooks/{again.get_json()['webhook_id']}").get_json()
+    assert local["listen_only"] is True and local["url"] == "http://localhost:4000/in?c={{ campaign_name }}"
+    assert local["name"] == "Local (listen)"
+    assert api.get(f"/webhooks/{webhook[0]}").get_json()["listen_only"] is False
+    assert_error(api.post(f"/forms/{form_id}/listen", json={"url": "http://localhost:3000/", "mode": "also"}),
+                 422, "mode")
+    assert_error(api.post(f"/forms/{form_id}/listen", json={"url": "ftp://localhost/"}), 422, "url")
+    assert_error(api.post(f"/forms/{form_id}/listen", json={}), 422, "url")
+    assert_error(api.post("/forms/frm_00000000000000000000000000/listen", json={"url": "http://localhost/"}), 404)
+
+
+def test_the_editors_listen_panel_speaks_indonesian(app, api, webhook):
+    from flask import render_template
+    from flask_babel import force_locale
+
+    from app.dashboard.listen_panel import listen_panel
+    from app.models import Form, Webhook
+
+    with app.test_request_context("/"), force_locale("id"):
+        hook = db.session.get(Webhook, webhook[0])
+        html = render_template("dashboard/_listen_panel.html", webhook=hook, form=db.session.get(Form, hook.form_id),
+                               listen=listen_panel(hook))
+    assert "Uji di komputer Anda" in html and "Belum ada klien yang tersambung" in html
+    assert f"--webhook {webhook[0]}" in html

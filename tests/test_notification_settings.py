@@ -2,7 +2,7 @@
 
 from app.core.extensions import db
 from app.models import Form, User
-from tests.conftest import make_form
+from tests.conftest import drain, make_form
 
 
 def _page(app, accounts, client):
@@ -65,3 +65,36 @@ def test_a_member_of_another_workspace_cannot_be_chosen(app, accounts, client):
         stranger_id = db.session.scalar(db.select(User.id).where(User.email == "stranger@example.com"))
     response = client.post(f"/forms/{form_id}/notifications", data={"members": [stranger_id], "digest": "off"})
     assert response.status_code == 422 and _saved(app, form_id) is None
+
+
+def test_the_api_form_object_carries_the_same_settings(api, client, mailbox, app):
+    form = api.create_form(notifications={
+        "members": ["Owner@example.com"], "emails": ["sales@example.com"], "digest": "off",
+        "autoresponder": {"field": "email", "subject": "Thanks {{ name }}"},
+    })
+    assert form["notifications"] == {
+        "members": ["owner@example.com"], "emails": ["sales@example.com"], "subject": "", "body": "",
+        "digest": "off", "autoresponder": {"field": "email", "subject": "Thanks {{ name }}", "body": ""},
+    }
+    client.post(f"/f/{form['public_id']}", json={"name": "Ana", "email": "ana@example.com"})
+    drain(app)
+    assert sorted(message["To"] for message in mailbox.wait_for(2)) == [
+        "ana@example.com", "owner@example.com, sales@example.com",
+    ]
+    response = api.patch(f"/forms/{form['id']}", json={"notifications": {
+        "members": ["stranger@example.com"], "autoresponder": {"field": "name"},
+    }})
+    assert response.status_code == 422
+    assert set(response.get_json()["error"]["fields"]) == {"notifications.members", "notifications.autoresponder.field"}
+    assert api.get(f"/forms/{form['id']}").get_json()["notifications"]["emails"] == ["sales@example.com"]
+    assert api.patch(f"/forms/{form['id']}", json={"notifications": None}).get_json()["notifications"] is None
+
+
+def test_a_form_made_in_the_dashboard_mails_its_creator(app, accounts, client):
+    user_id, _ = accounts.user("owner@example.com")
+    accounts.login(client)
+    response = client.post("/forms/new", data={"name": "Fresh", "language": "auto", "enabled": "y"})
+    assert response.status_code == 302
+    with app.app_context():
+        form = db.session.scalars(db.select(Form)).one()
+        assert form.notifications["members"] == [user_id] and form.notifications["digest"] == "off"

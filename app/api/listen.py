@@ -17,8 +17,9 @@ from app.core.extensions import db
 from app.delivery import listen_sessions as sessions
 from app.delivery.listen_handoff import VIA_LISTEN
 from app.delivery.transport import MAX_RESPONSE_BYTES
-from app.models import Webhook
-from app.services.listening import bring_forward
+from app.models import Form, Webhook
+from app.services.audit import api_key_actor
+from app.services.listening import bring_forward, local_webhook
 
 # A waiting poll holds a web thread: one per process at most, so the others keep serving pages
 # and posts. Polls beyond it answer at once (204, Retry-After: 1) and the client asks again.
@@ -44,6 +45,24 @@ def open_listen_session(webhook_id):
         raise ApiError(422, "the listen session is not valid", errors)
     sid = sessions.open_session(current_app.redis, webhook.id, g.workspace_id, g.api_key.id, mode)
     return jsonify(_session_json(sid, webhook, mode)), 201
+
+
+@bp.post("/forms/<form_id>/listen")
+def open_local_listen_session(form_id):
+    """Open a listen session on the form's local webhook (made the first time), whose URL is the local one."""
+    form = find_or_404(Form, form_id, "form")
+    data = json_body()
+    errors = {name: "is not a setting of a local listen session" for name in data if name not in ("url", "mode")}
+    if data.get("mode", "instead") != "instead":
+        errors["mode"] = "a local webhook has no other URL: its deliveries only go to the listen client"
+    webhook, url_errors, warnings = (None, {}, []) if errors else local_webhook(
+        form, data.get("url"), api_key_actor(g.api_key))
+    errors.update(url_errors)
+    if errors:
+        raise ApiError(422, "the listen session is not valid", errors)
+    sid = sessions.open_session(current_app.redis, webhook.id, g.workspace_id, g.api_key.id, "instead")
+    db.session.commit()
+    return jsonify({**_session_json(sid, webhook, "instead"), **({"warnings": warnings} if warnings else {})}), 201
 
 
 def _session_json(sid, webhook, mode):
@@ -146,7 +165,7 @@ def _checked_answer(data):
         raise ApiError(422, "the answer is not valid", errors)
     headers = {name.lower(): value for name, value in headers.items()}
     return {"token": token, "status": status, "headers": headers, "body": body,
-            "error": f"{error} (on the listening machine)" if error else None, "duration_ms": duration}
+            "error": f"on the listening machine: {error}" if error else None, "duration_ms": duration}
 
 
 @bp.delete("/listen/<session_id>")

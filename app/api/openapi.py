@@ -166,7 +166,13 @@ def listen_paths():
         200, ref("ListenRequest"), "Listen", [SESSION_ID], errors=(401, 404, 409, 429),
     )
     next_request["responses"]["204"] = NO_REQUEST_YET
+    open_local = operation(
+        "openLocalListenSession", "Open a listen session on the form's local webhook (made the first time, its URL "
+        "set to the given local one), whose deliveries only ever go to the listen client.", 201,
+        ref("ListenSession"), "Listen", [FORM_ID], body=ref("LocalListenSessionCreate"),
+    )
     return {
+        "/forms/{form_id}/listen": {"post": open_local},
         "/webhooks/{webhook_id}/listen": {"post": open_session},
         "/listen/{session_id}/next": {"get": next_request},
         "/listen/{session_id}/answers": {

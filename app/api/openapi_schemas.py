@@ -150,6 +150,28 @@ LANGUAGE = {
                    "`en` and `id` fix it. The form's own texts stay as written.",
 }
 
+NOTIFICATIONS = nullable({
+    "type": "object",
+    "description": "Mail about each submission (README \"Notifications\"); null: none. Subjects and bodies are "
+                   "templates of the answers ({{ name }}, {{ all_answers }}); empty: the built-in texts.",
+    "properties": {
+        "members": {"type": "array", "items": {"type": "string"},
+                    "description": "emails of workspace members to notify"},
+        "emails": {"type": "array", "maxItems": 20, "items": {"type": "string", "format": "email"},
+                   "description": "other addresses to notify"},
+        "subject": {"type": "string", "maxLength": 300},
+        "body": {"type": "string", "maxLength": 10000},
+        "digest": {"enum": ["off", "hourly", "daily"], "default": "off",
+                   "description": "one mail per submission, or one summary an hour or a day"},
+        "autoresponder": nullable({
+            "type": "object", "required": ["field"],
+            "properties": {"field": {"type": "string", "description": "the key of one of the form's email fields"},
+                           "subject": {"type": "string", "maxLength": 300},
+                           "body": {"type": "string", "maxLength": 10000}},
+        }),
+    },
+})
+
 FORM_SETTINGS = {
     "name": text(LIMITS["name"]),
     "fields": {"type": "array", "maxItems": MAX_FIELDS, "items": ref("FieldInput"),
@@ -163,6 +185,7 @@ FORM_SETTINGS = {
     "enabled": {"type": "boolean", "default": True},
     **RULE_SETTINGS,
     "language": LANGUAGE,
+    "notifications": NOTIFICATIONS,
 }
 
 FORM = {
@@ -193,6 +216,7 @@ FORM = {
         "max_submissions": nullable({"type": "integer"}),
         "closed_message": nullable({"type": "string"}),
         "language": {"enum": list(FORM_LANGUAGES)},
+        "notifications": NOTIFICATIONS,
     },
 }
 
@@ -214,7 +238,7 @@ WEBHOOK_SETTINGS = {
     "events": nullable({"type": "array", "items": {"enum": list(EVENTS)}, "default": ["submission.created"]}),
     "conditions": CONDITIONS,
     "enabled": {"type": "boolean", "default": True},
-    "id": IGNORED, "form_id": IGNORED, "secret": IGNORED, "disabled_reason": IGNORED,
+    "id": IGNORED, "form_id": IGNORED, "secret": IGNORED, "disabled_reason": IGNORED, "listen_only": IGNORED,
 }
 
 WEBHOOK = {
@@ -235,6 +259,8 @@ WEBHOOK = {
         "enabled": {"type": "boolean"},
         "disabled_reason": nullable({"type": "string"}),
         "secret": {"type": "string", "pattern": "^whsec_"},
+        "listen_only": {"type": "boolean", "description": "a form's local webhook (POST /forms/{form_id}/listen): "
+                                                          "its deliveries only go to a listen client"},
         "created_at": TIMESTAMP,
         "warnings": {"type": "array", "items": {"type": "string"},
                      "description": "only when non-empty, e.g. unknown template names"},
@@ -279,6 +305,12 @@ ATTEMPT = {
 
 
 LISTEN_SCHEMAS = {
+    "LocalListenSessionCreate": {"type": "object", "required": ["url"], "additionalProperties": False,
+                                 "properties": {
+        "url": {"type": "string", "maxLength": 4000, "description": "the local URL (a template, like a webhook's); "
+                                                                    "never connected to by the server"},
+        "mode": {"const": "instead"},
+    }},
     "ListenSessionCreate": {"type": "object", "additionalProperties": False, "properties": {
         "mode": {"enum": ["instead", "also"], "default": "instead",
                  "description": "instead: only the client gets the deliveries; also: the URL still gets them "

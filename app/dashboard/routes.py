@@ -18,6 +18,7 @@ from app.public.snippets import embed_snippets
 from app.services import field_renames
 from app.services.form_templates import TEMPLATES
 from app.services.forms import copy_form
+from app.services.notification_settings import notify_creator
 
 
 @bp.route("/")
@@ -62,7 +63,7 @@ def form_new():
     """Create a form."""
     settings = FormSettingsForm()
     if settings.validate_on_submit():
-        form = Form(workspace_id=current_workspace_id())
+        form = Form(workspace_id=current_workspace_id(), notifications=notify_creator(current_user.id))
         _apply_settings(settings, form)
         db.session.add(form)
         db.session.commit()

@@ -17,7 +17,7 @@ from app.dashboard import bp
 from app.dashboard.csv_export import csv_lines
 from app.dashboard.time_filters import local_bound, within
 from app.fields import field_type
-from app.models import Form, Submission
+from app.models import Form, Mail, Submission
 from app.models.submissions import ACCEPTED
 from app.services import spam_review
 
@@ -94,12 +94,15 @@ def _submission_or_404(form_id, submission_id):
 @bp.route("/forms/<form_id>/submissions/<submission_id>")
 @login_required
 def submission_detail(form_id, submission_id):
-    """Show one submission: answers, meta and what each webhook did with it."""
+    """Show one submission: answers, meta, what each webhook did with it, and its mail."""
     form, submission = _submission_or_404(form_id, submission_id)
     deliveries = sorted(submission.deliveries, key=lambda d: d.id)
+    mails = db.session.scalars(
+        scoped(Mail, form.workspace_id).where(Mail.submission_id == submission.id).order_by(Mail.id)
+    ).all()
     return render_template(
         "dashboard/submission_detail.html", form=form, submission=submission, deliveries=deliveries,
-        confirm=ConfirmForm(),
+        mails=mails, confirm=ConfirmForm(),
     )
 
 

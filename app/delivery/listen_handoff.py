@@ -14,6 +14,10 @@ from app.delivery import listen_sessions as sessions
 from app.delivery.transport import MAX_RESPONSE_BYTES, Outcome, excerpt
 
 VIA_LISTEN = "listen"
+LISTEN_ERROR = "listen"  # no client took the request, or none answered in time
+LOCAL_ERROR = "listen_local"  # the client could not get an answer from the local URL
+# a request waits in Redis for the client: a body past this (many large attachments) is not handed over
+MAX_BODY_BYTES = 16 * 1024 * 1024
 
 
 class ListenHandoff:
@@ -47,23 +51,30 @@ class ListenHandoff:
     async def send(self, sid, connected, delivery_id, prepared):
         """The client's answer to prepared as an Outcome; a failure like an unreachable endpoint's when none comes."""
         if not connected:
-            return Outcome(error="no listen client is connected", error_class="connection", via=VIA_LISTEN)
+            return Outcome(error="no listen client is connected", error_class=LISTEN_ERROR, via=VIA_LISTEN)
+        if len(prepared.body or b"") > MAX_BODY_BYTES:
+            return Outcome(error=f"the listen session could not take a body of {len(prepared.body):,} bytes "
+                                 f"({MAX_BODY_BYTES // (1024 * 1024)} MiB at most)", error_class=LISTEN_ERROR,
+                           via=VIA_LISTEN)
         started = time.monotonic()
         try:
             token = await self._hand_out(sid, delivery_id, prepared)
             popped = await self._client().blpop([sessions.answer_key(sid, token)], timeout=self.timeout)
+            if popped is None:  # an answer coming later is refused: this attempt is recorded as unanswered
+                await self._client().delete(sessions.hand_out_key(sid, token))
         except redis.RedisError as exc:
-            return Outcome(error=f"could not reach the listen session: {type(exc).__name__}",
-                           error_class="connection", via=VIA_LISTEN)
+            return Outcome(error=f"the listen session could not be reached ({type(exc).__name__})",
+                           error_class=LISTEN_ERROR, via=VIA_LISTEN)
         if popped is None:
-            await self._client().delete(sessions.hand_out_key(sid, token))
             return Outcome(error=f"the listen client did not answer within {self.timeout:g} s",
-                           error_class="timeout", duration_ms=int((time.monotonic() - started) * 1000),
+                           error_class=LISTEN_ERROR, duration_ms=int((time.monotonic() - started) * 1000),
                            via=VIA_LISTEN)
         return outcome_of(json.loads(popped[1]))
 
     async def copy(self, sid, delivery_id, prepared):
         """Give the client a copy without waiting for its answer (the real URL's answer is the attempt)."""
+        if len(prepared.body or b"") > MAX_BODY_BYTES:
+            return
         try:
             await self._hand_out(sid, delivery_id, prepared)
         except redis.RedisError:
@@ -75,7 +86,7 @@ def outcome_of(answer):
     return Outcome(
         status=answer.get("status"), headers=answer.get("headers") or {},
         body=excerpt((answer.get("body") or "").encode(), MAX_RESPONSE_BYTES),
-        error=answer.get("error"), error_class="connection" if answer.get("error") else None,
+        error=answer.get("error"), error_class=LOCAL_ERROR if answer.get("error") else None,
         duration_ms=int(answer.get("duration_ms") or 0), via=VIA_LISTEN,
     )
 

@@ -184,7 +184,7 @@ def prepare_claimed(claimed):
             continue
         item = Attempting(delivery.id, numbers[delivery.id], delivery.webhook_id, None, started_at=utcnow(),
                           mirror_bin_id=delivery.webhook.mirror_bin_id, retries=delivery.event != "webhook.test",
-                          listen=routes.get(delivery.webhook_id))
+                          listen=_listen_route(delivery.webhook, routes))
         try:
             item.prepared = prepare_request(delivery.webhook, delivery)
         except StorageError as exc:  # the files to attach cannot be read now: retried like a network error
@@ -206,6 +206,14 @@ def listen_routes(webhook_ids):
     except RedisError:
         log.warning("could not look up listen sessions; sending to the webhooks' URLs")
         return {}
+
+
+def _listen_route(webhook, routes):
+    """Where a listen session takes the webhook's attempt, if anywhere; a local webhook's go nowhere else."""
+    route = routes.get(webhook.id)
+    if not webhook.listen_only:
+        return route
+    return (route[0], "instead", route[2]) if route else (None, "instead", False)
 
 
 @dataclass

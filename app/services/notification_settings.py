@@ -44,6 +44,11 @@ def settings_of(form):
     return settings
 
 
+def notify_creator(user_id):
+    """A new dashboard form's settings: its creator is mailed about each submission."""
+    return {**EMPTY, "members": [user_id]}
+
+
 def owners_told(settings):
     """Whether anyone is mailed about each submission."""
     return bool(settings["members"] or settings["emails"])
@@ -86,15 +91,25 @@ def clean_settings(form, data):
 
 
 def _members(form, value, errors):
+    """Members by user id (the dashboard) or by email (the API); stored by id."""
     value = value or []
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         errors["members"] = _("must be a list of member ids")
         return []
-    known = {user_id for user_id, _email in member_choices(form.workspace_id)}
-    strangers = [item for item in value if item not in known]
+    known = {}
+    for user_id, email in member_choices(form.workspace_id):
+        known[user_id] = known[email] = user_id
+    strangers = [item for item in value if item.strip().lower() not in known and item not in known]
     if strangers:
         errors["members"] = _("not a member of this workspace: %(who)s", who=", ".join(strangers[:3]))
-    return sorted(set(value) & known)
+    return sorted({known.get(item) or known.get(item.strip().lower()) for item in value} - {None})
+
+
+def public_settings(form):
+    """The settings as the API shows them: members by their email."""
+    settings = settings_of(form)
+    emails = dict(member_choices(form.workspace_id)) if settings["members"] else {}
+    return {**settings, "members": sorted(emails[user_id] for user_id in settings["members"] if user_id in emails)}
 
 
 def _emails(value, errors):
