@@ -24,7 +24,7 @@ from app.core.extensions import db
 from tests.api_support import ApiClient
 
 # main as it last landed: the database it makes must upgrade with data and secrets intact
-LAST_RELEASE = "0ae587a257562511ab92a5f71ccfc2b5afd978b0"
+LAST_RELEASE = "51869d827fa739631efc556bc166dd3534150dc9"
 PASSWORD = "correct horse battery"
 WEBHOOK_BODY = {
     "url": "http://127.0.0.1:9/hook?token=crm-token-123&campaign_name={{ campaign_name }}",

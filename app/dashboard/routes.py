@@ -12,10 +12,14 @@ from app.core.tenancy import get_scoped_or_404, scoped
 from app.dashboard import bp
 from app.dashboard.field_logic import offer_fields
 from app.dashboard.forms import FieldForm, FormSettingsForm
+from app.dashboard.gallery_routes import suggested_preset
 from app.models import Form, Submission
+from app.models.submissions import ACCEPTED
 from app.public.snippets import embed_snippets
 from app.services import field_renames
+from app.services.form_templates import TEMPLATES
 from app.services.forms import copy_form
+from app.services.notification_settings import notify_creator
 
 
 @bp.route("/")
@@ -28,7 +32,8 @@ def home():
 def submission_counts(workspace_id):
     """{form_id: number of submissions} for a workspace."""
     rows = db.session.execute(
-        db.select(Submission.form_id, func.count()).where(Submission.workspace_id == workspace_id)
+        db.select(Submission.form_id, func.count())
+        .where(Submission.workspace_id == workspace_id, Submission.status == ACCEPTED)
         .group_by(Submission.form_id)
     )
     return dict(rows.all())
@@ -59,13 +64,15 @@ def form_new():
     """Create a form."""
     settings = FormSettingsForm()
     if settings.validate_on_submit():
-        form = Form(workspace_id=current_workspace_id())
+        form = Form(workspace_id=current_workspace_id(), notifications=notify_creator(current_user.id))
         _apply_settings(settings, form)
         db.session.add(form)
         db.session.commit()
         flash(_("Form “%(name)s” created. Now add its fields.", name=form.name), "success")
         return redirect(url_for("dashboard.form_edit", form_id=form.id))
-    return render_template("dashboard/form_new.html", settings=settings), 422 if settings.errors else 200
+    return render_template(
+        "dashboard/form_new.html", settings=settings, templates=TEMPLATES.values(), confirm=ConfirmForm(),
+    ), 422 if settings.errors else 200
 
 
 @bp.route("/forms/<form_id>", methods=["GET", "POST"])
@@ -89,6 +96,7 @@ def render_form_edit(form, settings=None, field_form=None, status=200):
         settings=settings or FormSettingsForm(obj=form, formdata=None),
         field_form=field_form or offer_fields(FieldForm(formdata=None), form.fields), confirm=ConfirmForm(),
         field_uses=field_renames.uses_by_key(form), describe_uses=field_renames.describe,
+        suggested_preset=suggested_preset(form),
     ), status
 
 

@@ -30,7 +30,7 @@ def script_text():
         "could_not_ask_telegram": _("Could not ask Telegram (%(error)s)."),
         "request_size": _("%(size)s bytes"),
         "truncated": _("(truncated)"),
-        "new_requests": _("New requests just arrived: %(count)s."),
+        "new_requests": _("%(count)s new request(s) just arrived."),
         "updates_paused": _("Live updates paused: %(error)s"),
     }
 

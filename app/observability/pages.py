@@ -10,6 +10,7 @@ from sqlalchemy import select
 from app.core.extensions import db
 from app.models import Webhook
 from app.observability.explain import attempt_outcome, delivery_outcome
+from app.observability.mail_outcomes import mail_error_text, mail_kind_name, mail_outcome, mail_tries
 
 AUDIT_ACTIONS = {
     "created": lazy_gettext("created"), "updated": lazy_gettext("updated"),
@@ -52,6 +53,8 @@ def disabled_webhooks(workspace_id):
 def register(app):
     app.add_template_global(attempt_outcome)
     app.add_template_global(delivery_outcome)
+    for helper in (mail_outcome, mail_kind_name, mail_error_text, mail_tries):
+        app.add_template_global(helper)
     app.add_template_filter(audit_value)
     app.add_template_filter(audit_action)
     app.add_template_filter(window_name)

@@ -14,6 +14,9 @@ LOCAL_NETWORKS = "127.0.0.0/8,::1/128"
 
 # measured (make bench, B1): 2 threads per process served 2.7x the posts of 8, which fight over the GIL
 GUNICORN_SETTINGS = ("--workers", "2", "--threads", "2")
+# Idle keep-alive must outlast the load balancer's (60 s on the common ones), or a client that pauses
+# sends on a connection the server is closing; gunicorn's own default is 2 s.
+DEFAULT_KEEPALIVE = "75"
 
 
 def _say(message):
@@ -55,6 +58,16 @@ def _stop(children, env):
         forget_server(REPO_ROOT / "instance", env.get("REDIS_URL"))
 
 
+def gunicorn_command(bin_dir, port, env):
+    """The web server's command line, as `make run` starts it."""
+    keepalive = env.get("KEEPALIVE") or DEFAULT_KEEPALIVE
+    if not keepalive.isdigit() or int(keepalive) < 1:
+        raise SystemExit(f"KEEPALIVE must be a whole number of seconds, not {keepalive!r}")
+    return [os.path.join(bin_dir, "gunicorn"), "--bind", f"127.0.0.1:{port}", *GUNICORN_SETTINGS,
+            "--keep-alive", keepalive,
+            "--graceful-timeout", "5", "--access-logfile", "-", "wsgi:app"]
+
+
 def main():
     children, env = [], {}
     port = os.environ.get("PORT", "5000")
@@ -65,11 +78,7 @@ def main():
     try:
         env = _environment(children)
         subprocess.run([os.path.join(bin_dir, "flask"), "db", "upgrade"], env=env, cwd=REPO_ROOT, check=True)
-        web = subprocess.Popen(
-            [os.path.join(bin_dir, "gunicorn"), "--bind", f"127.0.0.1:{port}", *GUNICORN_SETTINGS,
-             "--graceful-timeout", "5", "--access-logfile", "-", "wsgi:app"],
-            env=env, cwd=REPO_ROOT,
-        )
+        web = subprocess.Popen(gunicorn_command(bin_dir, port, env), env=env, cwd=REPO_ROOT)
         children.append(("web", web))
         worker = subprocess.Popen([os.path.join(bin_dir, "flask"), "worker"], env=env, cwd=REPO_ROOT)
         children.append(("worker", worker))

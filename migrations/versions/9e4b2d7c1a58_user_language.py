@@ -1,7 +1,7 @@
 """users: language (en|id, null follows the browser) for the dashboard and the user's emails
 
 Revision ID: 9e4b2d7c1a58
-Revises: b7f3a9c21d04
+Revises: a6c1f3e8d250
 Create Date: 2026-12-02 18:10:00
 
 Existing users get null: their dashboard keeps following the browser's Accept-Language until
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = '9e4b2d7c1a58'
-down_revision = 'b7f3a9c21d04'
+down_revision = 'a6c1f3e8d250'
 branch_labels = None
 depends_on = None
 
