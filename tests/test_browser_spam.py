@@ -18,6 +18,7 @@ from tests.figures import report
 # the shipped proof-of-work defaults, so the solve time below is what visitors wait
 pytestmark = [pytest.mark.browser, pytest.mark.app_config(
     SPAM_PROTECTION=True, RATELIMIT_ENABLED=False, ALTCHA_COST=1000, ALTCHA_MAX_COUNTER=2000,
+    WTF_CSRF_ENABLED=True,  # the dashboard's buttons carry their token; the public post needs none
 )]
 FIELDS = [
     {"key": "name", "label": "Full name", "type": "text", "required": True},
@@ -49,6 +50,12 @@ def held(app):
     with app.app_context():
         rows = db.session.scalars(select(Submission).order_by(Submission.created_at)).all()
         return [(row.answers["name"], row.status, [r["code"] for r in row.spam_reasons or []]) for row in rows]
+
+
+def _held_id(app, name):
+    with app.app_context():
+        rows = db.session.scalars(select(Submission).where(Submission.status == "spam")).all()
+        return next(row.id for row in rows if row.answers["name"] == name)
 
 
 def test_a_person_passes_the_challenge_scripts_land_in_spam_and_not_spam_delivers(
@@ -93,6 +100,8 @@ def test_a_person_passes_the_challenge_scripts_land_in_spam_and_not_spam_deliver
     time.sleep(0.5)  # nothing may arrive for the held ones: give a stray request time to show
     assert len(receiver.requests) == 1
 
+    forged = owner_page.request.post(f"{live_server}/forms/{form_id}/spam/{_held_id(app, 'Bot One')}/release")
+    assert forged.status == 400, "a release without the page's CSRF token is refused"
     owner_page.goto(f"{live_server}/forms/{form_id}/spam")
     rows = owner_page.locator("table.spam-table tbody tr")
     assert rows.count() == 2
@@ -106,3 +115,48 @@ def test_a_person_passes_the_challenge_scripts_land_in_spam_and_not_spam_deliver
     arrived = receiver.wait_for(2)
     assert json.loads(arrived[1].body)["data"]["submission"]["answers"]["name"] == "Bot One"
     assert [name for name, status, _ in held(app) if status == "accepted"] == ["Ana Lima", "Bot One"]
+
+
+def test_the_plain_html_snippet_carries_the_challenge_and_a_person_passes_it(app, live_server, browser, accounts):
+    from app.models import Form
+    from app.public.snippets import html_form_snippet
+
+    _, workspace_id = accounts.user()
+    _, public_id = make_form(app, workspace_id, FIELDS, name="Newsletter")
+    with app.test_request_context(base_url=live_server):
+        snippet = html_form_snippet(db.session.scalars(db.select(Form).where(Form.public_id == public_id)).one())
+    assert f"{live_server}/static/vendor/altcha/altcha.min.js" in snippet and "<altcha-widget" in snippet
+    partner = f"<!doctype html><html lang='en'><body><h1>Our newsletter</h1>{snippet}</body></html>"
+    with static_site({"/news.html": partner}) as site:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        try:
+            page = context.new_page()
+            page.goto(f"{site.url}/news.html")
+            page.evaluate(WATCH)
+            page.get_by_label("Full name").press_sequentially("Budi Santoso", delay=KEY_DELAY_MS)
+            page.get_by_label("Work email").press_sequentially("budi@example.com", delay=KEY_DELAY_MS)
+            page.evaluate("() => window.__solved")
+            screenshot(page, "spam-snippet-solved")
+            page.get_by_role("button", name="Submit").click()
+            page.get_by_text("Thank you").wait_for()
+        finally:
+            context.close()
+    assert held(app) == [("Budi Santoso", "accepted", [])]
+
+
+def test_send_pressed_before_the_solution_is_ready_waits_for_it(app, live_server, page, accounts):
+    _, workspace_id = accounts.user()
+    _, public_id = make_form(app, workspace_id, FIELDS, name="Quick", spam_settings={"min_seconds": 0})
+
+    def slow_challenge(route):
+        time.sleep(1.5)  # a slow network: the visitor is quicker than the challenge
+        route.continue_()
+
+    page.route("**/challenge", slow_challenge)
+    page.goto(f"{live_server}/f/{public_id}")
+    page.get_by_label("Full name").fill("Citra")
+    page.get_by_label("Work email").fill("citra@example.com")
+    page.get_by_role("button", name="Submit").click()
+    page.get_by_role("status").filter(has_text="not a robot").wait_for()
+    page.get_by_text("Thank you").wait_for()
+    assert held(app) == [("Citra", "accepted", [])]

@@ -134,3 +134,15 @@ def test_a_held_submission_sends_no_mail_until_not_spam(app, client, accounts, m
     assert client.post(f"/forms/{form_id}/spam/{held}/release").status_code == 303
     drain(app)
     assert {message["To"] for message in mailbox.wait_for(2)} == {"owner@example.com", "ana@example.com"}
+
+
+def test_a_duplicated_form_keeps_its_spam_checks_but_not_its_token(app, client, form):
+    with app.app_context():
+        original = db.session.get(Form, form["id"])
+        original.spam_settings = {"min_seconds": 0, "captcha": "turnstile", "captcha_site_key": "k"}
+        original.captcha_secret, original.spam_token = "shh", "fht_original"
+        db.session.commit()
+    assert client.post(f"/forms/{form['id']}/duplicate").status_code == 302
+    with app.app_context():
+        copy = db.session.scalars(select(Form).where(Form.id != form["id"])).one()
+        assert (copy.spam_settings["captcha"], copy.captcha_secret, copy.spam_token) == ("turnstile", "shh", None)

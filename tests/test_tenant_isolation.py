@@ -147,6 +147,7 @@ ROUTES = {
     "api.list_submissions": (TENANT, None),
     "api.list_webhooks": (TENANT, None),
     "api.create_webhook": (TENANT, None),
+    "api.create_webhook_from_preset": (TENANT, None),
     "api.get_webhook": (TENANT, None),
     "api.update_webhook": (TENANT, None),
     "api.delete_webhook": (TENANT, None),

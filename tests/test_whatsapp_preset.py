@@ -150,3 +150,48 @@ def test_the_dashboard_fills_the_editor_and_the_preview_shows_the_graph_api_requ
     body = json.loads(request["body"])
     assert body["to"] == "6281399998888" and body["template"]["name"] == "lead_welcome"
     assert body["template"]["components"][0]["parameters"][0]["text"] == 'Sari "S" & Co'
+
+
+API_FIELDS = [{key: value for key, value in field.items()} for field in FIELDS]
+
+
+def test_the_api_creates_the_preset_webhook_and_it_reaches_the_lead(api, client, app, receiver):
+    form = api.create_form(fields=API_FIELDS)
+    response = api.post(f"/forms/{form['id']}/webhooks/presets/whatsapp", json={"values": TEMPLATE})
+    assert response.status_code == 201, response.get_json()
+    webhook = response.get_json()
+    assert webhook["url"] == "https://graph.facebook.com/v21.0/106540352242922/messages"
+    assert webhook["name"] == "WhatsApp" and webhook["secret"].startswith("whsec_")
+    assert webhook["headers"] == {"Authorization": f"Bearer {TOKEN}"}
+    assert json.loads(webhook["body_template"])["to"] == "{{ phone | wa }}"
+
+    # the Graph API is not reachable from here: the same path on a local receiver
+    patched = api.patch(f"/webhooks/{webhook['id']}", json={"url": f"{receiver.url}/v21.0/106540352242922/messages"})
+    assert patched.status_code == 200
+    assert client.post(f"/f/{form['public_id']}", json=LEAD).status_code == 201
+    drain(app)
+    (request,) = receiver.wait_for(1)
+    body = json.loads(request.body)
+    assert (body["to"], body["type"], body["template"]["name"]) == ("6281399998888", "template", "lead_welcome")
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({"values": {**TEMPLATE, "to": "0812"}}, "values.to"),
+    ({"values": {**TEMPLATE, "template_name": ""}}, "values.template_name"),
+    ({"values": {**TEMPLATE, "colour": "red"}}, "values.colour"),
+    ({"values": {**TEMPLATE, "to": 6281234567890}}, "values.to"),
+    ({"values": "to=0812"}, "values"),
+    ({"values": TEMPLATE, "url": "https://evil.example"}, "url"),
+])
+def test_the_api_names_the_bad_preset_value(api, app, body, field):
+    form = api.create_form(fields=API_FIELDS)
+    response = api.post(f"/forms/{form['id']}/webhooks/presets/whatsapp", json=body)
+    assert response.status_code == 422, response.get_json()
+    assert field in response.get_json()["error"]["fields"]
+    with app.app_context():
+        assert db.session.scalars(db.select(Webhook)).all() == []
+
+
+def test_the_api_refuses_an_unknown_preset(api):
+    form = api.create_form(fields=API_FIELDS)
+    assert api.post(f"/forms/{form['id']}/webhooks/presets/myspace", json={"values": {}}).status_code == 404

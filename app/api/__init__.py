@@ -14,5 +14,6 @@ from app.api import (  # noqa: E402,F401
     listen,
     ratelimit,
     submissions,
+    webhook_presets,
     webhooks,
 )

@@ -5,6 +5,7 @@ from app.api.inputs import ID_RE, MAX_LIMIT
 from app.api.openapi_schemas import SCHEMAS, ref
 from app.core.version import __version__
 from app.delivery.listen_sessions import SESSION_ID as SESSION_ID_RE
+from app.integrations.presets import PRESETS
 from app.models.webhooks import DELIVERY_STATUSES
 
 ERRORS = {
@@ -84,6 +85,8 @@ def operation(operation_id, summary, ok_status, ok_schema, tag, params=(), body=
 FORM_ID = _path_param("form_id", "form")
 WEBHOOK_ID = _path_param("webhook_id", "webhook")
 DELIVERY_ID = _path_param("delivery_id", "delivery")
+PRESET_NAME = {"name": "preset_name", "in": "path", "required": True, "description": "the preset",
+               "schema": {"enum": sorted(PRESETS)}}
 SUBMISSION_STATUS_PARAM = {"name": "status", "in": "query",
                            "description": "accepted (the default) or spam: the submissions held by the spam checks",
                            "schema": {"enum": ["accepted", "spam"], "default": "accepted"}}
@@ -120,6 +123,11 @@ def paths():
                              [FORM_ID]),
             "post": operation("createWebhook", "Add a webhook to a form.", 201, ref("Webhook"), "Webhooks",
                               [FORM_ID], body=ref("WebhookCreate")),
+        },
+        "/forms/{form_id}/webhooks/presets/{preset_name}": {
+            "post": operation("createWebhookFromPreset", "Add the webhook a preset builds for a service (WhatsApp "
+                              "Cloud API, Telegram, Slack, Discord, CRM) from the preset's values.", 201,
+                              ref("Webhook"), "Webhooks", [FORM_ID, PRESET_NAME], body=ref("WebhookFromPreset")),
         },
         "/webhooks/{webhook_id}": {
             "get": operation("getWebhook", "Get a webhook.", 200, ref("Webhook"), "Webhooks", [WEBHOOK_ID]),

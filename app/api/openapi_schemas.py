@@ -392,6 +392,18 @@ SCHEMAS = {
     "WebhookCreate": {"type": "object", "required": ["url"], "additionalProperties": False,
                       "properties": WEBHOOK_SETTINGS},
     "WebhookUpdate": {"type": "object", "additionalProperties": False, "properties": WEBHOOK_SETTINGS},
+    "WebhookFromPreset": {
+        "type": "object", "required": ["values"], "additionalProperties": False,
+        "properties": {
+            "values": {"type": "object", "additionalProperties": {"type": "string", "maxLength": 2000},
+                       "description": "the preset's values by name, as the dashboard asks for them; WhatsApp: "
+                                      "`phone_number_id`, `access_token`, `to` (`{{ phone | wa }}` or a number), "
+                                      "`mode` (`template` or `text`), and for a template `template_name`, "
+                                      "`language_code`, `parameters` (field keys, comma-separated)"},
+            "name": WEBHOOK_SETTINGS["name"],
+            "enabled": WEBHOOK_SETTINGS["enabled"],
+        },
+    },
     "Webhook": WEBHOOK,
     "WebhookList": {"type": "object", "required": ["data"],
                     "properties": {"data": {"type": "array", "items": ref("Webhook")}}},

@@ -54,7 +54,8 @@ def _list_args(term):
     return {"q": term or None, "from": request.args.get("from") or None, "to": request.args.get("to") or None}
 
 
-def _page_number():
+def page_number():
+    """The ?page= of a paged list: 1 for a missing or unreadable one."""
     try:
         return max(int(request.args.get("page", 1)), 1)
     except ValueError:
@@ -70,7 +71,7 @@ def submissions_index(form_id):
     query = _form_submissions(form, term, _days())
     total = db.session.scalar(query.with_only_columns(func.count()).order_by(None))
     pages = max(math.ceil(total / PER_PAGE), 1)
-    page = min(_page_number(), pages)
+    page = min(page_number(), pages)
     rows = db.session.scalars(
         query.order_by(*NEWEST_FIRST).offset((page - 1) * PER_PAGE).limit(PER_PAGE)
     ).all()
