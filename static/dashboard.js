@@ -2,6 +2,7 @@
 // Every page works without this file; it only makes things quicker.
 (function () {
   "use strict";
+  var words = window.formhookText;
 
   function announce(message, category) {
     var box = document.getElementById("flashes");
@@ -40,9 +41,9 @@
     if (!button) { return; }
     var source = document.getElementById(button.getAttribute("data-copy-target"));
     var done = function () {
-      button.textContent = "Copied ✓";
-      announce("Copied to the clipboard.", "success");
-      window.setTimeout(function () { button.textContent = "Copy"; }, 2000);
+      button.textContent = words("copied_button");
+      announce(words("copied_announce"), "success");
+      window.setTimeout(function () { button.textContent = words("copy"); }, 2000);
     };
     if (navigator.clipboard && window.isSecureContext) {
       navigator.clipboard.writeText(source.value).then(done, function () { source.select(); });
@@ -104,8 +105,8 @@
   function refreshButtons() {
     var all = items();
     all.forEach(function (item, index) {
-      var up = item.querySelector("button[title='Move up']");
-      var down = item.querySelector("button[title='Move down']");
+      var up = item.querySelector("button[data-move='up']");
+      var down = item.querySelector("button[data-move='down']");
       if (up) { up.disabled = index === 0; }
       if (down) { down.disabled = index === all.length - 1; }
     });
@@ -121,12 +122,12 @@
       headers: { "Accept": "application/json", "X-CSRFToken": csrf ? csrf.value : "" },
     }).then(function (response) {
       return response.json().then(function (data) {
-        if (!response.ok) { throw new Error((data.error && data.error.message) || "not saved"); }
+        if (!response.ok) { throw new Error((data.error && data.error.message) || words("not_saved")); }
         announce(data.message, "success");
         reloadPreview();
       });
     }).catch(function (error) {
-      announce("The new order was not saved (" + error.message + "). Reload the page and try again.", "danger");
+      announce(words("order_not_saved", { error: error.message }), "danger");
     }).finally(function () { list.removeAttribute("aria-busy"); });
   }
 

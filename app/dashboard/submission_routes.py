@@ -115,7 +115,7 @@ def submission_delete(form_id, submission_id):
     confirm = ConfirmForm()
     if confirm.validate_on_submit():
         spam_review.delete_submission(submission)
-        flash("Submission deleted.", "info")
+        flash(_("Submission deleted."), "info")
         return redirect(url_for("dashboard.submissions_index", form_id=form.id))
     return render_template("dashboard/submission_delete.html", form=form, submission=submission, confirm=confirm)
 
