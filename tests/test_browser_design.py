@@ -89,7 +89,9 @@ def saved_theme(app, form_id):
 def test_design_tab_previews_every_change_before_saving_and_the_hosted_page_follows(
         app, page, live_server, owner):
     form_id, public_id = make_form(app, owner, FEEDBACK, name="Workshop feedback")
-    page.goto(f"{live_server}/forms/{form_id}/design")
+    page.goto(f"{live_server}/forms/{form_id}")
+    page.get_by_role("link", name="Design", exact=True).click()
+    expect(page.get_by_role("link", name="Design", exact=True)).to_have_attribute("aria-current", "page")
     expect(page.get_by_role("heading", name="Design", exact=True)).to_be_visible()
     wait_for_preview(page, "getComputedStyle(button).backgroundColor === 'rgb(59, 79, 216)'")
 
