@@ -20,6 +20,7 @@ from app.fields import field_type
 from app.models import Form, Mail, Submission
 from app.models.submissions import ACCEPTED
 from app.services import spam_review
+from app.spam.reasons import describe_all
 
 PER_PAGE = 25
 EXPORT_BATCH = 500
@@ -103,6 +104,7 @@ def submission_detail(form_id, submission_id):
     ).all()
     return render_template(
         "dashboard/submission_detail.html", form=form, submission=submission, deliveries=deliveries,
+        spam_reasons=describe_all(submission.spam_reasons),
         mails=mails, confirm=ConfirmForm(),
     )
 
