@@ -8,7 +8,7 @@ from app.auth.workspaces import current_workspace_id
 from app.core.extensions import db
 from app.core.forms import ConfirmForm
 from app.dashboard import bp
-from app.services.form_templates import TEMPLATES, form_from_template
+from app.services.form_templates import TEMPLATES, form_from_template, request_language
 
 
 @bp.route("/forms/new/<template_name>", methods=["POST"])
@@ -19,7 +19,7 @@ def form_from_gallery(template_name):
     if not ConfirmForm().validate_on_submit():
         flash(_("The page expired; try again."), "danger")
         return redirect(url_for("dashboard.form_new"))
-    form = form_from_template(template, current_workspace_id())
+    form = form_from_template(template, current_workspace_id(), request_language())
     db.session.add(form)
     db.session.commit()
     flash(_("Form “%(name)s” created from the template with %(count)d fields. Change anything you like; "
