@@ -3,8 +3,8 @@
 import pytest
 
 from app.core.extensions import db
-from app.models import Form
-from tests.conftest import make_form
+from app.models import Form, Webhook
+from tests.conftest import make_form, make_webhook
 
 FRAGMENT = {"X-Formhook-Fragment": "builder", "Accept": "application/json"}
 FIELDS = [
@@ -124,3 +124,24 @@ def test_another_workspaces_field_is_a_404_with_fragments_too(app, client, accou
     response = client.post(f"/forms/{other_form}/fields/{field_ids[0]}/up", headers=FRAGMENT)
     assert response.status_code == 404
     assert client.get(f"/forms/{other_form}/fields/{field_ids[0]}", headers=FRAGMENT).status_code == 404
+
+
+def test_renaming_a_key_a_webhook_uses_asks_inside_the_inline_editor(app, client, form_ids):
+    form_id, field_ids = form_ids
+    webhook_id = make_webhook(app, form_id, "http://127.0.0.1:9/crm?plan={{ plan }}")
+    url = f"/forms/{form_id}/fields/{field_ids[2]}"
+    edit = {"edit-label": "Plan", "edit-key": "plan_name", "edit-type": "select", "edit-options": "Free\nPro"}
+    response = client.post(url, headers=FRAGMENT, data=edit)
+    assert response.status_code == 409
+    data = response.get_json()
+    editor = data["replace"][f"field-{field_ids[2]}"]
+    assert data["focus"] == "rename-update"
+    assert "Rename plan to plan_name?" in editor and "data-builder-form" in editor and "data-builder-get" in editor
+    assert keys(app, form_id) == ["name", "email", "plan"]
+
+    response = client.post(url, headers=FRAGMENT, data={**edit, "rename_templates": "update"})
+    assert response.status_code == 200
+    assert "plan_name" in response.get_json()["replace"]["fields"]
+    assert keys(app, form_id) == ["name", "email", "plan_name"]
+    with app.app_context():
+        assert db.session.get(Webhook, webhook_id).url.endswith("plan={{ plan_name }}")

@@ -37,8 +37,9 @@ class FormTemplate:
     def hidden_keys(self):
         return [item["key"] for item in self.fields if item["type"] == "hidden"]
 
-    def visible_labels(self):
-        return [item["label"] for item in self.fields if item["type"] not in ("hidden", "page_break")]
+    def question_labels(self):
+        """The labels of its questions, for the gallery (consent and page titles left out: they read long)."""
+        return [item["label"] for item in self.fields if item["type"] not in ("hidden", "page_break", "consent")]
 
 
 def text(key, label, required=False, **more):
