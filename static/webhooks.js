@@ -1,4 +1,4 @@
-// The webhook editor: variable picker, header/rule rows, live preview, secret reveal, test event.
+// The webhook editor: variable picker, header/rule rows, live preview, secret reveal, test event, listen status.
 (function () {
   "use strict";
 
@@ -32,6 +32,7 @@
   setUpUrlReveal();
   setUpSecret();
   setUpTest();
+  setUpListenStatus();
 
   function setUpEditor() {
     var target = editor.querySelector("[data-template-target]");
@@ -154,6 +155,21 @@
         button.setAttribute("aria-pressed", "true");
       }).catch(function (error) { secret.textContent = "Could not load the secret (" + error.message + ")"; });
     });
+  }
+
+  // "Test on your machine": whether a listen client is connected, refreshed while the page is open
+  function setUpListenStatus() {
+    var status = $("listen-status");
+    if (!status) { return; }
+    window.setInterval(function () {
+      if (document.hidden) { return; }
+      fetch(status.getAttribute("data-status-url"), { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.text() : null; })
+        .then(function (html) {
+          if (html !== null && html.trim() !== status.innerHTML.trim()) { status.innerHTML = html; }
+        })
+        .catch(function () {});  // the next refresh tries again
+    }, 3000);
   }
 
   function setUpTest() {

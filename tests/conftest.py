@@ -80,6 +80,10 @@ def _test_config(database_url, redis_url, instance_path, **extra):
         "WEBHOOK_TIMEOUT": 3.0,
         "RATELIMIT_ENABLED": True,
         "SERVER_NAME": None,
+        # the spam checks have their own tests (tests/test_spam_*.py), which turn them on
+        "SPAM_PROTECTION": False,
+        "ALTCHA_COST": 50,
+        "ALTCHA_MAX_COUNTER": 200,
     }
     config.update(extra)
     return config

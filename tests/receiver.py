@@ -14,6 +14,7 @@ class Received:
     query: dict
     headers: dict
     body: bytes
+    raw_query: str = ""
 
     @property
     def text(self):
@@ -31,7 +32,7 @@ class Reply:
 class Receiver:
     """Answers with queued replies (then the default), recording every request."""
 
-    def __init__(self):
+    def __init__(self, host="127.0.0.1"):
         self.requests = []
         self.replies = []
         self.default = Reply()
@@ -56,7 +57,7 @@ class Receiver:
                 with receiver._arrived:
                     receiver.requests.append(Received(
                         self.command, parts.path, parse_qs(parts.query, keep_blank_values=True),
-                        {k.lower(): v for k, v in self.headers.items()}, body,
+                        {k.lower(): v for k, v in self.headers.items()}, body, parts.query,
                     ))
                     receiver._arrived.notify_all()
                 payload = reply.body if isinstance(reply.body, bytes) else reply.body.encode()
@@ -72,13 +73,14 @@ class Receiver:
 
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _handle
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer((host, 0), Handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
     def url(self):
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}"
 
     def start(self):
         self.thread.start()

@@ -36,7 +36,7 @@ RED, GREEN = "rgb(180, 51, 42)", "rgb(27, 127, 70)"  # --danger, --ok
 
 
 def _submit(base_url, public_id, name="Ana"):
-    response = httpx.post(f"{base_url}/f/{public_id}", json={"name": name, "email": "ana@example.com"})
+    response = httpx.post(f"{base_url}/f/{public_id}", json={"name": name, "email": "ana@example.com"}, timeout=30)
     assert response.status_code == 201
     return response.json()["submission_id"]
 

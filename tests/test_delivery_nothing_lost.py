@@ -22,13 +22,13 @@ FLUSH_AT, KILL_AT = 150, 300
 HANG_SECONDS = 3.0
 
 
-def start_worker(database_url, redis_url, log_path):
-    """A real `flask --app wsgi worker` process on the test database and Redis."""
+def start_worker(database_url, redis_url, log_path, **settings):
+    """A real `flask --app wsgi worker` process on the test database and Redis; settings override the env."""
     env = {
         **os.environ,
         "DATABASE_URL": database_url, "REDIS_URL": redis_url, "SECRET_KEY": "test-secret",
         "WEBHOOK_ALLOWED_NETWORKS": "127.0.0.0/8", "WEBHOOK_RETRY_SCHEDULE": "0,0,0",
-        "WEBHOOK_TIMEOUT": "2", "SWEEP_INTERVAL": "1",
+        "WEBHOOK_TIMEOUT": "2", "SWEEP_INTERVAL": "1", **settings,
     }
     log = open(log_path, "ab")  # noqa: SIM115 - the worker owns it until it exits
     return subprocess.Popen(

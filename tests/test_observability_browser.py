@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 
 
 def _submit(base_url, public_id, name="Ana"):
-    response = httpx.post(f"{base_url}/f/{public_id}", json={"name": name, "email": "ana@example.com"})
+    response = httpx.post(f"{base_url}/f/{public_id}", json={"name": name, "email": "ana@example.com"}, timeout=30)
     assert response.status_code == 201
 
 

@@ -21,7 +21,7 @@ BOT_TOKEN = "123456789:AAEhBP0av28-EXAMPLE_token_0123456789"
 WA_TOKEN = "EAAJBexampleACCESStoken0123456789"
 VALUES = {
     "telegram": {"bot_token": BOT_TOKEN, "chat_id": "-1001234567890"},
-    "whatsapp": {"phone_number_id": "106540352242922", "access_token": WA_TOKEN, "to": "+16505551234"},
+    "whatsapp": {"phone_number_id": "106540352242922", "access_token": WA_TOKEN, "to": "+16505551234", "mode": "text"},
     "slack": {"webhook_url": "https://hooks.slack.com/services/T000/B000/XXXX"},
     "discord": {"webhook_url": "https://discord.com/api/webhooks/123/abc-DEF"},
     "crm": {"endpoint": "https://crm.example/webhook"},
@@ -64,7 +64,7 @@ def test_whatsapp_cloud_api_text_message(app, client, accounts, receiver):
     assert request.headers["content-type"] == "application/json"
     body = json.loads(request.body)
     assert {key: body[key] for key in ("messaging_product", "to", "type")} == {
-        "messaging_product": "whatsapp", "to": "+16505551234", "type": "text"}
+        "messaging_product": "whatsapp", "to": "16505551234", "type": "text"}
     assert body["text"]["body"].startswith(EXPECTED_TEXT)
 
 

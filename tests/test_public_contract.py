@@ -44,7 +44,8 @@ def test_valid_json_answers_are_stored_typed(app, client, public_id):
     assert body["ok"] is True and body["submission_id"].startswith("sub_")
     (submission,) = stored(app)
     assert submission.id == body["submission_id"]
-    assert submission.answers == {**VALID, "age": 42, "campaign_name": "spring"}
+    assert submission.answers == {**VALID, "age": 42, "campaign_name": "spring", "phone": "+33612345678"}
+    assert submission.meta["typed_phone"] == "+33 6 12 34 56 78"
 
 
 @pytest.mark.parametrize("key, value, message", [
@@ -165,6 +166,7 @@ def test_utm_and_referrer_from_the_embed_land_in_meta(app, client, public_id):
     assert submission.meta == {
         "referrer": "https://shop.example/page", "page_referrer": "https://news.example/",
         "user_agent": "TestAgent/1", "utm_source": "newsletter", "utm_campaign": "spring",
+        "typed_phone": "+33 6 12 34 56 78",
     }
 
 

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from app.core.extensions import db
+from app.delivery import listen_sessions
 from app.files.storage import storage
 from app.integrations.presets import PRESETS
 from app.models import (
@@ -27,6 +28,7 @@ from app.models import (
     StoredFile,
     Submission,
     Webhook,
+    Workspace,
 )
 from app.models.base import utcnow
 from tests.conftest import make_form, make_webhook
@@ -51,6 +53,7 @@ ROUTES = {
     "public.submit": (PUBLIC, "hosted forms are public by public_id"),
     "public.preflight": (PUBLIC, "CORS preflight of the hosted form"),
     "public.embed_script": (PUBLIC, "the embed script of a public form, by public_id"),
+    "public.challenge": (PUBLIC, "a proof-of-work challenge for a public form, by public_id"),
     "public.file": (PUBLIC, "the signed, expiring link is the only credential (tests/test_uploads.py)"),
     "dashboard.file_download": (TENANT, None),
     "dashboard.home": (LISTING, None),
@@ -61,12 +64,22 @@ ROUTES = {
     "dashboard.field_add": (TENANT, None),
     "dashboard.fields_reorder": (TENANT, None),
     "dashboard.form_share": (TENANT, None),
+    "dashboard.form_notifications": (TENANT, None),
+    "dashboard.form_design": (TENANT, None),
+    "dashboard.form_design_preview": (TENANT, None),
+    "dashboard.form_closing": (TENANT, None),
     "dashboard.form_duplicate": (TENANT, None),
     "dashboard.form_delete": (TENANT, None),
     "dashboard.submissions_index": (TENANT, None),
     "dashboard.submission_detail": (TENANT, None),
     "dashboard.submission_delete": (TENANT, None),
     "dashboard.submissions_export": (TENANT, None),
+    "dashboard.spam_index": (TENANT, None),
+    "dashboard.spam_release": (TENANT, None),
+    "dashboard.spam_delete": (TENANT, None),
+    "dashboard.spam_settings_edit": (TENANT, None),
+    "dashboard.spam_token": (TENANT, None),
+    "dashboard.spam_blocklist": (LISTING, None),
     "dashboard.field_edit": (TENANT, None),
     "dashboard.field_action": (TENANT, None),
     "dashboard.webhook_settings": (TENANT, None),
@@ -77,6 +90,7 @@ ROUTES = {
     "dashboard.webhook_toggle": (TENANT, None),
     "dashboard.webhook_preview": (TENANT, None),
     "dashboard.webhook_secret": (TENANT, None),
+    "dashboard.webhook_listen_status": (TENANT, None),
     "dashboard.webhook_url": (TENANT, None),
     "dashboard.telegram_chats": (TENANT, None),
     "dashboard.webhook_rotate_secret": (TENANT, None),
@@ -122,6 +136,7 @@ ROUTES = {
     "api_docs.api_docs": (PUBLIC, "API documentation page"),
     "dashboard.api_keys": (LISTING, None),
     "dashboard.workspace_settings": (LISTING, None),
+    "dashboard.workspace_theme": (LISTING, None),
     "dashboard.api_key_create": (CREATES, None),
     "dashboard.api_key_revoke": (TENANT, None),
     "api.list_forms": (LISTING, None),
@@ -132,6 +147,7 @@ ROUTES = {
     "api.list_submissions": (TENANT, None),
     "api.list_webhooks": (TENANT, None),
     "api.create_webhook": (TENANT, None),
+    "api.create_webhook_from_preset": (TENANT, None),
     "api.get_webhook": (TENANT, None),
     "api.update_webhook": (TENANT, None),
     "api.delete_webhook": (TENANT, None),
@@ -140,6 +156,11 @@ ROUTES = {
     "api.list_deliveries": (TENANT, None),
     "api.get_delivery": (TENANT, None),
     "api.retry_delivery": (TENANT, None),
+    "api.open_listen_session": (TENANT, None),
+    "api.open_local_listen_session": (TENANT, None),
+    "api.next_listen_request": (TENANT, None),
+    "api.answer_listen_request": (TENANT, None),
+    "api.close_listen_session": (TENANT, None),
 }
 
 # route parameter → the object of a workspace it names; `action`-like params take fixed words
@@ -147,7 +168,7 @@ PARAMS = {
     "form_id": "form", "field_id": "field", "webhook_id": "webhook", "submission_id": "submission",
     "delivery_id": "delivery", "attempt_id": "attempt", "key_id": "api_key", "api_key_id": "api_key",
     "invitation_id": "invitation", "membership_id": "membership", "bin_id": "capture_bin",
-    "file_id": "stored_file",
+    "file_id": "stored_file", "session_id": "listen_session",
 }
 FIXED_PARAMS = {"action": ["delete", "up", "down"], "preset_name": sorted(PRESETS)[:2]}
 # a body that would change something if a route forgot its scope
@@ -166,7 +187,10 @@ def populate(app, accounts, email, marker):
     webhook_id = make_webhook(app, form_id, f"http://127.0.0.1:9/{marker}", headers={"X-Token": marker})
     with app.app_context():
         form = db.session.get(Form, form_id)
-        submission = Submission(workspace_id=workspace_id, form_id=form_id, answers={"name": marker}, meta={})
+        submission = Submission(
+            workspace_id=workspace_id, form_id=form_id, answers={"name": marker}, meta={},
+            status="spam", spam_reasons=[{"code": "blocked_email", "detail": marker}],
+        )
         db.session.add(submission)
         db.session.flush()
         delivery = Delivery(
@@ -188,6 +212,9 @@ def populate(app, accounts, email, marker):
         )
         stored_file.storage_key = f"{workspace_id}/{marker.lower()}"
         storage().put(stored_file.storage_key, marker.encode(), "application/pdf")
+        form.spam_token = f"fht_{marker}"
+        form.captcha_secret = f"captcha-{marker}"
+        db.session.get(Workspace, workspace_id).spam_blocklist = {"emails": [f"{marker.lower()}@blocked.example"]}
         db.session.add_all([attempt, api_key, invitation, capture_bin, stored_file])
         db.session.commit()
         membership = db.session.scalars(select(Membership).where(Membership.workspace_id == workspace_id)).one()
@@ -198,7 +225,8 @@ def populate(app, accounts, email, marker):
             "stored_file": stored_file.id,
         }
         secret = db.session.get(Webhook, webhook_id).secret
-    return ids, plaintext, {marker, public_id, secret, *ids.values()} - {workspace_id}
+    ids["listen_session"] = listen_sessions.open_session(app.redis, webhook_id, workspace_id, api_key.id, "instead")
+    return ids, plaintext, {marker, public_id, secret, f"fht_{marker}", *ids.values()} - {workspace_id}
 
 
 def test_every_route_is_covered(app):

@@ -11,7 +11,9 @@ from app.api import (  # noqa: E402,F401
     deliveries,
     docs,
     forms,
+    listen,
     ratelimit,
     submissions,
+    webhook_presets,
     webhooks,
 )

@@ -11,7 +11,9 @@ from app.fields import types
 from app.services.form_templates import TEMPLATES, template_settings
 from app.services.forms import FIELD_KEY_RE, validate_fields
 
-SETTINGS = ("name", "fields", "submit_label", "redirect_url", "enabled", "language", *RULE_SETTINGS)
+# notifications are checked against the form they land on (its members and email fields): api/forms.py
+SETTINGS = ("name", "fields", "submit_label", "redirect_url", "enabled", "language", "notifications",
+            *RULE_SETTINGS)
 REQUIRED = ("name", "fields")
 
 def setting_names():

@@ -15,6 +15,7 @@ from app.core.tenancy import scoped
 from app.models import Form
 from app.public.look import form_theme
 from app.services.forms import replace_fields
+from app.services.notification_settings import SettingsRefused, clean_settings
 
 
 def _apply(form, clean):
@@ -25,6 +26,22 @@ def _apply(form, clean):
     form.thank_you_message = form.thank_you_message or ""
     if "fields" in clean:
         replace_fields(form, clean["fields"])
+    body = json_body()
+    if "notifications" in body:
+        form.notifications = _notifications(form, body["notifications"])
+
+
+def _notifications(form, value):
+    """Checked against the form as changed (its members, its email fields); 422 naming each bad setting."""
+    if value is None:
+        return None
+    try:
+        clean, _warnings = clean_settings(form, value)
+    except SettingsRefused as refused:
+        db.session.rollback()
+        raise ApiError(422, "the form is not valid",
+                       {f"notifications.{path}": message for path, message in refused.fields.items()}) from None
+    return clean
 
 
 def _validated(form=None, body=None):

@@ -14,7 +14,7 @@ ID_RE = re.compile(r"^[a-z]{2,5}_[0-9a-z]{26}$")
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 100
 QUERY_PARAMETERS = {
-    "api.list_submissions": {"limit", "cursor"},
+    "api.list_submissions": {"limit", "cursor", "status"},
     "api.list_deliveries": {"limit", "cursor", "status"},
 }
 

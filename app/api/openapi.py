@@ -4,6 +4,8 @@ from app.api.idempotency import KEY_PATTERN, MAX_KEY_LENGTH
 from app.api.inputs import ID_RE, MAX_LIMIT
 from app.api.openapi_schemas import SCHEMAS, ref
 from app.core.version import __version__
+from app.delivery.listen_sessions import SESSION_ID as SESSION_ID_RE
+from app.integrations.presets import PRESETS
 from app.models.webhooks import DELIVERY_STATUSES
 
 ERRORS = {
@@ -83,6 +85,15 @@ def operation(operation_id, summary, ok_status, ok_schema, tag, params=(), body=
 FORM_ID = _path_param("form_id", "form")
 WEBHOOK_ID = _path_param("webhook_id", "webhook")
 DELIVERY_ID = _path_param("delivery_id", "delivery")
+PRESET_NAME = {"name": "preset_name", "in": "path", "required": True, "description": "the preset",
+               "schema": {"enum": sorted(PRESETS)}}
+SUBMISSION_STATUS_PARAM = {"name": "status", "in": "query",
+                           "description": "accepted (the default) or spam: the submissions held by the spam checks",
+                           "schema": {"enum": ["accepted", "spam"], "default": "accepted"}}
+SESSION_ID = {"name": "session_id", "in": "path", "required": True, "description": "the listen session's id",
+              "schema": {"type": "string", "pattern": SESSION_ID_RE.pattern}}
+NO_REQUEST_YET = {"description": "No request came while the poll waited: ask again (after `Retry-After` "
+                                 "seconds, when given).", "headers": {"Retry-After": _header("Seconds to wait.")}}
 STATUS_PARAM = {"name": "status", "in": "query", "description": "only deliveries in this status",
                 "schema": {"enum": list(DELIVERY_STATUSES)}}
 
@@ -104,7 +115,7 @@ def paths():
         },
         "/forms/{form_id}/submissions": {
             "get": operation("listSubmissions", "List a form's submissions, newest first.", 200,
-                             ref("SubmissionPage"), "Submissions", [FORM_ID, *PAGE_PARAMS],
+                             ref("SubmissionPage"), "Submissions", [FORM_ID, *PAGE_PARAMS, SUBMISSION_STATUS_PARAM],
                              errors=(401, 404, 422, 429)),
         },
         "/forms/{form_id}/webhooks": {
@@ -112,6 +123,11 @@ def paths():
                              [FORM_ID]),
             "post": operation("createWebhook", "Add a webhook to a form.", 201, ref("Webhook"), "Webhooks",
                               [FORM_ID], body=ref("WebhookCreate")),
+        },
+        "/forms/{form_id}/webhooks/presets/{preset_name}": {
+            "post": operation("createWebhookFromPreset", "Add the webhook a preset builds for a service (WhatsApp "
+                              "Cloud API, Telegram, Slack, Discord, CRM) from the preset's values.", 201,
+                              ref("Webhook"), "Webhooks", [FORM_ID, PRESET_NAME], body=ref("WebhookFromPreset")),
         },
         "/webhooks/{webhook_id}": {
             "get": operation("getWebhook", "Get a webhook.", 200, ref("Webhook"), "Webhooks", [WEBHOOK_ID]),
@@ -137,10 +153,44 @@ def paths():
             "get": operation("getDelivery", "Get a delivery with every attempt.", 200, ref("DeliveryDetail"),
                              "Deliveries", [DELIVERY_ID]),
         },
+        **listen_paths(),
         "/deliveries/{delivery_id}/retry": {
             "post": operation("retryDelivery", "Send a delivery again now, with the same webhook-id "
                               "(while an attempt is in flight: right after it is recorded).", 202,
                               ref("Delivery"), "Deliveries", [DELIVERY_ID]),
+        },
+    }
+
+
+def listen_paths():
+    """The listen session's operations: what static/listen.py calls."""
+    open_session = operation(
+        "openListenSession", "Open a listen session: the webhook's deliveries go to the polling client instead "
+        "of (mode instead) or as well as (mode also) its URL; a session of the webhook already open ends.",
+        201, ref("ListenSession"), "Listen", [WEBHOOK_ID], body=ref("ListenSessionCreate"),
+    )
+    next_request = operation(
+        "nextListenRequest", "Wait up to poll_wait seconds for the next request, exactly as it would be sent.",
+        200, ref("ListenRequest"), "Listen", [SESSION_ID], errors=(401, 404, 409, 429),
+    )
+    next_request["responses"]["204"] = NO_REQUEST_YET
+    open_local = operation(
+        "openLocalListenSession", "Open a listen session on the form's local webhook (made the first time, its URL "
+        "set to the given local one), whose deliveries only ever go to the listen client.", 201,
+        ref("ListenSession"), "Listen", [FORM_ID], body=ref("LocalListenSessionCreate"),
+    )
+    return {
+        "/forms/{form_id}/listen": {"post": open_local},
+        "/webhooks/{webhook_id}/listen": {"post": open_session},
+        "/listen/{session_id}/next": {"get": next_request},
+        "/listen/{session_id}/answers": {
+            "post": operation("answerListenRequest", "Report the local answer to a request; it is recorded as "
+                              "the attempt, via listen.", 202, ref("ListenAnswerTaken"), "Listen", [SESSION_ID],
+                              body=ref("ListenAnswer"), errors=(401, 404, 409, 429)),
+        },
+        "/listen/{session_id}": {
+            "delete": operation("closeListenSession", "End the session: deliveries go to the webhook's URL again.",
+                                204, None, "Listen", [SESSION_ID], errors=(401, 404, 409, 429)),
         },
     }
 
@@ -158,7 +208,7 @@ def document(server_url):
         },
         "servers": [{"url": server_url}],
         "security": [{"bearerAuth": []}],
-        "tags": [{"name": name} for name in ("Forms", "Submissions", "Webhooks", "Deliveries")],
+        "tags": [{"name": name} for name in ("Forms", "Submissions", "Webhooks", "Deliveries", "Listen")],
         "paths": paths(),
         "components": {
             "schemas": SCHEMAS,

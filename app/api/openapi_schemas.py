@@ -158,6 +158,28 @@ TEMPLATE = {
                    "`id` (else English). Every other setting in the body replaces the template's.",
 }
 
+NOTIFICATIONS = nullable({
+    "type": "object",
+    "description": "Mail about each submission (README \"Notifications\"); null: none. Subjects and bodies are "
+                   "templates of the answers ({{ name }}, {{ all_answers }}); empty: the built-in texts.",
+    "properties": {
+        "members": {"type": "array", "items": {"type": "string"},
+                    "description": "emails of workspace members to notify"},
+        "emails": {"type": "array", "maxItems": 20, "items": {"type": "string", "format": "email"},
+                   "description": "other addresses to notify"},
+        "subject": {"type": "string", "maxLength": 300},
+        "body": {"type": "string", "maxLength": 10000},
+        "digest": {"enum": ["off", "hourly", "daily"], "default": "off",
+                   "description": "one mail per submission, or one summary an hour or a day"},
+        "autoresponder": nullable({
+            "type": "object", "required": ["field"],
+            "properties": {"field": {"type": "string", "description": "the key of one of the form's email fields"},
+                           "subject": {"type": "string", "maxLength": 300},
+                           "body": {"type": "string", "maxLength": 10000}},
+        }),
+    },
+})
+
 FORM_SETTINGS = {
     "name": text(LIMITS["name"]),
     "fields": {"type": "array", "maxItems": MAX_FIELDS, "items": ref("FieldInput"),
@@ -171,6 +193,7 @@ FORM_SETTINGS = {
     "enabled": {"type": "boolean", "default": True},
     **RULE_SETTINGS,
     "language": LANGUAGE,
+    "notifications": NOTIFICATIONS,
 }
 
 FORM = {
@@ -201,6 +224,7 @@ FORM = {
         "max_submissions": nullable({"type": "integer"}),
         "closed_message": nullable({"type": "string"}),
         "language": {"enum": list(FORM_LANGUAGES)},
+        "notifications": NOTIFICATIONS,
     },
 }
 
@@ -222,7 +246,7 @@ WEBHOOK_SETTINGS = {
     "events": nullable({"type": "array", "items": {"enum": list(EVENTS)}, "default": ["submission.created"]}),
     "conditions": CONDITIONS,
     "enabled": {"type": "boolean", "default": True},
-    "id": IGNORED, "form_id": IGNORED, "secret": IGNORED, "disabled_reason": IGNORED,
+    "id": IGNORED, "form_id": IGNORED, "secret": IGNORED, "disabled_reason": IGNORED, "listen_only": IGNORED,
 }
 
 WEBHOOK = {
@@ -243,6 +267,8 @@ WEBHOOK = {
         "enabled": {"type": "boolean"},
         "disabled_reason": nullable({"type": "string"}),
         "secret": {"type": "string", "pattern": "^whsec_"},
+        "listen_only": {"type": "boolean", "description": "a form's local webhook (POST /forms/{form_id}/listen): "
+                                                          "its deliveries only go to a listen client"},
         "created_at": TIMESTAMP,
         "warnings": {"type": "array", "items": {"type": "string"},
                      "description": "only when non-empty, e.g. unknown template names"},
@@ -275,6 +301,7 @@ ATTEMPT = {
         "request": {"type": "object", "properties": {
             "method": {"type": "string"}, "url": {"type": "string"},
             "headers": {"type": "object"}, "body": {"type": "string"},
+            "via": {"const": "listen", "description": "present when a listen session carried the request"},
         }},
         "response": nullable({"type": "object", "properties": {
             "status": {"type": "integer"}, "headers": {"type": "object"}, "body": {"type": "string"},
@@ -282,6 +309,51 @@ ATTEMPT = {
         "error": nullable({"type": "string"}),
         "duration_ms": {"type": "integer", "minimum": 0},
     },
+}
+
+
+LISTEN_SCHEMAS = {
+    "LocalListenSessionCreate": {"type": "object", "required": ["url"], "additionalProperties": False,
+                                 "properties": {
+        "url": {"type": "string", "maxLength": 4000, "description": "the local URL (a template, like a webhook's); "
+                                                                    "never connected to by the server"},
+        "mode": {"const": "instead"},
+    }},
+    "ListenSessionCreate": {"type": "object", "additionalProperties": False, "properties": {
+        "mode": {"enum": ["instead", "also"], "default": "instead",
+                 "description": "instead: only the client gets the deliveries; also: the URL still gets them "
+                                "(and decides the attempt), the client a copy"},
+    }},
+    "ListenSession": {"type": "object", "required": ["id", "webhook_id", "mode", "expires_in", "poll_wait"],
+                      "properties": {
+                          "id": {"type": "string"}, "webhook_id": {"type": "string"},
+                          "mode": {"enum": ["instead", "also"]}, "url": {"type": "string"},
+                          "expires_in": {"type": "integer", "description": "seconds the session outlives its "
+                                                                           "last poll"},
+                          "poll_wait": {"type": "integer", "description": "seconds one poll waits at most"},
+                      }},
+    "ListenRequest": {"type": "object",
+                      "required": ["token", "delivery_id", "method", "url", "path", "headers", "body", "timeout"],
+                      "properties": {
+                          "token": {"type": "string", "description": "send it back with the answer"},
+                          "delivery_id": {"type": "string"}, "method": {"type": "string"},
+                          "url": {"type": "string", "description": "the webhook's URL after templating"},
+                          "path": {"type": "string", "description": "its path and query"},
+                          "headers": {"type": "object", "additionalProperties": {"type": "string"},
+                                      "description": "as sent, signature included"},
+                          "body": {"type": "string", "contentEncoding": "base64", "description": "the body bytes"},
+                          "timeout": {"type": "number", "description": "seconds the answer is waited for"},
+                      }},
+    "ListenAnswer": {"type": "object", "required": ["token"], "properties": {
+        "token": {"type": "string", "maxLength": 64},
+        "status": nullable({"type": "integer", "minimum": 100, "maximum": 599}),
+        "headers": {"type": "object", "additionalProperties": {"type": "string"}, "maxProperties": 100},
+        "body": {"type": "string", "description": "the start of the local answer, at most 64 KiB"},
+        "error": nullable(text(500, description="why the local URL gave no answer (status null)")),
+        "duration_ms": {"type": "integer", "minimum": 0, "maximum": 3600000},
+    }},
+    "ListenAnswerTaken": {"type": "object", "required": ["ok"],
+                          "properties": {"ok": {"const": True}, "via": {"const": "listen"}}},
 }
 
 
@@ -319,12 +391,28 @@ SCHEMAS = {
         "type": "object", "required": ["id", "created_at", "answers", "meta"],
         "properties": {"id": {"type": "string"}, "created_at": TIMESTAMP,
                        "answers": {"type": "object", "additionalProperties": answer_schema()},
-                       "meta": {"type": "object"}},
+                       "meta": {"type": "object"},
+                       "status": {"enum": ["accepted", "spam"],
+                                  "description": "spam: held by the spam checks, not delivered"},
+                       "spam_reasons": {"type": "array", "items": {"type": "string"},
+                                        "description": "why it was held (codes, README \"Spam protection\")"}},
     },
     "SubmissionPage": page_of(ref("Submission")),
     "WebhookCreate": {"type": "object", "required": ["url"], "additionalProperties": False,
                       "properties": WEBHOOK_SETTINGS},
     "WebhookUpdate": {"type": "object", "additionalProperties": False, "properties": WEBHOOK_SETTINGS},
+    "WebhookFromPreset": {
+        "type": "object", "required": ["values"], "additionalProperties": False,
+        "properties": {
+            "values": {"type": "object", "additionalProperties": {"type": "string", "maxLength": 2000},
+                       "description": "the preset's values by name, as the dashboard asks for them; WhatsApp: "
+                                      "`phone_number_id`, `access_token`, `to` (`{{ phone | wa }}` or a number), "
+                                      "`mode` (`template` or `text`), and for a template `template_name`, "
+                                      "`language_code`, `parameters` (field keys, comma-separated)"},
+            "name": WEBHOOK_SETTINGS["name"],
+            "enabled": WEBHOOK_SETTINGS["enabled"],
+        },
+    },
     "Webhook": WEBHOOK,
     "WebhookList": {"type": "object", "required": ["data"],
                     "properties": {"data": {"type": "array", "items": ref("Webhook")}}},
@@ -337,4 +425,5 @@ SCHEMAS = {
         "type": "object", "required": ["attempts"],
         "properties": {"attempts": {"type": "array", "items": ref("Attempt")}},
     }]},
+    **LISTEN_SCHEMAS,
 }

@@ -3,6 +3,7 @@
 from app.files.links import with_links
 from app.public.look import form_theme
 from app.public.snippets import hosted_url, iframe_snippet, script_snippet
+from app.services.notification_settings import public_settings
 
 
 def form_json(form):
@@ -27,6 +28,7 @@ def form_json(form):
         "max_submissions": form.max_submissions,
         "closed_message": form.closed_message,
         "language": form.language,
+        "notifications": public_settings(form) if form.notifications else None,
     }
 
 
@@ -46,6 +48,7 @@ def webhook_json(webhook, warnings=()):
         "attach_files": webhook.attach_files,
         "disabled_reason": webhook.disabled_reason,
         "secret": webhook.secret,
+        "listen_only": bool(webhook.listen_only),
         "created_at": webhook.created_at.isoformat(),
     }
     if warnings:
@@ -64,4 +67,7 @@ def submission_json(submission):
     """A submission as the API shows it: file answers carry fresh signed links."""
     data = submission.to_dict()
     data["answers"] = with_links(data["answers"])
+    data["status"] = submission.status
+    if submission.is_spam:
+        data["spam_reasons"] = [reason.get("code") for reason in submission.spam_reasons or []]
     return data

@@ -1,9 +1,11 @@
 """Team rules: who may invite or remove whom, and joining a workspace by invitation."""
 
+from flask import current_app
 from sqlalchemy import update
 
 from app.core.extensions import db
 from app.core.tenancy import scoped
+from app.delivery import listen_sessions
 from app.models import ApiKey, Invitation, Membership
 from app.models.base import utcnow
 from app.models.invitations import hash_invitation_token
@@ -51,13 +53,16 @@ def owner_count(workspace_id):
 
 def remove_membership(membership):
     """Take a member out of a workspace and revoke the API keys they made there; the caller commits."""
-    db.session.execute(
+    revoked = db.session.scalars(
         update(ApiKey)
         .where(ApiKey.workspace_id == membership.workspace_id, ApiKey.user_id == membership.user_id,
                ApiKey.revoked_at.is_(None))
         .values(revoked_at=utcnow())
-    )
+        .returning(ApiKey.id)
+        .execution_options(synchronize_session=False)
+    ).all()
     db.session.delete(membership)
+    listen_sessions.end_sessions_of_keys(current_app.redis, revoked)  # their listen streams stop now
 
 
 def check_removal(actor, target):

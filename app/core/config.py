@@ -133,6 +133,20 @@ class Config:
         self.TELEGRAM_API_URL = env.get("TELEGRAM_API_URL", "https://api.telegram.org").rstrip("/")
         # region for phone answers written without a country code, unless the workspace chose one
         self.DEFAULT_PHONE_REGION = env.get("DEFAULT_PHONE_REGION", "ID").strip().upper()
+        # spam protection (README "Spam protection"): off turns every check off on every form
+        self.SPAM_PROTECTION = env.get("SPAM_PROTECTION", "on").lower() not in ("0", "off", "false", "no")
+        # the proof-of-work: PBKDF2 iterations per try, about how many tries, and how long a challenge lasts
+        self.ALTCHA_HMAC_KEY = env.get("ALTCHA_HMAC_KEY") or None
+        self.ALTCHA_COST = int(env.get("ALTCHA_COST", "1000"))
+        self.ALTCHA_MAX_COUNTER = int(env.get("ALTCHA_MAX_COUNTER", "2000"))
+        self.ALTCHA_EXPIRES = int(env.get("ALTCHA_EXPIRES", "3600"))
+        # seconds within which the same answers to the same form count as a duplicate
+        self.DUPLICATE_WINDOW = int(env.get("DUPLICATE_WINDOW", "600"))
+        self.TURNSTILE_VERIFY_URL = env.get(
+            "TURNSTILE_VERIFY_URL", "https://challenges.cloudflare.com/turnstile/v0/siteverify")
+        self.HCAPTCHA_VERIFY_URL = env.get("HCAPTCHA_VERIFY_URL", "https://api.hcaptcha.com/siteverify")
+        self.RECAPTCHA_VERIFY_URL = env.get("RECAPTCHA_VERIFY_URL", "https://www.google.com/recaptcha/api/siteverify")
+        self.CAPTCHA_VERIFY_TIMEOUT = float(env.get("CAPTCHA_VERIFY_TIMEOUT", "5"))
 
     def as_dict(self):
         """Return the settings as a mapping Flask can load."""

@@ -13,10 +13,15 @@ DASHBOARD_CSP = (
 )
 # a hosted form may redirect to the customer's thank-you page after a post, so form-action stays open;
 # its theme is one nonce'd <style> of checked values, its cover and logo https images
+# a form with a third-party captcha also allows that provider's script, styles and frame ({extra})
 HOSTED_FORM_CSP = (
-    "default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'nonce-{nonce}'; "
-    "img-src 'self' data: https:; object-src 'none'; base-uri 'self'; frame-ancestors *"
+    "default-src 'self'; script-src 'self' 'nonce-{nonce}'{extra}; style-src 'self' 'nonce-{nonce}'{extra}; "
+    "img-src 'self' data: https:; frame-src 'self'{extra}; connect-src 'self'{extra}; "
+    "object-src 'none'; base-uri 'self'; frame-ancestors *"
 )
+# the Design tab's preview is a hosted page drawn in a draft design, framed by the dashboard only
+DESIGN_PREVIEW_CSP = HOSTED_FORM_CSP.replace("frame-ancestors *", "frame-ancestors 'self'")
+DESIGN_PREVIEW_ENDPOINTS = {"dashboard.form_design_preview"}
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
 # the API reference is a page: the app's own CSS and JS files, and still no inline script at all
 DOCS_CSP = (
@@ -38,6 +43,8 @@ def csp_nonce():
 def _policy_for(endpoint, path):
     if endpoint in FRAMEABLE_ENDPOINTS:
         return HOSTED_FORM_CSP
+    if endpoint in DESIGN_PREVIEW_ENDPOINTS:
+        return DESIGN_PREVIEW_CSP
     if path in DOCS_PATHS:
         return DOCS_CSP
     if path.startswith("/api/"):
@@ -50,10 +57,13 @@ def add_security_headers(response):
     headers = response.headers
     policy = _policy_for(request.endpoint, request.path)
     if request.endpoint not in FILE_ENDPOINTS or "Content-Security-Policy" not in headers:
-        headers["Content-Security-Policy"] = policy.format(nonce=csp_nonce())
+        extra = "".join(f" {source}" for source in g.get("csp_extra_sources", ()))
+        headers["Content-Security-Policy"] = policy.format(nonce=csp_nonce(), extra=extra)
     headers["X-Content-Type-Options"] = "nosniff"
     headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
-    if policy is not HOSTED_FORM_CSP:
+    if policy is DESIGN_PREVIEW_CSP:
+        headers["X-Frame-Options"] = "SAMEORIGIN"
+    elif policy is not HOSTED_FORM_CSP:
         headers["X-Frame-Options"] = "DENY"
     if request.is_secure:
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"

@@ -5,9 +5,12 @@ bp = Blueprint("dashboard", __name__)
 from app.dashboard import (  # noqa: E402,F401
     apikey_routes,
     delivery_routes,
+    design_routes,
     file_routes,
+    notification_routes,
     quota_banner,
     routes,
+    spam_routes,
     url_display,
     webhook_routes,
     workspace_settings,

@@ -3,7 +3,7 @@
 import json
 
 from cryptography.fernet import InvalidToken
-from flask import abort, flash, redirect, render_template, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, session, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import StringField
@@ -16,6 +16,7 @@ from app.core.extensions import db
 from app.core.forms import ConfirmForm
 from app.core.tenancy import get_scoped_or_404, scoped
 from app.dashboard import bp
+from app.delivery import listen_sessions
 from app.models import ApiKey
 from app.models.base import utcnow
 
@@ -83,5 +84,6 @@ def api_key_revoke(key_id):
     if ConfirmForm().validate_on_submit() and key.revoked_at is None:
         key.revoked_at = utcnow()
         db.session.commit()
+        listen_sessions.end_sessions_of_keys(current_app.redis, [key.id])  # its listen streams stop now
         flash(f"API key “{key.name}” revoked.", "success")
     return redirect(url_for("dashboard.api_keys"))

@@ -2,13 +2,14 @@
 
 from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from app.auth.workspaces import current_workspace_id
 from app.core.extensions import db
 from app.core.forms import ConfirmForm
 from app.dashboard import bp
 from app.services.form_templates import TEMPLATES, form_from_template, request_language
+from app.services.notification_settings import notify_creator
 
 
 @bp.route("/forms/new/<template_name>", methods=["POST"])
@@ -20,6 +21,7 @@ def form_from_gallery(template_name):
         flash(_("The page expired; try again."), "danger")
         return redirect(url_for("dashboard.form_new"))
     form = form_from_template(template, current_workspace_id(), request_language())
+    form.notifications = notify_creator(current_user.id)
     db.session.add(form)
     db.session.commit()
     flash(_("Form “%(name)s” created from the template with %(count)d fields. Change anything you like; "

@@ -13,10 +13,12 @@ from app.dashboard.field_logic import offer_fields
 from app.dashboard.forms import FieldForm, FormSettingsForm
 from app.dashboard.gallery_routes import suggested_preset
 from app.models import Form, Submission
+from app.models.submissions import ACCEPTED
 from app.public.snippets import embed_snippets
 from app.services import field_renames
 from app.services.form_templates import TEMPLATES
 from app.services.forms import copy_form
+from app.services.notification_settings import notify_creator
 
 
 @bp.route("/")
@@ -29,7 +31,8 @@ def home():
 def submission_counts(workspace_id):
     """{form_id: number of submissions} for a workspace."""
     rows = db.session.execute(
-        db.select(Submission.form_id, func.count()).where(Submission.workspace_id == workspace_id)
+        db.select(Submission.form_id, func.count())
+        .where(Submission.workspace_id == workspace_id, Submission.status == ACCEPTED)
         .group_by(Submission.form_id)
     )
     return dict(rows.all())
@@ -60,7 +63,7 @@ def form_new():
     """Create a form."""
     settings = FormSettingsForm()
     if settings.validate_on_submit():
-        form = Form(workspace_id=current_workspace_id())
+        form = Form(workspace_id=current_workspace_id(), notifications=notify_creator(current_user.id))
         _apply_settings(settings, form)
         db.session.add(form)
         db.session.commit()

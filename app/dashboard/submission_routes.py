@@ -12,12 +12,14 @@ from app.auth.workspaces import current_workspace_id
 from app.core.extensions import db
 from app.core.forms import ConfirmForm
 from app.core.tenancy import get_scoped_or_404, scoped
+from app.core.timezones import current_zone
 from app.dashboard import bp
 from app.dashboard.csv_export import csv_lines
 from app.dashboard.time_filters import local_bound, within
 from app.fields import field_type
-from app.models import Form, Submission
-from app.services import uploads
+from app.models import Form, Mail, Submission
+from app.models.submissions import ACCEPTED
+from app.services import spam_review
 
 PER_PAGE = 25
 EXPORT_BATCH = 500
@@ -36,8 +38,8 @@ def _search(query, term):
     return query.where(or_(*(answers_text.ilike(_like(text), escape=LIKE_ESCAPE) for text in spellings)))
 
 
-def _form_submissions(form, term=None, days=(None, None)):
-    query = scoped(Submission, form.workspace_id).where(Submission.form_id == form.id)
+def _form_submissions(form, term=None, days=(None, None), status=ACCEPTED):
+    query = scoped(Submission, form.workspace_id).where(Submission.form_id == form.id, Submission.status == status)
     query = within(query, Submission.created_at, *days)
     return _search(query, term) if term else query
 
@@ -92,12 +94,15 @@ def _submission_or_404(form_id, submission_id):
 @bp.route("/forms/<form_id>/submissions/<submission_id>")
 @login_required
 def submission_detail(form_id, submission_id):
-    """Show one submission: answers, meta and what each webhook did with it."""
+    """Show one submission: answers, meta, what each webhook did with it, and its mail."""
     form, submission = _submission_or_404(form_id, submission_id)
     deliveries = sorted(submission.deliveries, key=lambda d: d.id)
+    mails = db.session.scalars(
+        scoped(Mail, form.workspace_id).where(Mail.submission_id == submission.id).order_by(Mail.id)
+    ).all()
     return render_template(
         "dashboard/submission_detail.html", form=form, submission=submission, deliveries=deliveries,
-        confirm=ConfirmForm(),
+        mails=mails, confirm=ConfirmForm(),
     )
 
 
@@ -108,10 +113,7 @@ def submission_delete(form_id, submission_id):
     form, submission = _submission_or_404(form_id, submission_id)
     confirm = ConfirmForm()
     if confirm.validate_on_submit():
-        file_keys = uploads.submission_file_keys(submission.id)
-        db.session.delete(submission)
-        db.session.commit()
-        uploads.delete_objects(file_keys)
+        spam_review.delete_submission(submission)
         flash("Submission deleted.", "info")
         return redirect(url_for("dashboard.submissions_index", form_id=form.id))
     return render_template("dashboard/submission_delete.html", form=form, submission=submission, confirm=confirm)
@@ -150,6 +152,7 @@ def submissions_export(form_id):
     filename = f"{form.public_id}-submissions.csv"
     by = "keys" if request.args.get("headers") == "keys" else "labels"
     return Response(
-        stream_with_context(csv_lines(form.fields, _batches(form, _search_term(), _days()), by)), mimetype="text/csv",
+        stream_with_context(csv_lines(form.fields, _batches(form, _search_term(), _days()), by, current_zone())),
+        mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
     )

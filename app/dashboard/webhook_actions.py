@@ -1,6 +1,6 @@
 """The webhook editor's JSON endpoints and buttons: live preview, secret, rotate, test event."""
 
-from flask import abort, flash, jsonify, redirect, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -10,6 +10,7 @@ from app.core.forms import ConfirmForm
 from app.core.tenancy import get_scoped_or_404
 from app.core.timezones import localtime_filter
 from app.dashboard import bp
+from app.dashboard.listen_panel import listen_panel
 from app.dashboard.webhook_editor import preview, read_editor
 from app.dashboard.webhook_routes import form_or_404, webhook_or_404
 from app.models import Delivery
@@ -24,6 +25,14 @@ def _require_token():
     """Every button here changes or reveals something: it needs the CSRF token."""
     if not ConfirmForm().validate_on_submit():
         abort(400)
+
+
+@bp.route("/forms/<form_id>/webhooks/<webhook_id>/listen-status")
+@login_required
+def webhook_listen_status(form_id, webhook_id):
+    """The "Test on your machine" status, rendered now: the editor refreshes it while it is open."""
+    webhook = webhook_or_404(form_or_404(form_id), webhook_id)
+    return render_template("dashboard/_listen_status.html", webhook=webhook, listen=listen_panel(webhook))
 
 
 @bp.route("/forms/<form_id>/webhooks/preview", methods=["POST"])

@@ -16,6 +16,7 @@ from app.delivery import outbox, payloads, sender, templating
 from app.delivery.conditions import OPERATORS, VALUELESS
 from app.models import Delivery, Submission, Webhook
 from app.models.base import utcnow
+from app.models.submissions import ACCEPTED
 from app.models.webhooks import METHODS, new_secret
 from app.services.field_renames import template_uses
 
@@ -144,7 +145,7 @@ def keep_masked_values(posted_headers, stored_headers):
 
 def latest_submission(form):
     return db.session.scalar(
-        scoped(Submission, form.workspace_id).where(Submission.form_id == form.id)
+        scoped(Submission, form.workspace_id).where(Submission.form_id == form.id, Submission.status == ACCEPTED)
         .order_by(Submission.id.desc()).limit(1)
     )
 

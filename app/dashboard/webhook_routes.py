@@ -11,6 +11,7 @@ from app.core.forms import ConfirmForm
 from app.core.tenancy import get_scoped_or_404
 from app.dashboard import bp
 from app.dashboard.forms import WebhookUrlForm
+from app.dashboard.listen_panel import listen_panel
 from app.dashboard.webhook_editor import (
     OPERATOR_CHOICES,
     header_row_errors,
@@ -93,7 +94,7 @@ def _render_editor(form, editor, state, webhook=None, errors=None, status=200, r
     return render_template(
         "dashboard/webhook_edit.html", form=form, webhook=webhook, editor=editor, state=state,
         errors=errors, variables=variable_names(form), operators=OPERATOR_CHOICES, confirm=ConfirmForm(),
-        recent=recent,
+        recent=recent, listen=listen_panel(webhook) if webhook else None,
     ), status
 
 

@@ -1,4 +1,4 @@
-"""Settings → Workspace: the time zone the dashboard speaks and the default phone region."""
+"""Settings → Workspace: the time zone the dashboard speaks, the default phone region and default theme."""
 
 from babel import Locale
 from flask import abort, flash, redirect, render_template, url_for
@@ -13,6 +13,8 @@ from app.auth.workspaces import current_membership
 from app.core import phones, timezones
 from app.core.extensions import db
 from app.dashboard import bp
+from app.dashboard.design_forms import ThemeForm
+from app.dashboard.workspace_theme import save_workspace_theme, workspace_theme_form
 from app.models.base import utcnow
 
 
@@ -41,11 +43,20 @@ class WorkspaceSettingsForm(FlaskForm):
         self.phone_region.choices = region_choices()
 
 
-def _render(form, membership, status=200):
+def _render(form, membership, status=200, theme_form=None):
+    workspace = membership.workspace
     return render_template(
-        "dashboard/workspace_settings.html", form=form, workspace=membership.workspace,
+        "dashboard/workspace_settings.html", form=form, workspace=workspace,
         may_edit=can_manage(membership), now=utcnow(),
+        theme_form=theme_form or workspace_theme_form(workspace),
     ), status
+
+
+def _settings_form(workspace):
+    return WorkspaceSettingsForm(formdata=None, data={
+        "timezone": timezones.clean_zone(workspace.timezone),
+        "phone_region": phones.region_for(workspace.phone_region),
+    })
 
 
 @bp.route("/settings/workspace", methods=["GET", "POST"])
@@ -56,12 +67,9 @@ def workspace_settings():
     if membership is None:
         abort(404)
     workspace = membership.workspace
-    form = WorkspaceSettingsForm(data={
-        "timezone": timezones.clean_zone(workspace.timezone),
-        "phone_region": phones.region_for(workspace.phone_region),
-    })
+    form = WorkspaceSettingsForm()
     if not form.is_submitted():
-        return _render(form, membership)
+        return _render(_settings_form(workspace), membership)
     if not can_manage(membership):
         abort(403)
     if not form.validate():
@@ -71,3 +79,20 @@ def workspace_settings():
     db.session.commit()
     flash(_("Workspace settings saved."), "success")
     return redirect(url_for("dashboard.workspace_settings"), code=303)
+
+
+@bp.route("/settings/workspace/theme", methods=["POST"])
+@login_required
+def workspace_theme():
+    """Owners and admins set (or reset) the theme that forms without their own are shown in."""
+    membership = current_membership()
+    if membership is None:
+        abort(404)
+    if not can_manage(membership):
+        abort(403)
+    saved, theme_form = save_workspace_theme(membership.workspace, ThemeForm(prefix="theme"))
+    if not saved:
+        return _render(_settings_form(membership.workspace), membership, 422, theme_form=theme_form)
+    db.session.commit()
+    flash(_("Default theme saved: forms without a theme of their own use it."), "success")
+    return redirect(url_for("dashboard.workspace_settings") + "#default-theme", code=303)

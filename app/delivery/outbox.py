@@ -8,11 +8,11 @@ from sqlalchemy import select
 from app.core import queue
 from app.core.extensions import db
 from app.delivery import conditions
+from app.fields import field_type
 from app.models import Delivery, Webhook
 from app.models.base import utcnow
 
 log = logging.getLogger(__name__)
-SAMPLE_ANSWER = "sample"
 DELIVER_JOB = "app.delivery.jobs.deliver"  # what a delivery job runs (RQ stores the path)
 JOB_ID_PREFIX = "deliver-"
 # seconds beyond the attempt's own time limit before a silent attempt counts as lost
@@ -27,7 +27,7 @@ def event_data(form, submission):
 def test_event_data(form):
     """A webhook.test event's data: the form, with sample answers."""
     now = utcnow().isoformat()
-    answers = {field.key: field.default or f"{SAMPLE_ANSWER} {field.key}" for field in form.fields}
+    answers = {field.key: field.default or field_type(field.type).sample_answer(field) for field in form.fields}
     return {
         "form": {"id": form.id, "name": form.name},
         "submission": {"id": None, "created_at": now, "answers": answers, "meta": {}},

@@ -64,7 +64,7 @@ def decide(outcome, attempt_number, schedule, rng=random, now=None):
     status = outcome.status
     if status is not None and 200 <= status < 300:
         return Decision("succeeded")
-    if status == 410:
+    if status == 410 and outcome.via is None:  # a 410 from the user's own machine (listen) is no endpoint gone
         return Decision("failed", disable_reason="the endpoint answered 410 Gone")
     if outcome.error_class in FINAL_ERROR_CLASSES or attempt_number > len(schedule):
         return Decision("failed")

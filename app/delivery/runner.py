@@ -21,6 +21,7 @@ from app.core.async_run import run_sync
 from app.core.extensions import db
 from app.core.queue import JobQueue
 from app.delivery import outbox, sender
+from app.delivery.listen_handoff import Carrier, ListenHandoff
 from app.delivery.outbox import job_id_for, parse_job_id
 from app.delivery.transport import AsyncTransport, Outcome
 
@@ -155,17 +156,18 @@ async def _send_all(app, items):
 
 
 def _transport(app, max_connections):
-    return AsyncTransport(
-        timeout=app.config["WEBHOOK_TIMEOUT"], allowed_networks=app.config["WEBHOOK_ALLOWED_NETWORKS"],
-        max_connections=max_connections,
+    """The carrier of this loop's attempts: the SSRF-safe transport, and the hand-off to listen sessions."""
+    timeout = app.config["WEBHOOK_TIMEOUT"]
+    transport = AsyncTransport(
+        timeout=timeout, allowed_networks=app.config["WEBHOOK_ALLOWED_NETWORKS"], max_connections=max_connections,
     )
+    return Carrier(transport, ListenHandoff(app.config["REDIS_URL"], timeout))
 
 
-async def send(item, transport):
+async def send(item, carrier):
     """Send one prepared attempt; its outcome lands on item, whatever goes wrong."""
-    prepared = item.prepared
     try:
-        item.outcome = await transport.send(prepared.method, prepared.url, prepared.headers, prepared.body)
+        item.outcome = await carrier.send(item)
     except Exception as exc:  # a bug, not the network (send answers those): record it, keep the slot count right
         log.exception("sending delivery %s failed unexpectedly", item.delivery_id)
         item.outcome = Outcome(error=f"could not send: {type(exc).__name__}", error_class="connection")

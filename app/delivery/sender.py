@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import current_app
+from redis import RedisError
 from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from app.core.extensions import db
 from app.core.redaction import mask_headers, redact
 from app.core.version import __version__
-from app.delivery import attachments, mirror, payloads, policy, signing, streaks, templating
+from app.delivery import attachments, listen_sessions, mirror, payloads, policy, signing, streaks, templating
 from app.delivery.transport import Outcome, excerpt
 from app.files.storage import StorageError
 from app.models import Attempt, Delivery, Webhook
@@ -85,6 +86,7 @@ def _attempt_row(delivery_id, prepared, outcome, started_at):
         request={
             "method": prepared.method, "url": redact(prepared.url),
             "headers": mask_headers(prepared.headers), **body_record(prepared.body),
+            **({"via": outcome.via} if outcome.via else {}),
         },
         response=response, error=redact(outcome.error) if outcome.error else None,
         error_class=outcome.error_class, duration_ms=outcome.duration_ms,
@@ -104,6 +106,7 @@ class Attempting:
     job_id: str | None = None  # the RQ job that asked for it, when a worker took one
     mirror_bin_id: str | None = None  # a capture bin that gets a copy of the request (the inspector)
     retries: bool = True  # False for a test event: it is attempted once, never on the retry schedule
+    listen: tuple | None = None  # (session id, mode, connected?) when a listen session is open for the webhook
 
 
 def webhooks_of(delivery_ids):
@@ -173,13 +176,15 @@ def prepare_claimed(claimed):
         select(Delivery).options(selectinload(Delivery.webhook)).where(Delivery.id.in_(list(numbers)))
     ).all()
     ready = []
+    routes = listen_routes({delivery.webhook_id for delivery in deliveries})
     for delivery in deliveries:
         reason = _closing_reason(delivery)
         if reason:
             _close_without_sending(delivery, reason)
             continue
         item = Attempting(delivery.id, numbers[delivery.id], delivery.webhook_id, None, started_at=utcnow(),
-                          mirror_bin_id=delivery.webhook.mirror_bin_id, retries=delivery.event != "webhook.test")
+                          mirror_bin_id=delivery.webhook.mirror_bin_id, retries=delivery.event != "webhook.test",
+                          listen=_listen_route(delivery.webhook, routes))
         try:
             item.prepared = prepare_request(delivery.webhook, delivery)
         except StorageError as exc:  # the files to attach cannot be read now: retried like a network error
@@ -192,6 +197,23 @@ def prepare_claimed(claimed):
         ready.append(item)
     db.session.commit()  # hold no transaction open while the network calls run
     return ready
+
+
+def listen_routes(webhook_ids):
+    """The open listen sessions of these webhooks; none when Redis is away (the real URL is used)."""
+    try:
+        return listen_sessions.routes_for(current_app.redis, webhook_ids)
+    except RedisError:
+        log.warning("could not look up listen sessions; sending to the webhooks' URLs")
+        return {}
+
+
+def _listen_route(webhook, routes):
+    """Where a listen session takes the webhook's attempt, if anywhere; a local webhook's go nowhere else."""
+    route = routes.get(webhook.id)
+    if not webhook.listen_only:
+        return route
+    return (route[0], "instead", route[2]) if route else (None, "instead", False)
 
 
 @dataclass

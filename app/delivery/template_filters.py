@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from jinja2 import Undefined
 from jinja2.filters import FILTERS, make_attrgetter, pass_eval_context
 
+from app.core import phones
 from app.delivery.template_limits import TemplateError, budget
 
 SCALARS = (str, int, float, bool, type(None), Undefined)
@@ -126,9 +127,38 @@ def json_dumps(value, **kwargs):
     return "".join(chunks)
 
 
+def _phone_region(region):
+    if region is not None and phones.clean_region(region) is None:
+        raise TemplateError(_("%(region)s is not a region code such as ID or MY", region=str(region)[:8]))
+    return region
+
+
+def _phone_text(convert, value, region):
+    region = _phone_region(region)
+    if not isinstance(value, str | int) or isinstance(value, bool) or value == "":
+        return ""
+    return convert(str(value), region) or ""
+
+
+def e164(value, region=None):
+    """`{{ phone | e164 }}`: the number in E.164 (`+6281399998888`), empty when it is none.
+
+    A number without a country code is read in region, else the DEFAULT_PHONE_REGION setting
+    (phone answers are stored in E.164 already; this is for numbers from elsewhere).
+    """
+    return _phone_text(phones.e164, value, region)
+
+
+def wa(value, region=None):
+    """`{{ phone | wa }}`: the number's digits with the country code (`6281399998888`), as wa.me and
+    WhatsApp's Cloud API want it; empty when it is no number."""
+    return _phone_text(phones.wa_digits, value, region)
+
+
 REPLACED = {"join": join, "round": round_number, "trim": trim}
+OWN_FILTERS = {"e164": e164, "wa": wa}
 
 
 def bounded_filters(names):
     """{name: bounded filter} for every allowed filter name."""
-    return {name: bounded(REPLACED.get(name) or FILTERS[name]) for name in names}
+    return {name: bounded(OWN_FILTERS.get(name) or REPLACED.get(name) or FILTERS[name]) for name in names}

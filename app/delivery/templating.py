@@ -156,7 +156,7 @@ ALLOWED_NODES = (
 ALLOWED_FILTERS = {
     "default", "d", "lower", "upper", "trim", "title", "capitalize", "join", "first", "last", "length", "count",
     "striptags", "urlencode", "string", "int", "float", "round", "abs", "escape", "e", "truncate",
-    "wordcount", "list", "sort", "unique", "reverse", "tojson",
+    "wordcount", "list", "sort", "unique", "reverse", "tojson", "e164", "wa",
 }
 ALLOWED_TESTS = {
     "defined", "undefined", "none", "number", "string", "equalto", "eq", "ne", "in", "sameas", "odd", "even",

@@ -155,6 +155,7 @@ class Outcome:
     error_class: str | None = None
     duration_ms: int = 0
     address: str | None = None
+    via: str | None = None  # "listen": carried by a listen session to the user's machine, not connected to
 
 
 def _describe_error(exc, timeout):

@@ -113,6 +113,14 @@ class FieldType:
         """The stored answer of a bound WTForms field (a choice's Other… reads its text box too)."""
         return self.clean(wtf_field.data)
 
+    def sample_answer(self, field):
+        """The answer a webhook.test event carries for field (`sample name`)."""
+        return f"sample {field.key}"
+
+    def typed(self, wtf_field):
+        """What the visitor typed when the stored answer is a normalised form of it (a phone number), else None."""
+        return None
+
     def clean(self, value):
         """The WTForms data as the stored, JSON-friendly answer."""
         return "" if value is None else value

@@ -7,13 +7,13 @@ from app.models.forms import Field, Form
 from app.models.idempotency import IdempotencyKey
 from app.models.inspector import CaptureBin, CapturedRequest
 from app.models.invitations import Invitation
-from app.models.notices import Notice
+from app.models.mails import Mail
 from app.models.password_resets import PasswordResetToken
 from app.models.submissions import Submission
 from app.models.webhooks import Attempt, Delivery, Webhook
 
 __all__ = [
     "ApiKey", "Attempt", "AuditEvent", "CaptureBin", "CapturedRequest", "Delivery",
-    "Field", "Form", "IdempotencyKey", "Invitation", "Membership", "Notice", "PasswordResetToken",
+    "Field", "Form", "IdempotencyKey", "Invitation", "Mail", "Membership", "PasswordResetToken",
     "StoredFile", "Submission", "User", "Webhook", "Workspace",
 ]

@@ -28,6 +28,8 @@ class Workspace(db.Model):
     created_at = created_at_column()
     # the theme of forms that have none of their own (None: the built-in one)
     theme = mapped_column(JSON, nullable=True)
+    # posts from these emails, domains and addresses land in Spam (app/spam/blocklist.py; None: empty)
+    spam_blocklist = mapped_column(JSON, nullable=True)
 
     memberships = relationship("Membership", back_populates="workspace", cascade="all, delete-orphan")
 

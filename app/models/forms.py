@@ -5,6 +5,7 @@ import secrets
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.crypto import EncryptedText
 from app.core.extensions import db
 from app.fields import field_type
 from app.models.base import UTCDateTime, created_at_column, id_column, json_column
@@ -38,6 +39,14 @@ class Form(db.Model):
     closes_at = mapped_column(UTCDateTime(), nullable=True)
     max_submissions: Mapped[int | None] = mapped_column(Integer, nullable=True)
     closed_message: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # spam protection: which checks run and their limits (app/spam/settings.py; None: the defaults),
+    # the third-party captcha's secret, and the token that lets a server skip the checks
+    spam_settings = mapped_column(JSON, nullable=True)
+    captcha_secret: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
+    spam_token: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
+    # who is mailed about each submission, the autoresponder and the digest
+    # (app/services/notification_settings.py); NULL: no mail about submissions
+    notifications = json_column(lambda: None, nullable=True)
     # the gallery template it was made from (None: a blank form); the builder offers its webhook preset
     template: Mapped[str | None] = mapped_column(String(40), nullable=True)
 

@@ -1,10 +1,13 @@
 """Stored form submissions."""
 
-from sqlalchemy import ForeignKey, Index
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.extensions import db
 from app.models.base import created_at_column, id_column, json_column
+
+ACCEPTED = "accepted"
+SPAM = "spam"
 
 
 class Submission(db.Model):
@@ -22,9 +25,19 @@ class Submission(db.Model):
     answers = json_column(dict)
     meta = json_column(dict)
     created_at = created_at_column()
+    # "accepted", or "spam": held back (no deliveries, no mail) until someone says "Not spam"
+    status: Mapped[str] = mapped_column(String(16), default="accepted", server_default="accepted")
+    # why it was held: [{"code", "detail"?}] (app/spam/reasons.py words them); None when accepted
+    spam_reasons = json_column(lambda: None, nullable=True)
+    # the language the visitor was answered in: the autoresponder writes in it, also when sent later
+    language: Mapped[str | None] = mapped_column(String(8), nullable=True)
 
     form = relationship("Form")
     deliveries = relationship("Delivery", back_populates="submission", passive_deletes=True)
+
+    @property
+    def is_spam(self):
+        return self.status == SPAM
 
     def to_dict(self):
         return {

@@ -61,6 +61,9 @@ class Webhook(db.Model):
     mirror_bin_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     # a multipart webhook sends the uploaded files themselves as file parts, beside their links
     attach_files: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # a form's local webhook (POST /api/v1/forms/<id>/listen): its deliveries only ever go to a listen
+    # client on the user's machine; its URL is the local one and is never connected to
+    listen_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at = created_at_column()
     updated_at = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

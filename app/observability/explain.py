@@ -25,6 +25,10 @@ ERROR_PREFIXES = (
     ("bad http response", "protocol"),
     ("connection failed", "connection"),
     ("could not send", "connection"),
+    ("no listen client", "listen"),
+    ("the listen client", "listen"),
+    ("the listen session", "listen"),
+    ("on the listening machine", "listen_local"),
 )
 
 
@@ -108,6 +112,12 @@ def _error_text(error_class, error, timeout):
                               "(%(detail)s). Check its logs.", detail=detail),
         "connection": lambda: _("The connection to your server failed (%(detail)s). Check that it is "
                                 "reachable from the internet.", detail=detail),
+        "listen": lambda: _("The listen session could not deliver this (%(detail)s). Run listen.py again (Test "
+                            "on your machine, in the webhook's settings): what waits goes out as soon as it "
+                            "connects.", detail=detail),
+        "listen_local": lambda: _("The listen client could not reach your local URL (%(detail)s). Check that "
+                                  "your server is running on your machine and --forward-to is right.",
+                                  detail=detail),
     }
     text = texts.get(error_class)
     return text() if text else (error or _("The attempt failed."))

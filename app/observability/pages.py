@@ -9,6 +9,7 @@ from sqlalchemy import select
 from app.core.extensions import db
 from app.models import Webhook
 from app.observability.explain import attempt_outcome, delivery_outcome
+from app.observability.mail_outcomes import mail_error_text, mail_kind_name, mail_outcome, mail_tries
 
 
 def audit_value(value):
@@ -34,6 +35,8 @@ def disabled_webhooks(workspace_id):
 def register(app):
     app.add_template_global(attempt_outcome)
     app.add_template_global(delivery_outcome)
+    for helper in (mail_outcome, mail_kind_name, mail_error_text, mail_tries):
+        app.add_template_global(helper)
     app.add_template_filter(audit_value)
 
     @app.context_processor

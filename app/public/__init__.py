@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from app.public import file_routes, routes  # noqa: E402,F401
+from app.public import file_routes, routes, spam_routes  # noqa: E402,F401

@@ -2,8 +2,10 @@
 
 from wtforms import Form
 
+from app.core.extensions import db
 from app.fields import field_type
 from app.fields.messages import TRANSLATIONS
+from app.models import Workspace
 
 
 def answered_fields(form):
@@ -11,11 +13,21 @@ def answered_fields(form):
     return [field for field in form.fields if field_type(field.type).takes_answer]
 
 
+def phone_region_of(form):
+    """The workspace's region for phone answers (None: the setting's), read only when form asks for a phone."""
+    if not any(field.type == "phone" for field in form.fields):
+        return None
+    workspace = db.session.get(Workspace, form.workspace_id)
+    return workspace.phone_region if workspace else None
+
+
 def build_submission_form(form):
     """Return a WTForms class with one field per answer-taking field of form."""
 
     class SubmissionForm(Form):
         class Meta:
+            phone_region = phone_region_of(form)
+
             def get_translations(self, form):
                 return TRANSLATIONS
 

@@ -70,6 +70,17 @@ def submission_meta(request, formdata):
     return {key: storable(value)[:MAX_META_VALUE] for key, value in meta.items() if storable(value)}
 
 
+def typed_meta(form, wtf_form, answers):
+    """{typed_<key>: text} for the stored answers that are a normalised form of what was typed (phones)."""
+    typed = {}
+    for field in form.fields:
+        if field.key in answers:
+            text = field_type(field.type).typed(wtf_form[field.key])
+            if text:
+                typed[f"typed_{field.key}"] = text[:MAX_META_VALUE]
+    return typed
+
+
 def carried_values(request):
     """The `_referrer`/`_utm_*` values to keep in the page: from its URL, a re-posted form or the Referer."""
     values = {name: request.args.get(name) or request.form.get(name) for name in CARRIED_NAMES}

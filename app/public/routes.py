@@ -9,12 +9,13 @@ from sqlalchemy.orm import joinedload
 
 from app.core.errors import ApiError, error_response, wants_json
 from app.core.extensions import csrf, db, limiter
-from app.core.i18n import form_locale, use_locale, visitor_locale
+from app.core.i18n import current_locale, form_locale, use_locale, visitor_locale
 from app.delivery import outbox
 from app.fields import field_type, links
 from app.models import Form, Submission
 from app.models.base import utcnow
 from app.models.ids import new_id
+from app.models.submissions import ACCEPTED, SPAM
 from app.public import bp, steps
 from app.public import uploads as file_parts
 from app.public.forms import build_submission_form
@@ -25,9 +26,12 @@ from app.public.intake import (
     hidden_values,
     read_formdata,
     submission_meta,
+    typed_meta,
 )
 from app.public.look import design_for, render_closed
 from app.services import closing, piping, quotas, uploads
+from app.services.submission_effects import add_submission_effects
+from app.spam import scoring
 
 DB_RETRY_AFTER = "5"
 # the step buttons of a multi-page form posted without JavaScript (field keys start with a letter)
@@ -111,7 +115,7 @@ def form_logic(form):
 @bp.after_request
 def allow_any_origin(response):
     """Hosted forms are posted to from any site, and framed by any site."""
-    if request.endpoint in ("public.submit", "public.show", "public.embed_script"):
+    if request.endpoint in ("public.submit", "public.show", "public.embed_script", "public.challenge"):
         response.headers["Access-Control-Allow-Origin"] = "*"
         response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
         response.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept"
@@ -184,12 +188,18 @@ def submit(public_id):
 
     submission = Submission(
         id=new_id("sub"), workspace_id=form.workspace_id, form_id=form.id, created_at=utcnow(),
-        answers=result.answers, meta=submission_meta(request, formdata),
+        answers=result.answers, language=current_locale(),
+        meta={**submission_meta(request, formdata), **typed_meta(form, wtf_form, result.answers)},
     )
     if formdata.get(HONEYPOT_NAME) or _is_preview(form):
         # a bot filled the invisible field, or the owner is trying the preview: answer as if
         # accepted, store and send nothing
         return _accepted(form, submission, json_client)
+    # suspected spam is kept for the owner to judge, and answered like any other post (a bot
+    # learns nothing); it sets nothing off until released
+    reasons = scoring.judge(form, request, formdata, result.answers, json_client)
+    submission.status = SPAM if reasons else ACCEPTED
+    submission.spam_reasons = reasons or None
 
     deliveries = _store(form, submission, uploads.uploads_of(wtf_form))
     # the deliveries were created in that transaction: no job can exist for them yet
@@ -224,7 +234,7 @@ def _step_answer(form, wtf_form, formdata):
 
 
 def _store(form, submission, files):
-    """Store submission, its files and its deliveries in one transaction; return the deliveries.
+    """Store submission, its files, its deliveries and its mail in one transaction; return the deliveries.
 
     The files' bytes are written before the commit, and removed again when it fails.
 
@@ -242,7 +252,7 @@ def _store(form, submission, files):
         # one flush at commit (the deliveries' event needs the id and time, set above), so
         # SQLite's write lock is held only that long
         with session.no_autoflush:
-            deliveries = outbox.add_submission_deliveries(form, submission)
+            deliveries = add_submission_effects(form, submission)
         session.expire_on_commit = False
         session.commit()
     except OperationalError as exc:
@@ -270,17 +280,32 @@ def page_context(form, design=None):
     }
 
 
-def _render_form(form, wtf_form, result, current=0, quiet=False):
+def _render_form(form, wtf_form, result, current=0, quiet=False, context=None):
     """The form at page current; quiet drops errors (Back does not judge the page it leaves)."""
     if quiet:
         for wtf_field in wtf_form:
             wtf_field.errors = []
-    context = page_context(form)
+    context = context or page_context(form)
     closed = context["preview"] and closing.closed_reason(form) is not None
     return render_template(
         "public/form.html", wtf_form=wtf_form, carried=carried_values(request), walk=result, current=current,
-        logic_hidden=steps.settled_hidden(result, current), closed=closed, **context,
+        logic_hidden=steps.settled_hidden(result, current), closed=closed,
+        posted=request.form if request.method == "POST" else None, **context,
     )
+
+
+def render_design_preview(form, design):
+    """The hosted page of form as it looks in design (a draft of the Design tab), nothing filled in.
+
+    Shown as a full page (its background and card, not the transparent embed) inside the Design
+    tab; its form posts to the hosted preview, so answers typed there are checked, never stored.
+    """
+    wtf_form = build_submission_form(form)(formdata=None)
+    context = {
+        "form": form, "embed": False, "preview": True, "design": design,
+        "form_action": url_for("public.submit", public_id=form.public_id, preview=1),
+    }
+    return _render_form(form, wtf_form, steps.walk(form, wtf_form, steps.VALIDATE_NOTHING), context=context)
 
 
 def _accepted(form, submission, json_client):

@@ -8,7 +8,7 @@ from app.core import queue
 from app.delivery import jobs
 from app.delivery.runner import DeliveryRunner
 from app.observability.heartbeat import process_name, start_heartbeat
-from app.services import file_sweep, notices
+from app.services import digests, file_sweep, mail_queue
 
 log = logging.getLogger(__name__)
 SWEEP_LOCK = "formhook:sweep-lock"
@@ -23,7 +23,8 @@ def sweep_once(app):
     try:
         requeued = jobs.sweep()
         with app.app_context():
-            notices.requeue_unsent()
+            digests.send_due()
+            mail_queue.requeue_unsent()
         file_sweep.sweep_orphans_hourly(app)
         return requeued
     finally:

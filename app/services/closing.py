@@ -7,6 +7,7 @@ from app.core.errors import ApiError
 from app.core.extensions import db
 from app.models import Form, Submission
 from app.models.base import utcnow
+from app.models.submissions import ACCEPTED
 
 MAX_SUBMISSIONS_LIMIT = 10_000_000
 CLOSED_MESSAGE_MAX = 2000
@@ -26,7 +27,8 @@ def closed_message(form):
 
 
 def submission_count(form_id):
-    return db.session.scalar(select(func.count()).select_from(Submission).where(Submission.form_id == form_id))
+    return db.session.scalar(select(func.count()).select_from(Submission)
+        .where(Submission.form_id == form_id, Submission.status == ACCEPTED))
 
 
 def closed_reason(form, now=None):

@@ -197,7 +197,7 @@ def copy_form(form, name):
     copy = Form(
         workspace_id=form.workspace_id, name=name, submit_label=form.submit_label,
         thank_you_message=form.thank_you_message, redirect_url=form.redirect_url, enabled=form.enabled,
-        language=form.language,
+        language=form.language, notifications=form.notifications,
     )
     for field in form.fields:
         copy.fields.append(Field(

@@ -1,26 +1,14 @@
-"""Owner notices: written in the transaction of the change they tell of, mailed by a queued job.
+"""Owner notices: the mail telling a workspace's owners that a webhook was disabled.
 
-Mail never leaves on a request, sending or recording thread: the job does, and when the SMTP
-server is away it tries again on MAIL_RETRY_SCHEDULE (with jitter), so the change itself
-never waits for, or fails with, the mail.
+Written in the transaction of the disable, sent through the mail queue (mail_queue.py).
 """
 
-import logging
-from datetime import timedelta
-
-from flask import current_app, has_app_context
+from flask import current_app
 from flask_babel import gettext as _
 
-from app.core import queue
 from app.core.extensions import db
-from app.delivery.policy import jittered
-from app.models import Membership, Notice
-from app.models.base import utcnow
-from app.services.mail import MailNotSent, deliver_mail
-
-log = logging.getLogger(__name__)
-JOB_ID_PREFIX = "notice-"
-SEND_JOB = "app.services.notices.send_notice"
+from app.models import Membership
+from app.services import mail_queue
 
 
 def owner_emails(workspace_id):
@@ -32,7 +20,7 @@ def owner_emails(workspace_id):
 
 
 def add_webhook_disabled_notice(webhook, reason):
-    """Add the notice telling the owners that webhook was disabled, why, and where to fix it; flush."""
+    """Add the mail telling the owners that webhook was disabled, why, and where to fix it."""
     link = f"{current_app.config['BASE_URL']}/webhooks/{webhook.id}/deliveries"
     form_name = webhook.form.name if webhook.form else webhook.form_id
     body = _(
@@ -43,80 +31,12 @@ def add_webhook_disabled_notice(webhook, reason):
         "  %(link)s\n",
         form=form_name, url=webhook.url, reason=reason, link=link,
     )
-    notice = Notice(
-        workspace_id=webhook.workspace_id, webhook_id=webhook.id, recipients=owner_emails(webhook.workspace_id),
-        subject=_("Webhook disabled: %(form)s", form=form_name), body=body,
+    return mail_queue.add_mail(
+        "webhook_disabled", owner_emails(webhook.workspace_id), _("Webhook disabled: %(form)s", form=form_name),
+        body, workspace_id=webhook.workspace_id, webhook_id=webhook.id, form_id=webhook.form_id,
     )
-    db.session.add(notice)
-    db.session.flush()
-    return notice
-
-
-def enqueue_mail(notice_id, attempt=1, at=None, new=True):
-    """Queue the job that mails one notice; after the commit that wrote it. Return True if queued.
-
-    new: the try's id is known to be unused (each try has an id of its own); the sweep passes
-    False, so a try already waiting or scheduled is left as it is.
-    """
-    try:
-        # the one place notices meet the queue
-        return queue.enqueue_job(SEND_JOB, notice_id, job_id=f"{JOB_ID_PREFIX}{notice_id}-{attempt}", at=at,
-                                 new=new, failure_ttl=86400)
-    except queue.QueueUnavailable as exc:
-        log.error("could not queue the mail of notice %s: %s", notice_id, exc)
-        return False
-
-
-def requeue_unsent(grace_seconds=60, limit=500):
-    """Queue the next try of every unsent notice whose job is gone (Redis lost it); return how many.
-
-    The database is the source of truth for mail as for deliveries: a notice committed while
-    Redis was away, or whose job Redis lost, is mailed once the sweep finds it.
-    """
-    cutoff = utcnow() - timedelta(seconds=grace_seconds)
-    tries = len(current_app.config["MAIL_RETRY_SCHEDULE"]) + 1
-    unsent = db.session.execute(
-        db.select(Notice.id, Notice.attempts)
-        .where(Notice.sent_at.is_(None), Notice.attempts < tries, Notice.created_at < cutoff)
-        .order_by(Notice.created_at).limit(limit)
-    ).all()
-    return sum(bool(enqueue_mail(notice_id, attempts + 1, new=False)) for notice_id, attempts in unsent)
 
 
 def send_notice(notice_id):
-    """The mail job: send one notice, or try again later on MAIL_RETRY_SCHEDULE."""
-    if has_app_context():
-        return _send(notice_id)
-    from app import create_app  # a plain `rq worker` runs jobs without an app
-
-    with create_app().app_context():
-        return _send(notice_id)
-
-
-def _send(notice_id):
-    notice = db.session.get(Notice, notice_id)
-    if notice is None or notice.sent_at is not None:
-        return None  # deleted with its workspace, or a duplicate job
-    notice.attempts += 1
-    try:
-        if notice.recipients:
-            deliver_mail(notice.recipients, notice.subject, notice.body)
-    except MailNotSent as exc:
-        notice.last_error = str(exc)
-        db.session.commit()
-        return _retry_later(notice, exc)
-    notice.sent_at, notice.last_error = utcnow(), None
-    db.session.commit()
-    log.info("notice %s mailed to %d owner(s)", notice.id, len(notice.recipients))
-    return notice.id
-
-
-def _retry_later(notice, exc):
-    schedule = current_app.config["MAIL_RETRY_SCHEDULE"]
-    if notice.attempts > len(schedule):
-        log.error("gave up mailing notice %s after %d tries: %s", notice.id, notice.attempts, exc)
-        return None
-    delay = jittered(schedule[notice.attempts - 1])
-    log.warning("could not mail notice %s (try %d): %s; trying again in %d s", notice.id, notice.attempts, exc, delay)
-    enqueue_mail(notice.id, notice.attempts + 1, at=utcnow() + timedelta(seconds=delay))
-    return None
+    """A mail job queued before notices became mails (its path is kept in Redis)."""
+    return mail_queue.send_queued_mail(notice_id)

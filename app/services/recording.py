@@ -3,7 +3,7 @@
 The engine (app/delivery) records a batch and says what should follow; this is where the
 app acts on it: a webhook to disable is disabled through the one write path (audited) and its
 owners get a notice, all in the same transaction, committed once. The mail leaves afterwards,
-through a queued job (app/services/notices.py), never on this thread.
+through the mail queue (app/services/mail_queue.py), never on this thread.
 """
 
 import logging
@@ -27,17 +27,15 @@ def init_app(app):
 def record_batch(items, schedule):
     """Record the sent attempts and act on what the engine decided, in one commit; return the retries."""
     recorded = sender.record_outcomes(items, schedule, current_app.config["WEBHOOK_DISABLE_AFTER"])
-    notice_ids = act_on(recorded)
-    db.session.commit()
-    for notice_id in notice_ids:
-        notices.enqueue_mail(notice_id)
+    act_on(recorded)
+    db.session.commit()  # queues the notices' mail jobs (mail_queue.add_mail)
     sender.log_recorded(recorded)
     return recorded.retries
 
 
 def act_on(recorded):
-    """Disable the webhooks the engine gave up on and write their owners' notices; return the notice ids."""
-    notice_ids = []
+    """Disable the webhooks the engine gave up on and write their owners' notices; return the notices."""
+    written = []
     for webhook_id, disable in recorded.disables.items():
         webhook = db.session.get(Webhook, webhook_id)
         if webhook is None or not set_webhook_enabled(
@@ -45,5 +43,5 @@ def act_on(recorded):
         ):
             continue
         log.warning("webhook %s disabled: %s", webhook.id, disable.reason)
-        notice_ids.append(notices.add_webhook_disabled_notice(webhook, disable.reason).id)
-    return notice_ids
+        written.append(notices.add_webhook_disabled_notice(webhook, disable.reason))
+    return written

@@ -11,6 +11,7 @@ from app.core.extensions import db
 from app.delivery import conditions, outbox
 from app.models import Attempt, Delivery, Submission
 from app.models.base import utcnow
+from app.models.submissions import ACCEPTED
 from app.models.webhooks import OPEN_STATUSES
 from app.services.deliveries import enqueue_after_commit, retry_now
 
@@ -65,6 +66,7 @@ def missed_submissions(webhook, since):
     return db.session.scalars(
         select(Submission).where(
             Submission.form_id == webhook.form_id, Submission.created_at >= since, Submission.id.not_in(delivered),
+            Submission.status == ACCEPTED,
         ).order_by(Submission.id).limit(BULK_LIMIT)
     ).all()
 

@@ -182,7 +182,7 @@ def validate_webhook(data, field_keys, allowed_networks, partial=False):
     if not isinstance(data, dict):
         return {}, {"body": "must be a JSON object"}, []
     checking = Checking(data, field_keys, allowed_networks)
-    for name in sorted(set(data) - set(FIELDS) - {"secret", "id", "form_id", "disabled_reason"}):
+    for name in sorted(set(data) - set(FIELDS) - {"secret", "id", "form_id", "disabled_reason", "listen_only"}):
         checking.errors[name] = "is not a webhook setting"
     clean = {}
     for name, (value_of, checker) in CHECKERS.items():
