@@ -7,7 +7,7 @@
 
   var builder = document.querySelector("[data-builder]");
   var Formhook = window.Formhook;
-  if (!builder || !Formhook || !window.fetch) { return; }
+  if (!builder || !Formhook || !window.formhookText || !window.fetch) { return; }
   var HEADERS = { "X-Formhook-Fragment": "builder", "Accept": "application/json" };
   var busy = false;
   var openEditor = null; // {id, html}: the list item an inline editor replaced, to put back on Cancel
@@ -56,7 +56,7 @@
   }
 
   function failed(status) {
-    Formhook.announce(builder.getAttribute("data-failed-message").replace("%(status)s", status), "danger");
+    Formhook.announce(window.formhookText("builder_not_saved", { status: status }), "danger");
   }
 
   function send(url, options) {

@@ -2,6 +2,7 @@
 // Every page works without this file; it only makes things quicker.
 (function () {
   "use strict";
+  var words = window.formhookText;
 
   // show a message where flashed ones stand (a live region); `append` keeps those already shown
   function announce(message, category, append) {
@@ -26,9 +27,9 @@
     if (!button) { return; }
     var source = document.getElementById(button.getAttribute("data-copy-target"));
     var done = function () {
-      button.textContent = "Copied ✓";
-      announce("Copied to the clipboard.", "success");
-      window.setTimeout(function () { button.textContent = "Copy"; }, 2000);
+      button.textContent = words("copied_button");
+      announce(words("copied_announce"), "success");
+      window.setTimeout(function () { button.textContent = words("copy"); }, 2000);
     };
     if (navigator.clipboard && window.isSecureContext) {
       navigator.clipboard.writeText(source.value).then(done, function () { source.select(); });

@@ -1,6 +1,7 @@
 // Copy buttons of the delivery log: fetch the text (a cURL command or a body) and put it on the clipboard.
 (function () {
   "use strict";
+  var words = window.formhookText;
 
   function say(button, message) {
     var status = button.parentElement.querySelector(".copy-status");
@@ -47,7 +48,7 @@
         return response.text();
       })
       .then(copyText)
-      .then(function () { say(button, button.getAttribute("data-copied") || "Copied."); })
-      .catch(function (error) { say(button, "Could not copy: " + error.message); });
+      .then(function () { say(button, button.getAttribute("data-copied") || words("copied")); })
+      .catch(function (error) { say(button, words("could_not_copy", { error: error.message })); });
   });
 })();

@@ -1,6 +1,7 @@
 // The request inspector: poll for requests newer than the newest shown and add them on top.
 (function () {
   "use strict";
+  var words = window.formhookText;
   var list = document.getElementById("captured");
   if (!list) { return; }
   var status = document.getElementById("live-status");
@@ -27,8 +28,8 @@
     heading.appendChild(cell("span", item.method, "badge"));
     heading.appendChild(document.createTextNode(" "));
     heading.appendChild(cell("code", item.path + (item.query ? "?" + item.query : "")));
-    heading.appendChild(cell("span", " " + item.at_label + " · " + item.size +
-      " bytes" + (item.truncated ? " (truncated)" : ""), "muted"));
+    heading.appendChild(cell("span", " " + item.at_label + " · " + words("request_size", { size: item.size }) +
+      (item.truncated ? " " + words("truncated") : ""), "muted"));
     article.appendChild(heading);
     var table = document.createElement("table");
     table.className = "headers";
@@ -53,9 +54,9 @@
       .then(function (payload) {
         // the answer is newest first; insert oldest first so the newest ends on top
         payload.data.slice().reverse().forEach(function (item) { list.insertBefore(render(item), list.firstChild); });
-        if (payload.data.length) { status.textContent = payload.data.length + " new request(s) just arrived."; }
+        if (payload.data.length) { status.textContent = words("new_requests", { count: payload.data.length }); }
       })
-      .catch(function (error) { status.textContent = "Live updates paused: " + error.message; })
+      .catch(function (error) { status.textContent = words("updates_paused", { error: error.message }); })
       .then(function () { window.setTimeout(poll, INTERVAL_MS); });
   }
 

@@ -2,6 +2,7 @@
 (function () {
   "use strict";
 
+  var words = window.formhookText;
   var button = document.getElementById("find-chat-id");
   if (!button) { return; }
   var form = document.getElementById("preset-form");
@@ -21,7 +22,7 @@
     body.append("csrf_token", form.querySelector("input[name=csrf_token]").value);
     body.append("bot_token", document.getElementById("preset-bot_token").value);
     button.disabled = true;
-    say("Asking Telegram…");
+    say(words("asking_telegram"));
     fetch(button.getAttribute("data-url"), {
       method: "POST", body: body, credentials: "same-origin", headers: { "Accept": "application/json" },
     }).then(function (response) {
@@ -31,7 +32,7 @@
       if (!result.ok) { say(result.answer.error.message, "error"); return; }
       choices.textContent = "";
       var title = document.createElement("p");
-      title.textContent = "Chats that wrote to your bot — pick one:";
+      title.textContent = words("telegram_chats");
       var list = document.createElement("ul");
       list.className = "chat-list";
       result.answer.chats.forEach(function (chat) {
@@ -46,6 +47,6 @@
       });
       choices.appendChild(title);
       choices.appendChild(list);
-    }).catch(function (error) { button.disabled = false; say("Could not ask Telegram (" + error.message + ").", "error"); });
+    }).catch(function (error) { button.disabled = false; say(words("could_not_ask_telegram", { error: error.message }), "error"); });
   });
 })();

@@ -2,6 +2,7 @@
 (function () {
   "use strict";
 
+  var words = window.formhookText;
   var editor = document.getElementById("webhook-editor");
   var csrfInput = document.querySelector("input[name=csrf_token]");
   var csrfToken = csrfInput ? csrfInput.value : "";
@@ -93,12 +94,12 @@
     postForm(editor.getAttribute("data-preview-url"), new FormData(editor), 422).then(function (result) {
       if (sequence === previewSequence) { showPreview(result); }
     }).catch(function (error) {
-      if (sequence === previewSequence) { $("preview-source").textContent = "Preview unavailable (" + error.message + ")."; }
+      if (sequence === previewSequence) { $("preview-source").textContent = words("preview_unavailable", { error: error.message }); }
     });
   }
 
   function showPreview(result) {
-    $("preview-source").textContent = "Rendered with " + result.source + ".";
+    $("preview-source").textContent = words("rendered_with", { source: result.source });
     var problems = $("preview-problems");
     problems.textContent = "";
     Object.keys(result.errors).forEach(function (where) {
@@ -114,7 +115,7 @@
     $("preview-headers").textContent = Object.keys(request.headers).map(function (name) {
       return name + ": " + request.headers[name];
     }).join("\n");
-    $("preview-body").textContent = request.body || "(no body)";
+    $("preview-body").textContent = request.body || words("no_body");
   }
 
   function note(kind, text) {
@@ -133,7 +134,7 @@
         input.value = result.url;
         input.dispatchEvent(new Event("input", { bubbles: true }));
         $("url-masked-note").hidden = true;
-      }).catch(function (error) { button.textContent = "Could not reveal (" + error.message + ")"; });
+      }).catch(function (error) { button.textContent = words("could_not_reveal", { error: error.message }); });
     });
   }
 
@@ -145,15 +146,15 @@
     button.addEventListener("click", function () {
       if (button.getAttribute("aria-pressed") === "true") {
         secret.textContent = masked;
-        button.textContent = "Reveal";
+        button.textContent = words("reveal");
         button.setAttribute("aria-pressed", "false");
         return;
       }
       postForm(secret.getAttribute("data-secret-url"), tokenBody()).then(function (result) {
         secret.textContent = result.secret;
-        button.textContent = "Hide";
+        button.textContent = words("hide");
         button.setAttribute("aria-pressed", "true");
-      }).catch(function (error) { secret.textContent = "Could not load the secret (" + error.message + ")"; });
+      }).catch(function (error) { secret.textContent = words("could_not_load_secret", { error: error.message }); });
     });
   }
 

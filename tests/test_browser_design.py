@@ -89,7 +89,9 @@ def saved_theme(app, form_id):
 def test_design_tab_previews_every_change_before_saving_and_the_hosted_page_follows(
         app, page, live_server, owner):
     form_id, public_id = make_form(app, owner, FEEDBACK, name="Workshop feedback")
-    page.goto(f"{live_server}/forms/{form_id}/design")
+    page.goto(f"{live_server}/forms/{form_id}")
+    page.get_by_role("link", name="Design", exact=True).click()
+    expect(page.get_by_role("link", name="Design", exact=True)).to_have_attribute("aria-current", "page")
     expect(page.get_by_role("heading", name="Design", exact=True)).to_be_visible()
     wait_for_preview(page, "getComputedStyle(button).backgroundColor === 'rgb(59, 79, 216)'")
 
@@ -222,3 +224,22 @@ def test_closing_by_a_local_date_and_by_a_count_answer_410_with_the_owners_messa
                                  headers={"Accept": "application/json"})
         assert post.status == 410
         assert post.json()["error"] == {"code": "form_closed", "message": message}
+
+
+def test_without_javascript_update_preview_draws_the_draft_in_the_frame(app, browser, page, live_server, owner):
+    form_id, _public_id = make_form(app, owner, FEEDBACK[:2], name="No script")
+    context = browser.new_context(java_script_enabled=False, viewport=DESKTOP,
+                                  storage_state=page.context.storage_state())
+    try:
+        plain = context.new_page()
+        plain.goto(f"{live_server}/forms/{form_id}/design")
+        plain.get_by_label("This form's own theme").check()
+        plain.get_by_label("Accent colour").fill(ACCENT)
+        plain.get_by_role("button", name="Update preview").click()
+        frame = plain.frame(name="design-preview")
+        frame.wait_for_function(
+            f"() => getComputedStyle(document.querySelector('button.step-submit')).backgroundColor === '{ACCENT_RGB}'")
+        assert plain.url.endswith(f"/forms/{form_id}/design")  # the page itself stayed
+        assert saved_theme(app, form_id) is None
+    finally:
+        context.close()

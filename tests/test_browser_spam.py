@@ -18,6 +18,7 @@ from tests.figures import report
 # the shipped proof-of-work defaults, so the solve time below is what visitors wait
 pytestmark = [pytest.mark.browser, pytest.mark.app_config(
     SPAM_PROTECTION=True, RATELIMIT_ENABLED=False, ALTCHA_COST=1000, ALTCHA_MAX_COUNTER=2000,
+    WTF_CSRF_ENABLED=True,  # the dashboard's buttons carry their token; the public post needs none
 )]
 FIELDS = [
     {"key": "name", "label": "Full name", "type": "text", "required": True},
@@ -49,6 +50,12 @@ def held(app):
     with app.app_context():
         rows = db.session.scalars(select(Submission).order_by(Submission.created_at)).all()
         return [(row.answers["name"], row.status, [r["code"] for r in row.spam_reasons or []]) for row in rows]
+
+
+def _held_id(app, name):
+    with app.app_context():
+        rows = db.session.scalars(select(Submission).where(Submission.status == "spam")).all()
+        return next(row.id for row in rows if row.answers["name"] == name)
 
 
 def test_a_person_passes_the_challenge_scripts_land_in_spam_and_not_spam_delivers(
@@ -93,6 +100,8 @@ def test_a_person_passes_the_challenge_scripts_land_in_spam_and_not_spam_deliver
     time.sleep(0.5)  # nothing may arrive for the held ones: give a stray request time to show
     assert len(receiver.requests) == 1
 
+    forged = owner_page.request.post(f"{live_server}/forms/{form_id}/spam/{_held_id(app, 'Bot One')}/release")
+    assert forged.status == 400, "a release without the page's CSRF token is refused"
     owner_page.goto(f"{live_server}/forms/{form_id}/spam")
     rows = owner_page.locator("table.spam-table tbody tr")
     assert rows.count() == 2

@@ -146,3 +146,14 @@ def test_close_after_n_submissions_answers_410_with_the_message(app, client, acc
     assert "Closed: the limit of submissions (1) is reached" in design_page
     post = client.post(f"/f/{public_id}", json={"name": "A", "email": "a@example.com"})
     assert post.status_code == 410 and post.get_json()["error"] == {"code": "form_closed", "message": "Sold out"}
+
+
+def test_the_design_tab_speaks_indonesian(app, client, accounts):
+    workspace_id = _owner(app, accounts, client, zone="Asia/Jakarta")
+    form_id, _public_id = make_form(app, workspace_id)
+    headers = {"Accept-Language": "id"}
+    page = client.get(f"/forms/{form_id}/design", headers=headers).get_data(as_text=True)
+    assert "Warna aksen" in page and "Aturan penutupan" in page and "Asia/Jakarta (WIB)" in page
+    refused = client.post(f"/forms/{form_id}/closing", data={"max_submissions": "banyak"}, headers=headers)
+    assert refused.status_code == 422
+    assert 'id="max_submissions-error">Bukan bilangan bulat' in refused.get_data(as_text=True)

@@ -235,3 +235,14 @@ def local_webhook_id(app, form_id):
         webhook_id = db.session.scalar(select(Webhook.id).where(Webhook.form_id == form_id, Webhook.listen_only))
         db.session.remove()
     return webhook_id
+
+
+def test_the_client_is_python_39_and_imports_only_the_standard_library():
+    import ast
+    import sys
+
+    tree = ast.parse(CLIENT.read_text(), feature_version=(3, 9))  # 3.10+ grammar (match, parenthesised with) fails here
+    imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
+                for alias in node.names}
+    imported |= {node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert imported and imported <= set(sys.stdlib_module_names), imported - set(sys.stdlib_module_names)

@@ -46,3 +46,16 @@ def test_the_editor_shows_the_command_and_sees_a_client_connect(app, accounts, o
 
     listen_sessions.end_session(app.redis, sid)
     expect(page.locator("#listen-status")).to_contain_text("No client connected", timeout=10_000)
+
+
+def test_the_panel_speaks_the_dashboards_language(app, owner_page, live_server):
+    page = owner_page
+    with app.app_context():
+        workspace_id = db.session.scalars(db.select(Workspace.id)).one()
+    form_id, _ = make_form(app, workspace_id)
+    webhook_id = make_webhook(app, form_id, "https://crm.example/hook")
+    page.context.set_extra_http_headers({"Accept-Language": "id"})
+    page.goto(f"{live_server}/forms/{form_id}/webhooks/{webhook_id}")
+    expect(page.locator("#listen h2")).to_have_text("Uji di komputer Anda")
+    expect(page.locator("#listen-status")).to_contain_text("Belum ada klien yang tersambung")
+    expect(page.locator("#listen")).to_contain_text("Unduh klien")

@@ -207,3 +207,12 @@ def test_the_api_lists_accepted_submissions_and_the_held_ones_on_request(app, cl
         ("Ana Lima", "spam", ["challenge_missing"])]
     wrong = api.get(f"/forms/{form['id']}/submissions?status=maybe")
     assert wrong.status_code == 422 and wrong.get_json()["error"]["fields"] == {"status": "must be accepted or spam"}
+
+
+def test_a_post_refused_after_judging_is_no_duplicate_when_sent_again(app, client, form):
+    app.config["QUOTA_SUBMISSIONS_PER_MONTH"] = 0  # over quota: the post is judged, then refused
+    refused = client.post(f"/f/{form['public_id']}", json=ANSWERS)
+    app.config["QUOTA_SUBMISSIONS_PER_MONTH"] = 10
+    assert refused.status_code == 429
+    assert client.post(f"/f/{form['public_id']}", json=ANSWERS).status_code == 201
+    assert [codes for _, codes, _ in stored(app)] == [[]]

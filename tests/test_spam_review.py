@@ -134,3 +134,35 @@ def test_a_held_submission_sends_no_mail_until_not_spam(app, client, accounts, m
     assert client.post(f"/forms/{form_id}/spam/{held}/release").status_code == 303
     drain(app)
     assert {message["To"] for message in mailbox.wait_for(2)} == {"owner@example.com", "ana@example.com"}
+
+
+def test_a_duplicated_form_keeps_its_spam_checks_but_not_its_token(app, client, form):
+    with app.app_context():
+        original = db.session.get(Form, form["id"])
+        original.spam_settings = {"min_seconds": 0, "captcha": "turnstile", "captcha_site_key": "k"}
+        original.captcha_secret, original.spam_token = "shh", "fht_original"
+        db.session.commit()
+    assert client.post(f"/forms/{form['id']}/duplicate").status_code == 302
+    with app.app_context():
+        copy = db.session.scalars(select(Form).where(Form.id != form["id"])).one()
+        assert (copy.spam_settings["captcha"], copy.captcha_secret, copy.spam_token) == ("turnstile", "shh", None)
+
+
+def test_a_held_submissions_page_says_why_and_offers_not_spam(app, client, form):
+    client.post(f"/f/{form['public_id']}", data={"name": "Ana", "email": "ana@example.com"})
+    (held,) = held_ids(app)
+    page = client.get(f"/forms/{form['id']}/submissions/{held}").get_data(as_text=True)
+    assert 'id="spam-notice"' in page and "No proof-of-work solution was sent" in page
+    assert f"/forms/{form['id']}/spam/{held}/release" in page
+    assert f'href="/forms/{form["id"]}/spam"' in page, "the form's tabs lead to Spam"
+    client.post(f"/forms/{form['id']}/spam/{held}/release")
+    assert 'id="spam-notice"' not in client.get(f"/forms/{form['id']}/submissions/{held}").get_data(as_text=True)
+
+
+def test_the_spam_pages_speak_indonesian(app, client, form):
+    client.post(f"/f/{form['public_id']}", data={"name": "Ana", "email": "ana@example.com"})
+    headers = {"Accept-Language": "id"}
+    page = client.get(f"/forms/{form['id']}/spam", headers=headers).get_data(as_text=True)
+    assert "Bukan spam" in page and "Tidak ada solusi proof-of-work yang dikirim" in page
+    settings = client.get(f"/forms/{form['id']}/spam/settings", headers=headers).get_data(as_text=True)
+    assert "Perlindungan spam" in settings and "Captcha pihak ketiga" in settings

@@ -47,6 +47,7 @@ ROUTES = {
     "auth.signup_sent": (PUBLIC, "a fixed page: check your email"),
     "auth.signup_confirm": (PUBLIC, "the signed sign-up token is the only credential"),
     "auth.logout": (PUBLIC, "ends the caller's own session"),
+    "auth.set_language": (PUBLIC, "sets the caller's own dashboard language (their user row, or a cookie)"),
     "auth.password_forgot": (PUBLIC, "asks for a reset link by email address"),
     "auth.password_reset": (PUBLIC, "the secret token is the only credential"),
     "public.show": (PUBLIC, "hosted forms are public by public_id"),

@@ -195,3 +195,16 @@ def test_the_api_names_the_bad_preset_value(api, app, body, field):
 def test_the_api_refuses_an_unknown_preset(api):
     form = api.create_form(fields=API_FIELDS)
     assert api.post(f"/forms/{form['id']}/webhooks/presets/myspace", json={"values": {}}).status_code == 404
+
+
+def test_an_indonesian_dashboard_explains_both_modes_in_indonesian(client, accounts, form_id):
+    accounts.login(client)
+    client.post("/language", data={"language": "id", "next": "/forms"})
+    page = client.get(f"/forms/{form_id[0]}/webhooks/new?preset=whatsapp").get_data(as_text=True)
+    assert '<html lang="id">' in page
+    assert "Pesan template yang disetujui" in page and "Teks bebas" in page
+    assert ("WhatsApp hanya mengantar teks bebas dalam 24 jam sejak pesan terakhir orang itu ke nomor Anda; "
+            "untuk menghubungi lebih dulu, pakai template yang sudah disetujui.") in page
+    refused = client.post(f"/forms/{form_id[0]}/webhooks/new/whatsapp", data={**TEMPLATE, "to": "0812"})
+    assert refused.status_code == 422
+    assert "bukan nomor telepon: tulis seperti 0812-345-678" in refused.get_data(as_text=True)

@@ -1,11 +1,12 @@
 """Sign-up and log-in forms."""
 
-from flask_wtf import FlaskForm
+from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
 from app.auth.emails import AccountEmail
 from app.auth.passwords import PASSWORD_MIN_LENGTH, password_problem
+from app.core.forms import TranslatedForm
 
 
 class PasswordPolicy:
@@ -22,32 +23,32 @@ class PasswordPolicy:
             raise ValidationError(problem)
 
 
-class SignupForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), AccountEmail()])
+class SignupForm(TranslatedForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), AccountEmail()])
     password = PasswordField(
-        "Password",
+        _l("Password"),
         validators=[
-            DataRequired(), Length(min=PASSWORD_MIN_LENGTH, max=200, message="use at least 8 characters"),
+            DataRequired(), Length(min=PASSWORD_MIN_LENGTH, max=200, message=_l("use at least %(min)d characters")),
             PasswordPolicy(),
         ],
     )
-    workspace = StringField("Workspace name", validators=[Optional(), Length(max=120)])
+    workspace = StringField(_l("Workspace name"), validators=[Optional(), Length(max=120)])
     # filled by static/timezone.js from the browser; an unknown or missing zone means UTC
     timezone = HiddenField(validators=[Optional(), Length(max=64)])
 
 
-class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), AccountEmail()])
-    password = PasswordField("Password", validators=[DataRequired()])
+class LoginForm(TranslatedForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), AccountEmail()])
+    password = PasswordField(_l("Password"), validators=[DataRequired()])
 
 
-class ForgotPasswordForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), AccountEmail()])
+class ForgotPasswordForm(TranslatedForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), AccountEmail()])
 
 
-class ResetPasswordForm(FlaskForm):
-    password = PasswordField("New password", validators=[DataRequired(), Length(max=200), PasswordPolicy()])
-    confirm = PasswordField("Repeat the new password", validators=[EqualTo("password", "the passwords differ")])
+class ResetPasswordForm(TranslatedForm):
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200), PasswordPolicy()])
+    confirm = PasswordField(_l("Repeat the new password"), validators=[EqualTo("password", _l("the passwords differ"))])
 
     def __init__(self, account_email, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,5 +1,7 @@
 """The password policy: long enough, not the email, not one of the passwords everyone tries first."""
 
+from flask_babel import gettext as _
+
 PASSWORD_MIN_LENGTH = 8
 # the most common passwords of 8+ characters in public breach corpora (the shorter ones fail on length)
 COMMON_PASSWORDS = frozenset("""
@@ -18,11 +20,11 @@ def password_problem(password, email=""):
     """Return why password is refused, or None when it is acceptable."""
     password = password or ""
     if len(password) < PASSWORD_MIN_LENGTH:
-        return f"use at least {PASSWORD_MIN_LENGTH} characters"
+        return _("use at least %(count)d characters", count=PASSWORD_MIN_LENGTH)
     lowered = password.strip().lower()
     email = (email or "").strip().lower()
     if email and (lowered == email or lowered == email.split("@")[0]):
-        return "choose a password that is not your email address"
+        return _("choose a password that is not your email address")
     if lowered in COMMON_PASSWORDS or len(set(lowered)) == 1:
-        return "this password is among the most common ones; choose another"
+        return _("this password is among the most common ones; choose another")
     return None

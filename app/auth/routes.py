@@ -12,6 +12,7 @@ from app.auth import bp
 from app.auth.credentials import user_with_password
 from app.auth.emails import normalize_email
 from app.auth.forms import LoginForm, SignupForm
+from app.auth.language import cookie_language
 from app.auth.signup import read_signup_token, start_signup
 from app.auth.workspaces import create_user
 from app.core.extensions import db, limiter
@@ -21,7 +22,10 @@ from app.models import User
 
 log = logging.getLogger(__name__)
 
-TOO_MANY_LOGINS = "Too many failed log-in attempts. Wait a few minutes and try again, or reset your password."
+
+
+def _too_many_logins():
+    return _("Too many failed log-in attempts. Wait a few minutes and try again, or reset your password.")
 
 
 def _login_account_key():
@@ -79,6 +83,7 @@ def signup_confirm(token):
     user, workspace = create_user(pending["email"], None, None, password_hash=pending["password_hash"])
     workspace.name = pending["workspace"] or workspace.name
     workspace.timezone = pending["timezone"]
+    user.language = cookie_language()  # picked in the switcher before signing up
     try:
         db.session.commit()
     except IntegrityError:  # the same link, opened twice at once
@@ -94,11 +99,11 @@ def signup_confirm(token):
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(
     lambda: current_app.config["LOGIN_RATE_LIMIT_ACCOUNT"], key_func=_login_account_key, methods=["POST"],
-    deduct_when=_failed, error_message=TOO_MANY_LOGINS,
+    deduct_when=_failed, error_message=_too_many_logins,
 )
 @limiter.limit(
     lambda: current_app.config["LOGIN_RATE_LIMIT_ADDRESS"], key_func=get_remote_address, methods=["POST"],
-    deduct_when=_failed, error_message=TOO_MANY_LOGINS,
+    deduct_when=_failed, error_message=_too_many_logins,
 )
 def login():
     """Log in with email and password."""
@@ -110,9 +115,9 @@ def login():
         if user is not None:
             session.clear()
             login_user(user)
-            flash("Logged in.", "success")
+            flash(_("Logged in."), "success")
             return redirect(_safe_next(request.args.get("next")))
-        form.password.errors.append("email or password is wrong")
+        form.password.errors.append(_("email or password is wrong"))
     return render_template("auth/login.html", form=form), 422 if form.errors else 200
 
 
@@ -124,5 +129,5 @@ def logout():
     db.session.commit()
     logout_user()
     session.clear()
-    flash("Logged out.", "info")
+    flash(_("Logged out."), "info")
     return redirect(url_for("auth.login"))

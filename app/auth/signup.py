@@ -8,12 +8,14 @@ import json
 
 from cryptography.fernet import InvalidToken
 from flask import current_app, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.security import generate_password_hash
 
 from app.core import crypto
 from app.core.extensions import db
+from app.core.i18n import recipient_locale
 from app.core.timezones import clean_zone
 from app.models import User
 from app.services.mail import send_mail
@@ -54,13 +56,15 @@ def start_signup(email, password, workspace_name, timezone=None):
     Returns whether the mail left.
     """
     password_hash = generate_password_hash(password)
-    if db.session.scalar(db.select(User.id).where(User.email == email)) is not None:
-        return send_mail([email], _("Someone tried to sign up with your address on Formhook"), _(
-            "Someone, perhaps you, tried to create a Formhook account with this address, which already "
-            "has one. Nothing was changed.\n\nTo get in, log in:\n%(login)s\n\nForgot your password? "
-            "Choose a new one:\n%(forgot)s\n\nIf it was not you, ignore this message.\n",
-            login=_link("auth.login"), forgot=_link("auth.password_forgot"),
-        ))
+    account = db.session.scalar(db.select(User).where(User.email == email))
+    if account is not None:
+        with force_locale(recipient_locale(account)):  # the account owner's language, not the visitor's
+            return send_mail([email], _("Someone tried to sign up with your address on Formhook"), _(
+                "Someone, perhaps you, tried to create a Formhook account with this address, which already "
+                "has one. Nothing was changed.\n\nTo get in, log in:\n%(login)s\n\nForgot your password? "
+                "Choose a new one:\n%(forgot)s\n\nIf it was not you, ignore this message.\n",
+                login=_link("auth.login"), forgot=_link("auth.password_forgot"),
+            ))
     token = signup_token(email, password_hash, workspace_name, clean_zone(timezone))
     link = _link("auth.signup_confirm", token=token)
     return send_mail([email], _("Finish creating your Formhook account"), _(

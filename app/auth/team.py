@@ -1,6 +1,8 @@
 """Team rules: who may invite or remove whom, and joining a workspace by invitation."""
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from sqlalchemy import update
 
 from app.core.extensions import db
@@ -11,10 +13,16 @@ from app.models.base import utcnow
 from app.models.invitations import hash_invitation_token
 
 MANAGER_ROLES = ("owner", "admin")
+ROLE_NAMES = {"owner": lazy_gettext("owner"), "admin": lazy_gettext("admin"), "member": lazy_gettext("member")}
 
 
 class TeamError(Exception):
     """An action the rules forbid; the message says why."""
+
+
+def role_label(role):
+    """A role as the page's language names it (the stored value stays English)."""
+    return ROLE_NAMES.get(role, role)
 
 
 def can_manage(membership):
@@ -37,7 +45,7 @@ def open_invitation(token):
 def accept(invitation, user):
     """Add user to the invitation's workspace and use up the invitation; the caller commits."""
     if invitation.email != user.email:
-        raise TeamError(f"this invitation is for {invitation.email}")
+        raise TeamError(_("this invitation is for %(email)s", email=invitation.email))
     membership = user.membership_in(invitation.workspace_id)
     if membership is None:
         membership = Membership(user=user, workspace_id=invitation.workspace_id, role=invitation.role)
@@ -68,10 +76,10 @@ def remove_membership(membership):
 def check_removal(actor, target):
     """Raise TeamError unless actor may remove target from their shared workspace."""
     if not can_manage(actor) and actor.id != target.id:
-        raise TeamError("only owners and admins can remove members")
+        raise TeamError(_("only owners and admins can remove members"))
     if target.role == "owner" and actor.role != "owner":
-        raise TeamError("only an owner can remove an owner")
+        raise TeamError(_("only an owner can remove an owner"))
     if target.role == "owner" and owner_count(target.workspace_id) <= 1:
-        raise TeamError("the last owner cannot be removed; invite another owner first")
+        raise TeamError(_("the last owner cannot be removed; invite another owner first"))
     if actor.id == target.id and len(target.user.memberships) <= 1:
-        raise TeamError("you cannot leave your only workspace")
+        raise TeamError(_("you cannot leave your only workspace"))

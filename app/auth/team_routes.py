@@ -1,6 +1,8 @@
 """Teams: members and invitations of the current workspace, accepting an invite, switching workspace."""
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from wtforms import SelectChoice
 
@@ -14,11 +16,13 @@ from app.auth.team import (
     invitable_roles,
     open_invitation,
     remove_membership,
+    role_label,
 )
 from app.auth.team_forms import ROLE_LABELS, AcceptSignupForm, InviteForm, SwitchWorkspaceForm
 from app.auth.workspaces import current_membership, current_workspace_id
 from app.core.extensions import db
 from app.core.forms import ConfirmForm
+from app.core.i18n import recipient_locale
 from app.core.tenancy import get_scoped_or_404, scoped
 from app.models import Invitation, Membership, User
 from app.services.mail import send_mail
@@ -60,13 +64,18 @@ def members():
     return _render_members()
 
 
-def _mail_invitation(email, workspace_name, inviter, role, link):
-    """Mail the invitation link; False when mail could not be sent (the inviter still sees the link)."""
-    body = (
-        f"{inviter} invited you to join the workspace “{workspace_name}” on Formhook as {role}.\n\n"
-        f"Accept the invitation (single use, valid 7 days):\n{link}\n"
-    )
-    return send_mail([email], f"Join {workspace_name} on Formhook", body)
+def _mail_invitation(email, workspace_name, inviter, role, link, account=None):
+    """Mail the invitation link; False when mail could not be sent (the inviter still sees the link).
+
+    In the invitee's language when they have an account, else in the inviter's.
+    """
+    with force_locale(recipient_locale(account)):
+        body = _(
+            "%(inviter)s invited you to join the workspace “%(workspace)s” on Formhook as %(role)s.\n\n"
+            "Accept the invitation (single use, valid 7 days):\n%(link)s\n",
+            inviter=inviter, workspace=workspace_name, role=role_label(role), link=link,
+        )
+        return send_mail([email], _("Join %(workspace)s on Formhook", workspace=workspace_name), body)
 
 
 @bp.route("/workspace/invitations", methods=["POST"])
@@ -82,17 +91,21 @@ def invite():
     email = normalize_email(form.email.data)
     existing = db.session.scalar(db.select(User).where(User.email == email))
     if existing is not None and existing.membership_in(membership.workspace_id):
-        form.email.errors.append("is already a member of this workspace")
+        form.email.errors.append(_("is already a member of this workspace"))
         return _render_members(form, 422)
     invitation, token = Invitation.issue(membership.workspace_id, email, form.role.data, current_user.id)
     db.session.add(invitation)
     db.session.commit()
     # from BASE_URL, never the request's Host header, which the requester controls
     link = current_app.config["BASE_URL"] + url_for("auth.accept_invitation", token=token)
-    mailed = _mail_invitation(email, membership.workspace.name, current_user.email, invitation.role, link)
-    how = "emailed to" if mailed else "created for"
-    flash(f"Invitation {how} {email} as {invitation.role}. You can also send them this link "
-          f"(single use, valid 7 days): {link}", "success")
+    mailed = _mail_invitation(email, membership.workspace.name, current_user.email, invitation.role, link, existing)
+    if mailed:
+        text = _("Invitation emailed to %(email)s as %(role)s. You can also send them this link "
+                 "(single use, valid 7 days): %(link)s", email=email, role=role_label(invitation.role), link=link)
+    else:
+        text = _("Invitation created for %(email)s as %(role)s. You can also send them this link "
+                 "(single use, valid 7 days): %(link)s", email=email, role=role_label(invitation.role), link=link)
+    flash(text, "success")
     return redirect(url_for("auth.members"))
 
 
@@ -107,7 +120,7 @@ def revoke_invitation(invitation_id):
         abort(400)
     db.session.delete(invitation)
     db.session.commit()
-    flash(f"Invitation for {invitation.email} revoked.", "info")
+    flash(_("Invitation for %(email)s revoked.", email=invitation.email), "info")
     return redirect(url_for("auth.members"))
 
 
@@ -122,7 +135,7 @@ def remove_member(membership_id):
     try:
         check_removal(actor, target)
     except TeamError as exc:
-        flash(f"Not removed: {exc}.", "error")
+        flash(_("Not removed: %(reason)s.", reason=exc), "error")
         return redirect(url_for("auth.members"))
     leaving = target.id == actor.id
     email = target.user.email
@@ -130,9 +143,9 @@ def remove_member(membership_id):
     db.session.commit()
     if leaving:
         session.pop("workspace_id", None)
-        flash("You left the workspace.", "info")
+        flash(_("You left the workspace."), "info")
         return redirect(url_for("dashboard.forms_index"))
-    flash(f"{email} was removed from the workspace.", "info")
+    flash(_("%(email)s was removed from the workspace.", email=email), "info")
     return redirect(url_for("auth.members"))
 
 
@@ -148,7 +161,7 @@ def switch_workspace():
         abort(404)
     session["workspace_id"] = membership.workspace_id
     g.pop("membership", None)
-    flash(f"Switched to {membership.workspace.name}.", "info")
+    flash(_("Switched to %(workspace)s.", workspace=membership.workspace.name), "info")
     return redirect(url_for("dashboard.forms_index"))
 
 
@@ -182,5 +195,5 @@ def _joined(invitation, user):
     db.session.commit()
     session["workspace_id"] = membership.workspace_id
     g.pop("membership", None)
-    flash(f"Welcome to {invitation.workspace.name}!", "success")
+    flash(_("Welcome to %(workspace)s!", workspace=invitation.workspace.name), "success")
     return redirect(url_for("dashboard.forms_index"))

@@ -7,7 +7,7 @@ import tempfile
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import g, has_request_context, request
-from flask_babel import get_locale, refresh
+from flask_babel import format_decimal, get_locale, refresh
 
 from app.core.config import REPO_ROOT
 from app.core.extensions import babel
@@ -43,6 +43,14 @@ def use_locale(locale):
     g.locale = locale if locale in LANGUAGES else DEFAULT_LANGUAGE
     refresh()
 
+def recipient_locale(user):
+    """The language to mail user in: their choice, else this request's language, else English."""
+    chosen = getattr(user, "language", None)
+    if chosen in LANGUAGES:
+        return chosen
+    return current_locale() if has_request_context() else DEFAULT_LANGUAGE
+
+
 log = logging.getLogger(__name__)
 
 
@@ -54,6 +62,15 @@ def select_locale():
 def current_locale():
     """The language this response speaks, for <html lang>."""
     return str(get_locale() or DEFAULT_LANGUAGE)
+
+
+def number_filter(value, decimals=None):
+    """Jinja: `{{ count | number }}` → `1,234` (en) / `1.234` (id); number(1) keeps one decimal."""
+    if value is None:
+        return ""
+    if decimals is None:
+        return format_decimal(value)
+    return format_decimal(value, format="#,##0." + "0" * decimals if decimals else "#,##0")
 
 
 def compile_catalogues(directory=TRANSLATIONS_DIR):
@@ -82,3 +99,4 @@ def init_app(app):
     compile_catalogues()
     babel.init_app(app, locale_selector=select_locale)
     app.add_template_global(current_locale)
+    app.add_template_filter(number_filter, "number")

@@ -1,6 +1,7 @@
-"""Phone regions: the region a number written without a country code (`0813-9999-8888`) is read in.
+"""Phone numbers with phonenumbers: checked, and written in E.164 or as WhatsApp's digits.
 
-The workspace's setting, else the DEFAULT_PHONE_REGION setting.
+A number written without a country code (`0813-9999-8888`) is read in a region: the workspace's
+setting, else the DEFAULT_PHONE_REGION setting.
 """
 
 import phonenumbers

@@ -4,8 +4,9 @@ import json
 
 from cryptography.fernet import InvalidToken
 from flask import abort, current_app, flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
@@ -13,7 +14,7 @@ from app.auth.team import can_manage
 from app.auth.workspaces import current_membership, current_workspace_id
 from app.core.crypto import decrypt, encrypt
 from app.core.extensions import db
-from app.core.forms import ConfirmForm
+from app.core.forms import ConfirmForm, TranslatedForm
 from app.core.tenancy import get_scoped_or_404, scoped
 from app.dashboard import bp
 from app.delivery import listen_sessions
@@ -23,9 +24,9 @@ from app.models.base import utcnow
 NEW_KEY_SESSION = "new_api_key"  # the just-created key, encrypted, until the page after the redirect shows it
 
 
-class ApiKeyForm(FlaskForm):
-    name = StringField("Key name", validators=[DataRequired(), Length(max=120)],
-                       description="Say where it is used, e.g. “CRM sync”.")
+class ApiKeyForm(TranslatedForm):
+    name = StringField(lazy_gettext("Key name"), validators=[DataRequired(), Length(max=120)],
+                       description=lazy_gettext("Say where it is used, e.g. “CRM sync”."))
 
 
 def may_revoke(key):
@@ -85,5 +86,5 @@ def api_key_revoke(key_id):
         key.revoked_at = utcnow()
         db.session.commit()
         listen_sessions.end_sessions_of_keys(current_app.redis, [key.id])  # its listen streams stop now
-        flash(f"API key “{key.name}” revoked.", "success")
+        flash(_("API key “%(name)s” revoked.", name=key.name), "success")
     return redirect(url_for("dashboard.api_keys"))

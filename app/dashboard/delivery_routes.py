@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -232,9 +233,9 @@ def delivery_cancel(delivery_id):
     try:
         replay.cancel_retry(delivery, current_user.email)
         db.session.commit()
-        flash("Retry cancelled.", "info")
+        flash(_("Retry cancelled."), "info")
     except replay.ReplayRefused as exc:
-        flash(f"Nothing cancelled: {exc}.", "warning")
+        flash(_("Nothing cancelled: %(reason)s.", reason=exc), "warning")
     return redirect(url_for("dashboard.delivery_detail", delivery_id=delivery.id))
 
 
@@ -245,15 +246,16 @@ def webhook_resend_failed(webhook_id):
     webhook = _webhook_or_404(webhook_id)
     resend_form = ResendFailedForm()
     if not resend_form.validate_on_submit():
-        flash("Pick the time to resend failed deliveries from.", "warning")
+        flash(_("Pick the time to resend failed deliveries from."), "warning")
     else:
         try:
             since = timezones.to_utc(resend_form.since.data, timezones.current_zone())
             count = replay.resend_failed_since(webhook, since)
             db.session.commit()
-            flash(f"Resending {count} failed deliver{'y' if count == 1 else 'ies'}.", "success")
+            flash(ngettext("Resending %(num)d failed delivery.", "Resending %(num)d failed deliveries.", count),
+                  "success")
         except replay.ReplayRefused as exc:
-            flash(f"Not resent: {exc}.", "warning")
+            flash(_("Not resent: %(reason)s.", reason=exc), "warning")
     return redirect(url_for("dashboard.webhook_deliveries", webhook_id=webhook.id))
 
 
@@ -266,14 +268,14 @@ def webhook_enable(webhook_id):
     if not enable_form.validate_on_submit():
         abort(400)
     if webhook.enabled:
-        flash("The webhook is already enabled.", "info")
+        flash(_("The webhook is already enabled."), "info")
         return redirect(url_for("dashboard.webhook_deliveries", webhook_id=webhook.id))
     since = _backlog_since(webhook, audit.last_event(webhook.id, "disabled"))
     set_webhook_enabled(webhook, True, user=current_user)
-    message = "Webhook enabled."
+    message = _("Webhook enabled.")
     if enable_form.resend_backlog.data:
         count = replay.resend_backlog(webhook, since)
-        message += f" Resending {count} missed deliver{'y' if count == 1 else 'ies'}."
+        message += " " + ngettext("Resending %(num)d missed delivery.", "Resending %(num)d missed deliveries.", count)
     db.session.commit()
     flash(message, "success")
     return redirect(url_for("dashboard.webhook_deliveries", webhook_id=webhook.id))

@@ -5,12 +5,12 @@ They only collect what was typed: every value is then checked by the same rules 
 """
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.fields import ColorField, IntegerRangeField
 from wtforms.validators import Optional
 from wtforms.widgets import DateTimeLocalInput
 
+from app.core.forms import TranslatedForm
 from app.design.themes import DEFAULT_THEME, MAX_RADIUS, THEME_KEYS, font_choices, mode_choices
 
 OWN_THEME = "own"
@@ -21,7 +21,7 @@ def _choices(pairs):
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-class ThemeForm(FlaskForm):
+class ThemeForm(TranslatedForm):
     """The five theme settings; the choices are the short lists the page may use."""
 
     accent = ColorField(_l("Accent colour"), default=DEFAULT_THEME["accent"],
@@ -57,7 +57,7 @@ class FormDesignForm(ThemeForm):
     )
 
 
-class ClosingRulesForm(FlaskForm):
+class ClosingRulesForm(TranslatedForm):
     closes_at = StringField(_l("Close at"), widget=DateTimeLocalInput(), validators=[Optional()])
     max_submissions = IntegerField(
         _l("Close after this many submissions"), validators=[Optional()],

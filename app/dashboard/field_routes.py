@@ -76,12 +76,13 @@ def field_add(form_id):
             field = Field(position=len(form.fields), **clean)
             form.fields.append(field)
             db.session.commit()
-            flash(f"Field “{clean['label']}” added as {{{{ {clean['key']} }}}}.", "success")
+            flash(_("Field “%(label)s” added as %(placeholder)s.", label=clean["label"],
+                    placeholder="{{ " + clean["key"] + " }}"), "success")
             if wants_fragments():
                 return builder_update(form, focus="label")  # ready for the next field
             return redirect(_builder_url(form, field.id))
         _show_errors(field_form, errors)
-    flash("The field was not added: check the highlighted values.", "danger")
+    flash(_("The field was not added: check the highlighted values."), "danger")
     if wants_fragments():
         return builder_update(form, field_form=field_form, status=422)
     return render_form_edit(form, field_form=field_form, status=422)
@@ -116,7 +117,7 @@ def field_edit(form_id, field_id):
                 setattr(field, name, value)
             field_renames.rename_in_webhooks(usages, old_key, field.key, current_user)
             db.session.commit()
-            flash(f"Field “{field.label}” saved.", "success")
+            flash(_("Field “%(label)s” saved.", label=field.label), "success")
             if usages:
                 flash(_("{{ %(old)s }} is now {{ %(new)s }} in %(which)s.", old=old_key, new=field.key,
                         which=field_renames.describe(usages)), "success")
@@ -163,11 +164,11 @@ def fields_reorder(form_id):
     _renumber([by_id[field_id] for field_id in order])
     db.session.commit()
     if wants_fragments():
-        flash("Field order saved.", "success")
+        flash(_("Field order saved."), "success")
         return builder_update(form)
     if wants_json():
-        return jsonify({"ok": True, "order": order, "message": "Field order saved."})
-    flash("Field order saved.", "success")
+        return jsonify({"ok": True, "order": order, "message": _("Field order saved.")})
+    flash(_("Field order saved."), "success")
     return redirect(_builder_url(form))
 
 
@@ -190,7 +191,7 @@ def field_action(form_id, field_id, action):
         for changed in drop_rules_on(fields, field.key):
             flash(_("“%(label)s” no longer has a rule on “%(deleted)s”.", label=changed.label,
                     deleted=field.label), "warning")
-        flash(f"Field “{field.label}” deleted.", "info")
+        flash(_("Field “%(label)s” deleted.", label=field.label), "info")
         if usages:
             flash(_("These webhooks still use {{ %(key)s }} and now send it empty: %(which)s. Edit them.",
                     key=field.key, which=field_renames.describe(usages)), "warning")
@@ -209,9 +210,12 @@ def field_action(form_id, field_id, action):
             return redirect(_builder_url(form, field_id))
         if 0 <= other < len(fields):
             fields[index], fields[other] = fields[other], fields[index]
-            flash(f"Field “{field.label}” moved {action}.", "info")
+            moved_text = _("Field “%(label)s” moved up.") if action == "up" else _("Field “%(label)s” moved down.")
+            flash(moved_text % {"label": field.label}, "info")
         else:
-            flash(f"Field “{field.label}” is already at the {'top' if action == 'up' else 'bottom'}.", "info")
+            at_end = (_("Field “%(label)s” is already at the top.") if action == "up"
+                      else _("Field “%(label)s” is already at the bottom."))
+            flash(at_end % {"label": field.label}, "info")
     _renumber(fields)
     db.session.commit()
     if wants_fragments():

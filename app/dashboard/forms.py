@@ -2,7 +2,6 @@
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     FieldList,
@@ -17,6 +16,7 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.core.forms import TranslatedForm
 from app.core.i18n import AUTO
 from app.core.redirects import external_url
 from app.dashboard.field_logic import RULE_ROWS, RuleForm
@@ -30,17 +30,18 @@ def redirect_target(form, field):
         raise ValidationError(_("enter a full http(s) URL without spaces, line breaks or backslashes"))
 
 
-class FormSettingsForm(FlaskForm):
-    name = StringField("Form name", validators=[DataRequired(), Length(max=200)])
-    submit_label = StringField("Submit button label", validators=[Optional(), Length(max=100)])
-    thank_you_message = TextAreaField("Thank-you message", validators=[Optional(), Length(max=2000)])
+class FormSettingsForm(TranslatedForm):
+    name = StringField(lazy_gettext("Form name"), validators=[DataRequired(), Length(max=200)])
+    submit_label = StringField(lazy_gettext("Submit button label"), validators=[Optional(), Length(max=100)])
+    thank_you_message = TextAreaField(lazy_gettext("Thank-you message"), validators=[Optional(), Length(max=2000)])
     redirect_url = StringField(
-        "Redirect URL after submit (optional)",
+        lazy_gettext("Redirect URL after submit (optional)"),
         validators=[
-            Optional(), URL(require_tld=False, message="enter a full http(s) URL"), redirect_target, Length(max=2000),
+            Optional(), URL(require_tld=False, message=lazy_gettext("enter a full http(s) URL")), redirect_target,
+            Length(max=2000),
         ],
     )
-    enabled = BooleanField("Accept submissions", default=True)
+    enabled = BooleanField(lazy_gettext("Accept submissions"), default=True)
     language = SelectField(
         lazy_gettext("Language of the page"), default=AUTO,
         choices=[
@@ -51,15 +52,15 @@ class FormSettingsForm(FlaskForm):
     )
 
 
-class FieldForm(FlaskForm):
-    label = StringField("Label", validators=[DataRequired(), Length(max=200)])
-    key = StringField("Key (used in webhooks)", validators=[Optional(), Length(max=64)])
-    type = SelectField("Type", choices=lambda: [SelectChoice(kind.name, str(kind.label)) for kind in types()],
-                       default="text")
-    required = BooleanField("Required")
-    options = TextAreaField("Options (one per line)", validators=[Optional()])
-    default = StringField("Default value", validators=[Optional(), Length(max=2000)])
-    placeholder = StringField("Placeholder", validators=[Optional(), Length(max=200)])
+class FieldForm(TranslatedForm):
+    label = StringField(lazy_gettext("Label"), validators=[DataRequired(), Length(max=200)])
+    key = StringField(lazy_gettext("Key (used in webhooks)"), validators=[Optional(), Length(max=64)])
+    type = SelectField(lazy_gettext("Type"), default="text",
+                       choices=lambda: [SelectChoice(kind.name, str(kind.label)) for kind in types()])
+    required = BooleanField(lazy_gettext("Required"))
+    options = TextAreaField(lazy_gettext("Options (one per line)"), validators=[Optional()])
+    default = StringField(lazy_gettext("Default value"), validators=[Optional(), Length(max=2000)])
+    placeholder = StringField(lazy_gettext("Placeholder"), validators=[Optional(), Length(max=200)])
     min = IntegerField(lazy_gettext("Lowest number"), validators=[Optional()])
     max = IntegerField(lazy_gettext("Highest number (stars for a rating)"), validators=[Optional()])
     allow_other = BooleanField(lazy_gettext("Offer “Other…” with a text box"))
@@ -89,6 +90,6 @@ class FieldForm(FlaskForm):
         return " ".join(kind.name for kind in types() if all(getattr(kind, n) == v for n, v in flags.items()))
 
 
-class WebhookUrlForm(FlaskForm):
+class WebhookUrlForm(TranslatedForm):
     url = StringField(lazy_gettext("New webhook URL"), validators=[DataRequired(), Length(max=4000)])
-    enabled = BooleanField("Enabled", default=True)
+    enabled = BooleanField(lazy_gettext("Enabled"), default=True)

@@ -1,6 +1,7 @@
 """The dashboard: a workspace's forms, their settings, sharing and copies."""
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func
 
@@ -67,7 +68,7 @@ def form_new():
         _apply_settings(settings, form)
         db.session.add(form)
         db.session.commit()
-        flash(f"Form “{form.name}” created. Now add its fields.", "success")
+        flash(_("Form “%(name)s” created. Now add its fields.", name=form.name), "success")
         return redirect(url_for("dashboard.form_edit", form_id=form.id))
     return render_template(
         "dashboard/form_new.html", settings=settings, templates=TEMPLATES.values(), confirm=ConfirmForm(),
@@ -83,7 +84,7 @@ def form_edit(form_id):
     if settings.validate_on_submit():
         _apply_settings(settings, form)
         db.session.commit()
-        flash("Form settings saved.", "success")
+        flash(_("Form settings saved."), "success")
         return redirect(url_for("dashboard.form_edit", form_id=form.id) + "#settings")
     return render_form_edit(form, settings=settings, status=422 if settings.errors else 200)
 
@@ -113,12 +114,12 @@ def form_duplicate(form_id):
     """Copy a form with its fields and settings."""
     form = get_scoped_or_404(Form, form_id, current_workspace_id())
     if not ConfirmForm().validate_on_submit():
-        flash("The page expired; try again.", "danger")
+        flash(_("The page expired; try again."), "danger")
         return redirect(url_for("dashboard.form_edit", form_id=form.id))
     copy = copy_form(form, f"{form.name} (copy)"[:200])
     db.session.add(copy)
     db.session.commit()
-    flash(f"Form duplicated as “{copy.name}”. It has its own link; webhooks were not copied.", "success")
+    flash(_("Form duplicated as “%(name)s”. It has its own link; webhooks were not copied.", name=copy.name), "success")
     return redirect(url_for("dashboard.form_edit", form_id=copy.id))
 
 
@@ -134,7 +135,7 @@ def form_delete(form_id):
         db.session.execute(db.delete(Submission).where(Submission.form_id == form.id))
         db.session.delete(form)
         db.session.commit()
-        flash(f"Form “{name}” deleted.", "info")
+        flash(_("Form “%(name)s” deleted.", name=name), "info")
         return redirect(url_for("dashboard.forms_index"))
     count = submission_counts(workspace_id).get(form.id, 0)
     return render_template("dashboard/form_delete.html", form=form, confirm=confirm, submission_count=count)

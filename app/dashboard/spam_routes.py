@@ -14,6 +14,7 @@ from app.core.forms import ConfirmForm
 from app.core.tenancy import get_scoped_or_404, scoped
 from app.dashboard import bp
 from app.dashboard.spam_forms import MAX_KEY_LENGTH, BlocklistForm, SpamSettingsForm
+from app.dashboard.submission_routes import page_number
 from app.fields import field_type
 from app.models import Form, Submission
 from app.models.submissions import SPAM
@@ -29,13 +30,6 @@ def _held(form):
     return scoped(Submission, form.workspace_id).where(Submission.form_id == form.id, Submission.status == SPAM)
 
 
-def _page_number():
-    try:
-        return max(int(request.args.get("page", 1)), 1)
-    except ValueError:
-        return 1
-
-
 @bp.route("/forms/<form_id>/spam")
 @login_required
 def spam_index(form_id):
@@ -44,7 +38,7 @@ def spam_index(form_id):
     query = _held(form)
     total = db.session.scalar(query.with_only_columns(func.count()).order_by(None))
     pages = max(math.ceil(total / PER_PAGE), 1)
-    page = min(_page_number(), pages)
+    page = min(page_number(), pages)
     rows = db.session.scalars(
         query.order_by(Submission.created_at.desc(), Submission.id.desc()).offset((page - 1) * PER_PAGE).limit(PER_PAGE)
     ).all()

@@ -20,6 +20,7 @@ from app.fields import field_type
 from app.models import Form, Mail, Submission
 from app.models.submissions import ACCEPTED
 from app.services import spam_review
+from app.spam.reasons import describe_all
 
 PER_PAGE = 25
 EXPORT_BATCH = 500
@@ -54,7 +55,8 @@ def _list_args(term):
     return {"q": term or None, "from": request.args.get("from") or None, "to": request.args.get("to") or None}
 
 
-def _page_number():
+def page_number():
+    """The ?page= of a paged list: 1 for a missing or unreadable one."""
     try:
         return max(int(request.args.get("page", 1)), 1)
     except ValueError:
@@ -70,7 +72,7 @@ def submissions_index(form_id):
     query = _form_submissions(form, term, _days())
     total = db.session.scalar(query.with_only_columns(func.count()).order_by(None))
     pages = max(math.ceil(total / PER_PAGE), 1)
-    page = min(_page_number(), pages)
+    page = min(page_number(), pages)
     rows = db.session.scalars(
         query.order_by(*NEWEST_FIRST).offset((page - 1) * PER_PAGE).limit(PER_PAGE)
     ).all()
@@ -102,6 +104,7 @@ def submission_detail(form_id, submission_id):
     ).all()
     return render_template(
         "dashboard/submission_detail.html", form=form, submission=submission, deliveries=deliveries,
+        spam_reasons=describe_all(submission.spam_reasons),
         mails=mails, confirm=ConfirmForm(),
     )
 
@@ -114,7 +117,7 @@ def submission_delete(form_id, submission_id):
     confirm = ConfirmForm()
     if confirm.validate_on_submit():
         spam_review.delete_submission(submission)
-        flash("Submission deleted.", "info")
+        flash(_("Submission deleted."), "info")
         return redirect(url_for("dashboard.submissions_index", form_id=form.id))
     return render_template("dashboard/submission_delete.html", form=form, submission=submission, confirm=confirm)
 

@@ -99,7 +99,7 @@ def webhook_test(form_id, webhook_id):
     status_url = url_for("dashboard.delivery_status", form_id=form.id, delivery_id=delivery.id)
     if request.accept_mimetypes.best == "application/json":
         return jsonify({"delivery_id": delivery.id, "status_url": status_url, **_status_of(delivery)}), 202
-    flash(f"Test event {delivery.id} queued; its result appears in the delivery log.", "info")
+    flash(_("Test event %(id)s queued; its result appears in the delivery log.", id=delivery.id), "info")
     return redirect(url_for("dashboard.webhook_edit", form_id=form.id, webhook_id=webhook.id))
 
 

@@ -7,6 +7,7 @@ from xml.dom import minidom
 from xml.parsers.expat import ExpatError
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 
 from app.core import timezones
 from app.core.extensions import db
@@ -23,9 +24,10 @@ from app.services.field_renames import template_uses
 META_NAMES = tuple(f"meta.{name}" for name in templating.META_NAMES)
 BUILT_IN_NAMES = ("form.id", "form.name", "submission.id", "submission.created_at", *META_NAMES, "event")
 OPERATOR_LABELS = {
-    "equals": "equals", "not_equals": "does not equal", "contains": "contains",
-    "not_contains": "does not contain", "empty": "is empty", "not_empty": "is not empty",
-    "gt": "is greater than", "lt": "is less than",
+    "equals": lazy_gettext("equals"), "not_equals": lazy_gettext("does not equal"),
+    "contains": lazy_gettext("contains"), "not_contains": lazy_gettext("does not contain"),
+    "empty": lazy_gettext("is empty"), "not_empty": lazy_gettext("is not empty"),
+    "gt": lazy_gettext("is greater than"), "lt": lazy_gettext("is less than"),
 }
 PREVIEW_ID = "msg_preview"
 PRETTY_MAX_BYTES = 65536  # bigger bodies are shown as sent
@@ -86,9 +88,9 @@ def header_row_errors(state, errors):
     seen = set()
     for name, _value in state.header_rows:
         if not name:
-            errors["headers"] = "every header needs a name"
+            errors["headers"] = _("every header needs a name")
         elif name.lower() in seen:
-            errors[f"headers.{name}"] = "is set twice"
+            errors[f"headers.{name}"] = _("is set twice")
         seen.add(name.lower())
     return errors
 
@@ -161,9 +163,9 @@ def _template_problems(data, field_keys):
         except templating.TemplateError as exc:
             errors[where] = str(exc)
     if data["method"] not in METHODS:
-        errors["method"] = f"must be one of {', '.join(METHODS)}"
+        errors["method"] = _("must be one of %(choices)s", choices=", ".join(METHODS))
     if data["format"] not in payloads.FORMATS:
-        errors["format"] = f"must be one of {', '.join(payloads.format_names())}"
+        errors["format"] = _("must be one of %(choices)s", choices=", ".join(payloads.format_names()))
     return errors, sorted(set(warnings))
 
 
@@ -178,7 +180,7 @@ def preview(form, data, secret=None):
                    time=timezones.localtime_filter(submission.created_at))
     else:
         event, payload = "webhook.test", outbox.test_event_data(form)
-        source = "sample answers (this form has no submissions yet)"
+        source = _("sample answers (this form has no submissions yet)")
     result = {"source": source, "errors": errors, "warnings": warnings, "request": None}
     if errors:
         return result

@@ -77,9 +77,9 @@ def webhook_settings(form_id):
             flash(_("Webhook added. Every submission is now also sent there as signed JSON; "
                     "to change a webhook, use its Edit button."), "success")
             for warning in warnings:
-                flash(f"Note: {warning}.", "warning")
+                flash(_("Note: %(warning)s.", warning=warning), "warning")
             return redirect(url_for("dashboard.webhook_edit", form_id=form.id, webhook_id=webhook.id))
-        quick.url.errors.append(errors.get("url") or "is not valid")
+        quick.url.errors.append(errors.get("url") or _("is not valid"))
     return render_template(
         "dashboard/webhook_list.html", form=form, webhooks=webhooks, presets=presets.PRESETS, quick=quick,
         last_deliveries=_last_deliveries(webhooks), confirm=ConfirmForm(),
@@ -127,14 +127,14 @@ def _save(form, webhook, editor):
     )
     errors = header_row_errors(state, {**more_errors, **errors})
     if errors:
-        flash("The webhook was not saved: fix the fields marked below.", "error")
+        flash(_("The webhook was not saved: fix the fields marked below."), "error")
         return _render_editor(form, editor, state, webhook, errors=errors, status=422)
     created = webhook is None
     webhook = save_webhook(form, clean, webhook, user=current_user)
     db.session.commit()
-    flash("Webhook created." if created else "Webhook saved.", "success")
+    flash(_("Webhook created.") if created else _("Webhook saved."), "success")
     for warning in warnings:
-        flash(f"Note: {warning}.", "warning")
+        flash(_("Note: %(warning)s.", warning=warning), "warning")
     return redirect(url_for("dashboard.webhook_edit", form_id=form.id, webhook_id=webhook.id))
 
 
@@ -182,7 +182,7 @@ def webhook_from_preset(form_id, preset_name):
     settings["enabled"] = True
     settings.setdefault("name", preset.title)
     state = state_from_settings(settings)
-    flash(f"{preset.title} preset filled in below. Check the live preview, then save.", "info")
+    flash(_("%(preset)s preset filled in below. Check the live preview, then save.", preset=preset.title), "info")
     return _render_editor(form, _editor_for(state), state)
 
 
@@ -211,7 +211,7 @@ def webhook_delete(form_id, webhook_id):
     if confirm.validate_on_submit():
         db.session.delete(webhook)
         db.session.commit()
-        flash("Webhook deleted.", "info")
+        flash(_("Webhook deleted."), "info")
         return redirect(url_for("dashboard.webhook_settings", form_id=form.id))
     if request.method == "POST":
         abort(400)
@@ -228,7 +228,7 @@ def webhook_toggle(form_id, webhook_id):
         abort(400)
     set_webhook_enabled(webhook, not webhook.enabled, reason="disabled in the dashboard", user=current_user)
     db.session.commit()
-    flash("Webhook enabled." if webhook.enabled else "Webhook disabled: submissions are stored but not sent.",
+    flash(_("Webhook enabled.") if webhook.enabled else _("Webhook disabled: submissions are stored but not sent."),
           "success" if webhook.enabled else "info")
     if request.form.get("back") == "edit":
         return redirect(url_for("dashboard.webhook_edit", form_id=form.id, webhook_id=webhook.id))

@@ -5,13 +5,13 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import get_locale, lazy_gettext
 from flask_babel import gettext as _
 from flask_login import login_required
-from flask_wtf import FlaskForm
 from wtforms import SelectField
 
 from app.auth.team import can_manage
 from app.auth.workspaces import current_membership
 from app.core import phones, timezones
 from app.core.extensions import db
+from app.core.forms import TranslatedForm
 from app.dashboard import bp
 from app.dashboard.design_forms import ThemeForm
 from app.dashboard.workspace_theme import save_workspace_theme, workspace_theme_form
@@ -25,7 +25,7 @@ def region_choices():
     return sorted(labelled, key=lambda choice: choice[1].casefold())
 
 
-class WorkspaceSettingsForm(FlaskForm):
+class WorkspaceSettingsForm(TranslatedForm):
     timezone = SelectField(
         lazy_gettext("Time zone"),
         description=lazy_gettext("Every time in the dashboard is shown in this zone; the API stays in UTC."),

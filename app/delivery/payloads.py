@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 from xml.etree import ElementTree
 
+from flask_babel import lazy_gettext
+
 from app.delivery import templating
 from app.delivery.templating import as_text, escape_xml
 
@@ -128,7 +130,8 @@ def _parse_xml(text):
 
 FORMATS = {entry.name: entry for entry in (
     BodyFormat("json", "JSON (application/json)", "application/json", "json", _json_body, json.loads),
-    BodyFormat("form", "Form (x-www-form-urlencoded)", "application/x-www-form-urlencoded", "url", _form_body),
+    BodyFormat("form", lazy_gettext("Form (x-www-form-urlencoded)"), "application/x-www-form-urlencoded", "url",
+               _form_body),
     # a hand-written multipart body has no boundary we could name: it is sent as text
     BodyFormat("multipart", "Multipart (multipart/form-data)", "text/plain; charset=utf-8", "text",
                _multipart_body, attaches=True),

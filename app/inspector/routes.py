@@ -4,13 +4,12 @@ from flask import abort, current_app, flash, jsonify, redirect, render_template,
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from app.auth.workspaces import current_workspace_id
 from app.core.extensions import db
-from app.core.forms import ConfirmForm
+from app.core.forms import ConfirmForm, TranslatedForm
 from app.core.tenancy import get_scoped_or_404, scoped
 from app.core.timezones import localtime_filter
 from app.dashboard.url_display import masked_url
@@ -19,11 +18,12 @@ from app.models import CaptureBin, Form, Webhook
 from app.services import mirrors
 
 
-class CaptureBinForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=120)], default="My test endpoint")
+class CaptureBinForm(TranslatedForm):
+    name = StringField(lazy_gettext("Name"), validators=[DataRequired(), Length(max=120)],
+                       default=lambda: _("My test endpoint"))
 
 
-class CopyDeliveriesForm(FlaskForm):
+class CopyDeliveriesForm(TranslatedForm):
     webhook_id = SelectField(lazy_gettext("Webhook"), validators=[DataRequired()])
 
 
@@ -53,7 +53,7 @@ def index():
     if bin_form.validate_on_submit():
         capture_bin = store.create_bin(workspace_id, bin_form.name.data.strip())
         db.session.commit()
-        flash("Capture URL created. Send anything to it and watch it arrive here.", "success")
+        flash(_("Capture URL created. Send anything to it and watch it arrive here."), "success")
         return redirect(url_for("inspector.show", bin_id=capture_bin.id))
     bins = db.session.scalars(scoped(CaptureBin, workspace_id).order_by(CaptureBin.created_at.desc())).all()
     return render_template(
@@ -135,6 +135,6 @@ def delete_bin(bin_id):
         abort(400)
     db.session.delete(capture_bin)
     db.session.commit()
-    flash("Capture URL deleted.", "info")
+    flash(_("Capture URL deleted."), "info")
     return redirect(url_for("inspector.index"))
 

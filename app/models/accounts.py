@@ -42,6 +42,8 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     # part of every session's user id: replacing it ends every session (logout, password change)
     session_token: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(16))
+    # the dashboard's language ("en"/"id"); None follows the browser's Accept-Language
+    language: Mapped[str | None] = mapped_column(String(8), nullable=True)
     created_at = created_at_column()
 
     memberships = relationship("Membership", back_populates="user", cascade="all, delete-orphan")

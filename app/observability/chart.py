@@ -18,7 +18,8 @@ def hourly_chart(hourly, zone_name="UTC"):
     slot = (WIDTH - PAD_LEFT) / max(1, len(hourly))
     parts = [
         f'<svg class="chart" role="img" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" '
-        f'aria-label="Deliveries per hour, last {len(hourly)} hours" xmlns="http://www.w3.org/2000/svg">',
+        f'aria-label="{escape(_("Deliveries per hour, last %(hours)d hours", hours=len(hourly)))}" '
+        'xmlns="http://www.w3.org/2000/svg">',
         f'<text x="0" y="{PAD_TOP + 10}" class="axis">{peak}</text>',
         f'<text x="0" y="{HEIGHT - PAD_BOTTOM}" class="axis">0</text>',
         f'<line x1="{PAD_LEFT}" y1="{HEIGHT - PAD_BOTTOM}" x2="{WIDTH}" y2="{HEIGHT - PAD_BOTTOM}" class="baseline"/>',

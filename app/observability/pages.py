@@ -3,6 +3,7 @@
 import json
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -10,6 +11,23 @@ from app.core.extensions import db
 from app.models import Webhook
 from app.observability.explain import attempt_outcome, delivery_outcome
 from app.observability.mail_outcomes import mail_error_text, mail_kind_name, mail_outcome, mail_tries
+
+AUDIT_ACTIONS = {
+    "created": lazy_gettext("created"), "updated": lazy_gettext("updated"),
+    "enabled": lazy_gettext("enabled"), "disabled": lazy_gettext("disabled"),
+    "copy started": lazy_gettext("copy started"), "copy stopped": lazy_gettext("copy stopped"),
+}
+# the health page's windows, by the label health.WINDOWS gives them
+WINDOW_NAMES = {"24 h": lazy_gettext("Last 24 h"), "7 d": lazy_gettext("Last 7 days")}
+
+
+def audit_action(action):
+    """An audit event's action in the page's language (stored in English)."""
+    return AUDIT_ACTIONS.get(action, action)
+
+
+def window_name(label):
+    return WINDOW_NAMES.get(label, label)
 
 
 def audit_value(value):
@@ -38,6 +56,8 @@ def register(app):
     for helper in (mail_outcome, mail_kind_name, mail_error_text, mail_tries):
         app.add_template_global(helper)
     app.add_template_filter(audit_value)
+    app.add_template_filter(audit_action)
+    app.add_template_filter(window_name)
 
     @app.context_processor
     def inject_disabled_webhooks():

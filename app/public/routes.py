@@ -201,7 +201,11 @@ def submit(public_id):
     submission.status = SPAM if reasons else ACCEPTED
     submission.spam_reasons = reasons or None
 
-    deliveries = _store(form, submission, uploads.uploads_of(wtf_form))
+    try:
+        deliveries = _store(form, submission, uploads.uploads_of(wtf_form))
+    except Exception:
+        scoring.not_stored(form, result.answers, reasons)
+        raise
     # the deliveries were created in that transaction: no job can exist for them yet
     outbox.enqueue_pending(deliveries, new=True)
     return _accepted(form, submission, json_client)

@@ -198,6 +198,8 @@ def copy_form(form, name):
         workspace_id=form.workspace_id, name=name, submit_label=form.submit_label,
         thank_you_message=form.thank_you_message, redirect_url=form.redirect_url, enabled=form.enabled,
         language=form.language, notifications=form.notifications,
+        # its spam checks and captcha too; not the form token, which is one form's credential
+        spam_settings=form.spam_settings, captcha_secret=form.captcha_secret,
     )
     for field in form.fields:
         copy.fields.append(Field(

@@ -4,37 +4,55 @@ Written in the transaction of the disable, sent through the mail queue (mail_que
 """
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from app.core import timezones
 from app.core.extensions import db
-from app.models import Membership
+from app.core.i18n import DEFAULT_LANGUAGE, recipient_locale
+from app.models import Membership, Workspace
+from app.models.base import utcnow
 from app.services import mail_queue
 
 
-def owner_emails(workspace_id):
-    """The workspace owners' addresses, sorted."""
+def owners_by_language(workspace_id):
+    """The workspace owners' addresses, sorted, by the language each is mailed in."""
     memberships = db.session.scalars(
         db.select(Membership).where(Membership.workspace_id == workspace_id, Membership.role == "owner")
     ).all()
-    return sorted(m.user.email for m in memberships)
+    grouped = {}
+    for membership in memberships:
+        grouped.setdefault(recipient_locale(membership.user), []).append(membership.user.email)
+    return {locale: sorted(emails) for locale, emails in sorted(grouped.items())}
 
 
-def add_webhook_disabled_notice(webhook, reason):
-    """Add the mail telling the owners that webhook was disabled, why, and where to fix it."""
+def add_webhook_disabled_notices(webhook, reason):
+    """Add the mails telling the owners, each in their language, that webhook was disabled; return them.
+
+    One mail per language the owners read; the time is the workspace's wall clock (`21:44 WIB`).
+    """
     link = f"{current_app.config['BASE_URL']}/webhooks/{webhook.id}/deliveries"
     form_name = webhook.form.name if webhook.form else webhook.form_id
-    body = _(
-        "Formhook stopped sending submissions of the form “%(form)s” to\n\n  %(url)s\n\n"
-        "Why: %(reason)s.\n\n"
-        "New submissions are still stored. Open the delivery log to read what the endpoint answered,\n"
-        "fix it, then re-enable the webhook — you can resend everything it missed:\n\n"
-        "  %(link)s\n",
-        form=form_name, url=webhook.url, reason=reason, link=link,
-    )
-    return mail_queue.add_mail(
-        "webhook_disabled", owner_emails(webhook.workspace_id), _("Webhook disabled: %(form)s", form=form_name),
-        body, workspace_id=webhook.workspace_id, webhook_id=webhook.id, form_id=webhook.form_id,
-    )
+    workspace = db.session.get(Workspace, webhook.workspace_id)
+    zone_name = workspace.timezone if workspace else None
+    added = []
+    for locale, recipients in owners_by_language(webhook.workspace_id).items() or [(DEFAULT_LANGUAGE, [])]:
+        with force_locale(locale):
+            body = _(
+                "Formhook stopped sending submissions of the form “%(form)s” to\n\n  %(url)s\n\n"
+                "When: %(when)s.\nWhy: %(reason)s.\n\n"
+                "New submissions are still stored. Open the delivery log to read what the endpoint answered,\n"
+                "fix it, then re-enable the webhook — you can resend everything it missed:\n\n"
+                "  %(link)s\n",
+                form=form_name, url=webhook.url, when=timezones.format_local(utcnow(), zone_name, locale=locale),
+                reason=reason, link=link,
+            )
+            subject = _("Webhook disabled: %(form)s", form=form_name)
+        added.append(mail_queue.add_mail(
+            "webhook_disabled", recipients, subject, body,
+            workspace_id=webhook.workspace_id, webhook_id=webhook.id, form_id=webhook.form_id,
+        ))
+    return added
 
 
 def send_notice(notice_id):

@@ -43,5 +43,5 @@ def act_on(recorded):
         ):
             continue
         log.warning("webhook %s disabled: %s", webhook.id, disable.reason)
-        written.append(notices.add_webhook_disabled_notice(webhook, disable.reason))
+        written.extend(notices.add_webhook_disabled_notices(webhook, disable.reason))
     return written

@@ -48,6 +48,12 @@ def judge(form, request, formdata, answers, json_client):
     return [entry for entry in reasons if entry is not None]
 
 
+def not_stored(form, answers, reasons):
+    """The post judged with reasons was refused after all (closed, over quota, database away)."""
+    if spam_settings(form).duplicates and not any(entry["code"] == "duplicate" for entry in reasons):
+        signals.forget(form.id, answers)
+
+
 def _emails(form, answers):
     keys = [field.key for field in form.fields if field.type == "email"]
     return [answers[key] for key in keys if isinstance(answers.get(key), str)]

@@ -60,3 +60,11 @@ def duplicate(form_id, answers):
         log.warning("duplicate check skipped, Redis unavailable: %s", exc)
         return None
     return None if first else reason("duplicate", str(window // 60 or 1))
+
+
+def forget(form_id, answers):
+    """Drop the memory of answers whose post was not stored after all: sending them again is no duplicate."""
+    try:
+        current_app.redis.delete(DUPLICATE_PREFIX + answers_digest(form_id, answers))
+    except redis.RedisError as exc:
+        log.warning("could not forget a duplicate digest, Redis unavailable: %s", exc)
