@@ -18,6 +18,7 @@ import base64
 import json
 import os
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -25,6 +26,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 MAX_ANSWER_BYTES = 64 * 1024  # the server keeps this much of the local answer
 MAX_BACKOFF = 10
+# deliveries forwarded at once: a slow local answer does not make the ones behind it wait out their timeout
+CONCURRENT_DELIVERIES = 8
 # the HTTP layer sets these itself for the local request
 SKIPPED_HEADERS = {"host", "content-length", "connection", "transfer-encoding"}
 
@@ -148,9 +151,12 @@ class Listener:
         self.form_id = form_id  # listen on the form's local webhook rather than on webhook_id
         self.session_id = None
         self.backoff = 1
+        self.slots = threading.BoundedSemaphore(CONCURRENT_DELIVERIES)
+        self.printing = threading.Lock()
 
     def say(self, text):
-        print(text, file=self.out, flush=True)
+        with self.printing:
+            print(text, file=self.out, flush=True)
 
     def open(self):
         if self.form_id:
@@ -181,7 +187,8 @@ class Listener:
         status, headers, payload = self.api.call("GET", f"/listen/{self.session_id}/next", timeout=60)
         self.backoff = 1
         if status == 200:
-            self.handle(payload)
+            self.slots.acquire()  # a free slot first: the next poll waits while all of them are busy
+            threading.Thread(target=self._handle_in_slot, args=(payload,), daemon=True).start()
         elif status == 204:
             time.sleep(_seconds(headers.get("Retry-After"), 0))
         elif status == 404:
@@ -193,6 +200,12 @@ class Listener:
             raise Stop(_message(payload) or f"stopped by the server ({status})")
         else:
             raise OSError(f"the server answered {status} {_message(payload)}")
+
+    def _handle_in_slot(self, delivery):
+        try:
+            self.handle(delivery)
+        finally:
+            self.slots.release()
 
     def handle(self, delivery):
         answer, url = forward(delivery, self.forward_to, rendered=bool(self.form_id))

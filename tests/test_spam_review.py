@@ -166,3 +166,17 @@ def test_the_spam_pages_speak_indonesian(app, client, form):
     assert "Bukan spam" in page and "Tidak ada solusi proof-of-work yang dikirim" in page
     settings = client.get(f"/forms/{form['id']}/spam/settings", headers=headers).get_data(as_text=True)
     assert "Perlindungan spam" in settings and "Captcha pihak ketiga" in settings
+
+
+def test_only_owners_and_admins_change_the_block_lists(app, client, accounts, form):
+    from app.models import Membership
+
+    with app.app_context():
+        owner = db.session.scalars(select(Membership).where(Membership.workspace_id == form["workspace_id"])).one()
+        owner.role = "member"
+        db.session.commit()
+    page = client.get("/settings/spam").get_data(as_text=True)
+    assert "Only owners and admins change these settings." in page and "disabled" in page
+    assert client.post("/settings/spam", data={"enabled": "y", "emails": "x@example.com"}).status_code == 403
+    with app.app_context():
+        assert db.session.get(Workspace, form["workspace_id"]).spam_blocklist is None
