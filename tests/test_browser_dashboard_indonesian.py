@@ -110,7 +110,8 @@ def _add_field(page, label, kind="text", key="", default="", required=False):
     if default:
         form.get_by_label("Nilai bawaan").fill(default)
     form.get_by_role("button", name="Tambah kolom").click()
-    page.wait_for_load_state()
+    # the builder adds it without a reload: wait until the list shows it
+    expect(page.locator("#field-list .field-label").get_by_text(label, exact=True)).to_be_visible()
 
 
 def test_the_rule_finds_english_and_spares_data():
