@@ -5,6 +5,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from tests.browser_support import screenshot
 from tests.conftest import make_form
+from tests.test_form_logic import THREE_PAGES
 
 pytestmark = pytest.mark.browser
 
@@ -74,3 +75,38 @@ def test_builder_passes_axe(app, live_server, owner_page, accounts):
     page.get_by_role("button", name="Add field").click()
     page.get_by_text("Field “Full name” added").wait_for()
     assert serious_violations(page) == []
+    page.get_by_role("link", name="Edit “Full name”").click()  # the inline editor, in the list
+    page.locator("#edit-field").wait_for()
+    assert serious_violations(page) == []
+
+
+@pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}, {"width": 1280, "height": 800}],
+                         ids=["phone", "laptop"])
+def test_every_step_of_a_multi_page_form_passes_axe(app, live_server, browser, accounts, viewport):
+    _, workspace_id = accounts.user()
+    _, public_id = make_form(app, workspace_id, THREE_PAGES, name="Webinar signup")
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server}/f/{public_id}")
+        checked = {"step 1": serious_violations(page)}
+        page.get_by_role("button", name="Next").click()  # its required answer left empty
+        page.locator("#name-error").wait_for()
+        checked["step 1 with an error"] = serious_violations(page)
+        page.get_by_label("Name").fill("Zoë")
+        page.get_by_label("Event").check()
+        page.get_by_role("button", name="Next").click()
+        page.get_by_role("heading", name="Venue").wait_for()
+        checked["step 2"] = serious_violations(page)
+        assert checked == {"step 1": [], "step 1 with an error": [], "step 2": []}
+    finally:
+        context.close()
+
+
+def test_the_template_gallery_and_a_form_made_from_it_pass_axe(app, live_server, owner_page):
+    owner_page.get_by_role("link", name="New form").click()
+    owner_page.get_by_role("heading", name="Start from a template").wait_for()
+    assert serious_violations(owner_page) == []
+    owner_page.get_by_role("button", name="Use this template: Lead capture").click()
+    owner_page.get_by_role("heading", name="Suggested webhook: CRM (campaign query)").wait_for()
+    assert serious_violations(owner_page) == []

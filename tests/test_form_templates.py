@@ -6,7 +6,7 @@ from flask_babel import force_locale
 from app.core.extensions import db
 from app.integrations.presets import missing_fields
 from app.models import Form
-from app.services.form_templates import TEMPLATES, form_from_template
+from app.services.form_templates import TEMPLATES, form_from_template, request_language
 
 GALLERY = ("lead_capture", "event_registration", "webinar_signup", "contact_us", "nps_feedback", "job_application")
 
@@ -26,7 +26,7 @@ def test_the_gallery_holds_the_six_templates():
 def test_every_template_is_a_complete_form_with_campaign_fields_and_its_preset_s_fields(app, name):
     template = TEMPLATES[name]
     with app.test_request_context():
-        form = form_from_template(template, "wsp_x")
+        form = form_from_template(template, "wsp_x", "en")
     keys = form.field_keys()
     assert len(keys) == len(set(keys))
     assert {"campaign_name", "utm_source", "utm_medium", "utm_campaign"} <= set(template.hidden_keys())
@@ -42,7 +42,7 @@ def test_every_template_is_a_complete_form_with_campaign_fields_and_its_preset_s
 
 def test_a_template_s_texts_follow_the_dashboard_language(app):
     with app.test_request_context(), force_locale("id"):
-        form = form_from_template(TEMPLATES["webinar_signup"], "wsp_x")
+        form = form_from_template(TEMPLATES["webinar_signup"], "wsp_x", request_language())
     labels = {field.key: field.label for field in form.fields}
     assert labels["name"] == "Nama lengkap"
     assert labels["question"] == "Pertanyaan Anda untuk pembicara"
@@ -72,3 +72,24 @@ def test_an_unknown_template_is_a_404_and_creates_nothing(app, client, owner):
     assert client.post("/forms/new/not_a_template").status_code == 404
     with app.app_context():
         assert db.session.scalars(db.select(Form)).all() == []
+
+
+def test_the_api_creates_a_form_from_a_template_with_the_settings_given_on_top(app, api):
+    response = api.post("/forms", json={"template": "nps_feedback", "language": "id", "name": "NPS Q4"})
+    assert response.status_code == 201, response.get_json()
+    form = response.get_json()
+    assert form["name"] == "NPS Q4" and form["language"] == "id"
+    assert form["submit_label"] == "Kirim masukan"
+    score = form["fields"][0]
+    assert (score["key"], score["type"], score["min"], score["max"]) == ("score", "scale", 0, 10)
+    assert {"campaign_name", "utm_source", "utm_medium", "utm_campaign"} <= {
+        field["key"] for field in form["fields"] if field["type"] == "hidden"}
+    with app.app_context():
+        assert db.session.get(Form, form["id"]).template == "nps_feedback"
+
+
+@pytest.mark.parametrize("template", ["webinar", 7, None])
+def test_the_api_refuses_an_unknown_template_naming_it(api, template):
+    response = api.post("/forms", json={"template": template})
+    assert response.status_code == 422
+    assert "webinar_signup" in response.get_json()["error"]["fields"]["template"]

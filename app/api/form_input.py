@@ -4,9 +4,11 @@ import re
 
 from app.api.form_rules_input import SETTINGS as RULE_SETTINGS
 from app.api.form_rules_input import validate_rules
-from app.core.i18n import FORM_LANGUAGES
+from app.core.errors import ApiError
+from app.core.i18n import DEFAULT_LANGUAGE, FORM_LANGUAGES, LANGUAGES
 from app.core.redirects import external_url
 from app.fields import types
+from app.services.form_templates import TEMPLATES, template_settings
 from app.services.forms import FIELD_KEY_RE, validate_fields
 
 # notifications are checked against the form they land on (its members and email fields): api/forms.py
@@ -80,6 +82,22 @@ def _strict_field_problems(items):
             if isinstance(item.get(name), str) and len(item[name]) > limit:
                 errors[f"{path}.{name}"] = f"must be at most {limit} characters"
     return errors
+
+
+def template_body(data):
+    """(body, template name or None) for a new form: a named template's settings under those given.
+
+    The template's texts are written in the body's `language` when it is en or id, else English.
+    """
+    if "template" not in data:
+        return data, None
+    name = data["template"]
+    if not isinstance(name, str) or name not in TEMPLATES:
+        raise ApiError(422, "the form is not valid",
+                       {"template": "must be one of " + ", ".join(f'"{name}"' for name in TEMPLATES)})
+    given = {setting: value for setting, value in data.items() if setting != "template"}
+    language = given.get("language") if given.get("language") in LANGUAGES else DEFAULT_LANGUAGE
+    return {**template_settings(TEMPLATES[name], language), **given}, name
 
 
 def validate_form(data, partial=False, current_theme=None):

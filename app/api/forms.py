@@ -3,7 +3,7 @@
 from flask import g, jsonify
 
 from app.api import bp
-from app.api.form_input import validate_form
+from app.api.form_input import template_body, validate_form
 from app.api.form_rules_input import SETTINGS as RULE_SETTINGS
 from app.api.form_rules_input import template_problems
 from app.api.idempotency import idempotent
@@ -44,10 +44,11 @@ def _notifications(form, value):
     return clean
 
 
-def _validated(form=None):
+def _validated(form=None, body=None):
     """The clean body for a new form (form None) or a change to form; 422 naming each bad setting."""
     current_theme = form_theme(form) if form is not None else None
-    clean, errors = validate_form(json_body(), partial=form is not None, current_theme=current_theme)
+    body = json_body() if body is None else body
+    clean, errors = validate_form(body, partial=form is not None, current_theme=current_theme)
     if not errors:
         keys = [field["key"] for field in clean["fields"]] if "fields" in clean else form.field_keys()
         errors = template_problems(clean, keys)
@@ -66,9 +67,10 @@ def list_forms():
 @bp.post("/forms")
 @idempotent
 def create_form():
-    """Create a form with its fields."""
-    clean = _validated()
-    form = Form(workspace_id=g.workspace_id)
+    """Create a form with its fields, or from a gallery template with the settings given on top."""
+    body, template = template_body(json_body())
+    clean = _validated(body=body)
+    form = Form(workspace_id=g.workspace_id, template=template)
     _apply(form, clean)
     db.session.add(form)
     db.session.commit()

@@ -9,6 +9,7 @@ from app.design.themes import FONTS, MAX_RADIUS, MODES
 from app.fields import type_names, types
 from app.models.webhooks import DELIVERY_STATUSES, EVENTS, METHODS, NAME_MAX_LENGTH
 from app.services.closing import MAX_SUBMISSIONS_LIMIT
+from app.services.form_templates import TEMPLATES
 from app.services.forms import MAX_FIELDS, MAX_RULES
 
 NON_BLANK = r"\S"
@@ -148,6 +149,13 @@ LANGUAGE = {
     "description": "The language of the page's built-in texts (buttons, validation messages, thank-you, "
                    "error messages): `auto` follows the visitor's Accept-Language (Indonesian or English), "
                    "`en` and `id` fix it. The form's own texts stay as written.",
+}
+
+TEMPLATE = {
+    "enum": list(TEMPLATES),
+    "description": "Start from a gallery template: its name, fields (with hidden campaign_name and utm_* "
+                   "fields), button and thank-you texts, written in the body's `language` when it is `en` or "
+                   "`id` (else English). Every other setting in the body replaces the template's.",
 }
 
 NOTIFICATIONS = nullable({
@@ -372,8 +380,9 @@ SCHEMAS = {
     },
     "FieldInput": FIELD_INPUT,
     "Field": FIELD,
-    "FormCreate": {"type": "object", "required": ["name", "fields"], "additionalProperties": False,
-                   "properties": FORM_SETTINGS},
+    "FormCreate": {"type": "object", "additionalProperties": False,
+                   "properties": {"template": TEMPLATE, **FORM_SETTINGS},
+                   "anyOf": [{"required": ["name", "fields"]}, {"required": ["template"]}]},
     "FormUpdate": {"type": "object", "additionalProperties": False, "properties": FORM_SETTINGS},
     "Form": FORM,
     "FormList": {"type": "object", "required": ["data"],

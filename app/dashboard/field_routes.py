@@ -1,4 +1,8 @@
-"""The builder's fields: add, edit, move, reorder by drag and drop, delete."""
+"""The builder's fields: add, edit, move, reorder by drag and drop, delete.
+
+Each route answers the page's script with redrawn fragments (app.dashboard.builder_fragments)
+and a browser without it with a redirect or a full page.
+"""
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -10,6 +14,13 @@ from app.core.extensions import db
 from app.core.forms import ConfirmForm
 from app.core.tenancy import get_scoped_or_404
 from app.dashboard import bp
+from app.dashboard.builder_fragments import (
+    EDITOR_PREFIX,
+    builder_update,
+    editor_update,
+    focus_after_delete,
+    wants_fragments,
+)
 from app.dashboard.field_logic import initial_rules, offer_fields, visible_if_from
 from app.dashboard.forms import FieldForm
 from app.dashboard.routes import render_form_edit
@@ -67,9 +78,13 @@ def field_add(form_id):
             db.session.commit()
             flash(_("Field “%(label)s” added as %(placeholder)s.", label=clean["label"],
                     placeholder="{{ " + clean["key"] + " }}"), "success")
+            if wants_fragments():
+                return builder_update(form, focus="label")  # ready for the next field
             return redirect(_builder_url(form, field.id))
         _show_errors(field_form, errors)
     flash(_("The field was not added: check the highlighted values."), "danger")
+    if wants_fragments():
+        return builder_update(form, field_form=field_form, status=422)
     return render_form_edit(form, field_form=field_form, status=422)
 
 
@@ -80,7 +95,9 @@ def field_edit(form_id, field_id):
     form = get_scoped_or_404(Form, form_id, current_workspace_id())
     field = _field_or_404(form, field_id)
     above = form.fields[:form.fields.index(field)]
-    field_form = offer_fields(FieldForm(obj=field, **initial_rules(field)), above)
+    inline = wants_fragments()
+    field_form = offer_fields(FieldForm(obj=field, prefix=EDITOR_PREFIX if inline else "", **initial_rules(field)),
+                              above)
     if request.method == "GET":
         field_form.options.data = "\n".join(field.options or [])
     if field_form.validate_on_submit():
@@ -95,8 +112,7 @@ def field_edit(form_id, field_id):
             if stuck:
                 flash(_("Not saved: these webhooks use {{ %(key)s }} in a way that cannot be updated for you: "
                         "%(which)s. Edit them first.", key=old_key, which=field_renames.describe(stuck)), "danger")
-                return render_template("dashboard/field_edit.html", form=form, field=field,
-                                       field_form=field_form), 409
+                return _editor_page(form, field, field_form, 409)
             for name, value in clean.items():
                 setattr(field, name, value)
             field_renames.rename_in_webhooks(usages, old_key, field.key, current_user)
@@ -105,20 +121,27 @@ def field_edit(form_id, field_id):
             if usages:
                 flash(_("{{ %(old)s }} is now {{ %(new)s }} in %(which)s.", old=old_key, new=field.key,
                         which=field_renames.describe(usages)), "success")
+            if inline:
+                return builder_update(form, focus=f"edit-link-{field.id}")
             return redirect(_builder_url(form, field.id))
         _show_errors(field_form, errors)
-    status = 422 if field_form.errors else 200
-    return render_template("dashboard/field_edit.html", form=form, field=field, field_form=field_form), status
+    return _editor_page(form, field, field_form, 422 if field_form.errors else 200)
+
+
+def _editor_page(form, field, field_form, status, rename=None):
+    """The field's editor: inline in the builder for its script, else its own page."""
+    if wants_fragments():
+        return editor_update(form, field, field_form, status, rename)
+    return render_template("dashboard/field_edit.html", form=form, field=field, field_form=field_form,
+                           rename=rename), status
 
 
 def _rename_dialog(form, field, field_form, new_key, usages):
     """Ask before renaming a key that webhooks use: update them all in this save, or keep the old key."""
     resubmit = [(name, value) for name, value in request.form.items(multi=True)
                 if name not in ("csrf_token", "rename_templates")]
-    return render_template(
-        "dashboard/field_edit.html", form=form, field=field, field_form=field_form,
-        rename={"old": field.key, "new": new_key, "usages": usages, "resubmit": resubmit},
-    ), 409
+    rename = {"old": field.key, "new": new_key, "usages": usages, "resubmit": resubmit}
+    return _editor_page(form, field, field_form, 409, rename)
 
 
 def _renumber(fields):
@@ -140,6 +163,9 @@ def fields_reorder(form_id):
         raise ApiError(422, _("this order would put a field above the answer its rule reads"), problems)
     _renumber([by_id[field_id] for field_id in order])
     db.session.commit()
+    if wants_fragments():
+        flash(_("Field order saved."), "success")
+        return builder_update(form)
     if wants_json():
         return jsonify({"ok": True, "order": order, "message": _("Field order saved.")})
     flash(_("Field order saved."), "success")
@@ -156,7 +182,9 @@ def field_action(form_id, field_id, action):
     if action not in ("up", "down", "delete") or not ConfirmForm().validate_on_submit():
         abort(404)
     index = fields.index(field)
+    focus = f"move-{action}-{field_id}"  # a moved field keeps focus on the button pressed, even at an end
     if action == "delete":
+        focus = focus_after_delete(fields, index)
         usages = field_renames.uses_of(form, field.key)
         fields.pop(index)
         db.session.delete(field)
@@ -177,6 +205,8 @@ def field_action(form_id, field_id, action):
         if problems:
             for message in problems.values():
                 flash(message, "danger")
+            if wants_fragments():
+                return builder_update(form, focus=f"move-{action}-{field_id}", status=422)
             return redirect(_builder_url(form, field_id))
         if 0 <= other < len(fields):
             fields[index], fields[other] = fields[other], fields[index]
@@ -188,4 +218,6 @@ def field_action(form_id, field_id, action):
             flash(at_end % {"label": field.label}, "info")
     _renumber(fields)
     db.session.commit()
+    if wants_fragments():
+        return builder_update(form, focus=focus)
     return redirect(_builder_url(form, field_id))

@@ -8,7 +8,7 @@ from app.auth.workspaces import current_workspace_id
 from app.core.extensions import db
 from app.core.forms import ConfirmForm
 from app.dashboard import bp
-from app.services.form_templates import TEMPLATES, form_from_template
+from app.services.form_templates import TEMPLATES, form_from_template, request_language
 from app.services.notification_settings import notify_creator
 
 
@@ -20,7 +20,7 @@ def form_from_gallery(template_name):
     if not ConfirmForm().validate_on_submit():
         flash(_("The page expired; try again."), "danger")
         return redirect(url_for("dashboard.form_new"))
-    form = form_from_template(template, current_workspace_id())
+    form = form_from_template(template, current_workspace_id(), request_language())
     form.notifications = notify_creator(current_user.id)
     db.session.add(form)
     db.session.commit()

@@ -16,8 +16,8 @@ def script_text():
         "copied_announce": _("Copied to the clipboard."),
         "copied": _("Copied."),
         "could_not_copy": _("Could not copy: %(error)s"),
-        "order_not_saved": _("The new order was not saved (%(error)s). Reload the page and try again."),
-        "not_saved": _("not saved"),
+        "builder_not_saved": _("The change was not saved (the server answered %(status)s). "
+                               "Reload the page and try again."),
         "preview_unavailable": _("Preview unavailable (%(error)s)."),
         "rendered_with": _("Rendered with %(source)s."),
         "no_body": _("(no body)"),

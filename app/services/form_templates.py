@@ -9,7 +9,7 @@ fits it, offered in the builder once the form exists.
 
 from dataclasses import dataclass
 
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import lazy_gettext as _l
 
 from app.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
@@ -37,8 +37,9 @@ class FormTemplate:
     def hidden_keys(self):
         return [item["key"] for item in self.fields if item["type"] == "hidden"]
 
-    def visible_labels(self):
-        return [item["label"] for item in self.fields if item["type"] not in ("hidden", "page_break")]
+    def question_labels(self):
+        """The labels of its questions, for the gallery (consent and page titles left out: they read long)."""
+        return [item["label"] for item in self.fields if item["type"] not in ("hidden", "page_break", "consent")]
 
 
 def text(key, label, required=False, **more):
@@ -161,22 +162,32 @@ def _translated(value):
     return value if isinstance(value, str | int | bool | None) else str(value)
 
 
-def field_definitions(template):
-    """The template's fields as plain data in the request's language."""
-    return [{name: _translated(value) for name, value in item.items()} for item in template.fields]
+def request_language():
+    """The language the request speaks, as a form's `language`."""
+    locale = str(get_locale() or DEFAULT_LANGUAGE)
+    return locale if locale in LANGUAGES else DEFAULT_LANGUAGE
 
 
-def form_from_template(template, workspace_id):
-    """A new, unsaved form built from template in the request's language; the caller adds and commits."""
-    clean, errors = validate_fields(field_definitions(template))
+def template_settings(template, language):
+    """The template as an API form body with its texts in language (en or id).
+
+    The form's own language is set to it too: its labels are written in one language,
+    so the texts the page supplies should speak it as well.
+    """
+    with force_locale(language):
+        return {
+            "name": str(template.title), "submit_label": str(template.submit_label),
+            "thank_you_message": str(template.thank_you_message), "language": language,
+            "fields": [{name: _translated(value) for name, value in item.items()} for item in template.fields],
+        }
+
+
+def form_from_template(template, workspace_id, language):
+    """A new, unsaved form built from template in language; the caller adds and commits."""
+    settings = template_settings(template, language)
+    clean, errors = validate_fields(settings.pop("fields"))
     if errors:  # the gallery is ours: a broken template is a bug, never the user's input
         raise ValueError(f"template {template.name} is not valid: {errors}")
-    locale = str(get_locale() or DEFAULT_LANGUAGE)
-    form = Form(
-        workspace_id=workspace_id, name=str(template.title), submit_label=str(template.submit_label),
-        thank_you_message=str(template.thank_you_message), template=template.name,
-        # labels are written in one language: the page's own texts should speak it too
-        language=locale if locale in LANGUAGES else DEFAULT_LANGUAGE,
-    )
+    form = Form(workspace_id=workspace_id, template=template.name, **settings)
     form.fields = [Field(position=position, **data) for position, data in enumerate(clean)]
     return form
