@@ -5,6 +5,7 @@ Each flushes; the caller commits, and the jobs are queued after that commit.
 Resending one delivery is the engine's `app.services.deliveries.retry_now`; this builds on it.
 """
 
+from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from app.core.extensions import db
@@ -25,7 +26,7 @@ class ReplayRefused(Exception):
 def cancel_retry(delivery, user_email):
     """Stop a pending or retrying delivery (flush; the caller commits); its queued job then finds it closed."""
     if delivery.status not in OPEN_STATUSES:
-        raise ReplayRefused(f"the delivery is {delivery.status}, there is no retry to cancel")
+        raise ReplayRefused(_("the delivery is %(status)s, there is no retry to cancel", status=delivery.status))
     delivery.status = "failed"
     delivery.next_attempt_at = None
     delivery.last_error = f"retry cancelled by {user_email}"
@@ -54,7 +55,7 @@ def resend_many(deliveries):
 def resend_failed_since(webhook, since):
     """Resend every failed delivery of webhook created at or after since; return how many."""
     if not webhook.enabled:
-        raise ReplayRefused("the webhook is disabled — enable it first")
+        raise ReplayRefused(_("the webhook is disabled — enable it first"))
     return resend_many(failed_since(webhook, since))
 
 
@@ -78,7 +79,7 @@ def backlog_size(webhook, since):
 def resend_backlog(webhook, since):
     """Resend failed deliveries since then and deliver the submissions missed while disabled."""
     if not webhook.enabled:
-        raise ReplayRefused("the webhook is disabled — enable it first")
+        raise ReplayRefused(_("the webhook is disabled — enable it first"))
     created = []
     for submission in missed_submissions(webhook, since):
         if not conditions.matches(webhook.conditions, submission.answers or {}):
