@@ -62,6 +62,14 @@ def test_sensible_settings_of_each_type_are_kept(api):
     assert form["fields"][2]["options"] == ["A", "B"] and "options" not in form["fields"][0]
 
 
+def test_another_types_setting_is_ignored_when_sensible_and_refused_when_not(api):
+    kept = api.create_form(fields=[{"key": "name", "label": "Name", "type": "text", "accept": ["pdf"]}])
+    assert "accept" not in kept["fields"][0]
+    refused = api.post("/forms", json={"name": "F", "fields": [
+        {"key": "name", "label": "Name", "type": "text", "accept": ["spreadsheet-macro"]}]})
+    assert_error(refused, 422, "fields[0].accept")
+
+
 def test_conditions_offer_only_the_operators_of_the_fields_type(api):
     form = api.create_form(fields=[
         {"key": "day", "label": "Day", "type": "date"},

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from app.core.safe_text import unstorable_reason
 from app.delivery import conditions
-from app.fields import UnknownFieldType, field_type, type_names
+from app.fields import UnknownFieldType, field_type, type_names, types
 from app.models import Field, Form
 
 FIELD_KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -148,6 +148,7 @@ def validate_field(item, path, taken, earlier=None):
             errors[f"{path}.{name}"] = "must be a string"
     settings, problems = kind.read_settings(item, path) if kind is not None else ({}, {})
     errors.update(problems)
+    errors.update(_other_types_settings_problems(kind, item, path))
     visible_if, problems = validate_visible_if(item.get("visible_if"), path, earlier or {})
     errors.update(problems)
     clean = {
@@ -161,6 +162,18 @@ def validate_field(item, path, taken, earlier=None):
     if kind is not None and readable:
         errors.update(kind.check_settings(clean, path))
     return clean, errors
+
+
+def _other_types_settings_problems(kind, item, path):
+    """A setting of another field type is ignored, but only when it is a value that type would take."""
+    own = set(kind.settings_schema) if kind is not None else set()
+    problems = {}
+    for other in types():
+        names = [name for name in other.settings_schema if name not in own and name in item]
+        if names:
+            _, found = other.read_settings({name: item[name] for name in names}, path)
+            problems.update({where: why for where, why in found.items() if where not in problems})
+    return problems
 
 
 def validate_fields(items):
