@@ -393,7 +393,7 @@ SCHEMAS = {
                        "answers": {"type": "object", "additionalProperties": answer_schema()},
                        "meta": {"type": "object"},
                        "status": {"enum": ["accepted", "spam"],
-                                  "description": "spam: held by the spam checks, not delivered"},
+                                  "description": "only on a submission held by the spam checks (spam: not delivered)"},
                        "spam_reasons": {"type": "array", "items": {"type": "string"},
                                         "description": "why it was held (codes, README \"Spam protection\")"}},
     },

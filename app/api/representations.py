@@ -67,7 +67,7 @@ def submission_json(submission):
     """A submission as the API shows it: file answers carry fresh signed links."""
     data = submission.to_dict()
     data["answers"] = with_links(data["answers"])
-    data["status"] = submission.status
-    if submission.is_spam:
+    if submission.is_spam:  # an accepted one keeps the contract's four keys
+        data["status"] = submission.status
         data["spam_reasons"] = [reason.get("code") for reason in submission.spam_reasons or []]
     return data
