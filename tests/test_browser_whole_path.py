@@ -25,7 +25,8 @@ def _add_field(page, label, kind="text", key="", default="", required=False):
         form.get_by_label("Required").check()
     form.get_by_label("Default value").fill(default)
     form.get_by_role("button", name="Add field").click()
-    page.wait_for_load_state()
+    # the builder adds it without a reload: wait until the list shows it
+    expect(page.locator("#field-list .field-label").get_by_text(label, exact=True)).to_be_visible()
 
 
 @pytest.mark.browser

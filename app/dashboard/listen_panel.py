@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from flask import current_app, request
 from redis import RedisError
 
+from app.core.redaction import redact
 from app.delivery import listen_sessions
 
 KEY_PLACEHOLDER = "YOUR_API_KEY"
@@ -26,6 +27,8 @@ def forward_to_for(webhook):
     if webhook.listen_only:
         return webhook.url
     path = urlsplit(webhook.url).path if webhook.url else ""
+    if redact(path) != path:
+        return LOCAL_ORIGIN + "/hook"  # the path holds a credential (a bot token): the command must not show it
     return LOCAL_ORIGIN + (path if path.startswith("/") else "/")
 
 

@@ -67,7 +67,7 @@ def add_missing_fields(form, preset, formdata):
     wanted = [needed for needed in presets.missing_fields(preset, form) if needed.key in chosen]
     taken, cleaned, errors = set(form.field_keys()), [], {}
     for needed in wanted:
-        item = {"key": needed.key, "label": needed.label, "type": "hidden",
+        item = {"key": needed.key, "label": str(needed.label), "type": "hidden",
                 "default": (formdata.get(f"default_{needed.key}") or "").strip()}
         clean, problems = validate_field(item, needed.key, taken)
         errors.update({f"default_{needed.key}": message for message in problems.values()})
