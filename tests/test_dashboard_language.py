@@ -5,7 +5,7 @@ import re
 import pytest
 
 from app.core.extensions import db
-from app.models import CaptureBin, Submission, User
+from app.models import CaptureBin, Submission, User, Webhook
 from tests.conftest import make_form, make_webhook
 
 
@@ -110,3 +110,23 @@ def test_every_dashboard_page_renders_in_indonesian(app, client, accounts, recei
         assert _lang(page) == "id" and 'id="language-switcher"' in html, path
         for english in (">Delete<", ">Edit<", ">Cancel<", ">Save", "Log out", ">Submissions<", "Not Found"):
             assert english not in html, (path, english)
+
+
+def test_webhook_validation_speaks_the_dashboards_language(app, client, accounts):
+    """The editor's refusals and warnings come from the shared checks; they follow the user's language."""
+    _, workspace_id = accounts.user()
+    accounts.login(client)
+    client.post("/language", data={"language": "id"})
+    form_id, _ = make_form(app, workspace_id)
+    refused = client.post(f"/forms/{form_id}/webhooks/new", data={
+        "url": "ftp://crm.example/hook", "method": "POST", "format": "json", "match": "all", "enabled": "y",
+    })
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert "harus diawali http:// atau https://" in html and "must start with" not in html
+    bad_template = client.post(f"/forms/{form_id}/webhooks/new", data={
+        "url": "https://crm.example/hook?x={{ name", "method": "POST", "format": "json", "match": "all",
+    }).get_data(as_text=True)
+    assert "kesalahan sintaks templat di baris 1" in bad_template and "template syntax error" not in bad_template
+    with app.app_context():
+        assert db.session.scalars(db.select(Webhook)).all() == []
