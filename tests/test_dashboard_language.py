@@ -166,3 +166,16 @@ def test_why_a_webhook_is_off_reads_in_the_users_language_and_zone(app, client, 
 def test_known_reasons_are_translated_and_others_kept(app, stored, indonesian):
     with app.test_request_context(), force_locale("id"):
         assert disabled_reasons.reason_text(stored, "UTC") == indonesian
+
+
+@pytest.mark.app_config(WEBHOOK_ALLOWED_NETWORKS=[])
+def test_a_private_address_is_refused_in_the_users_language(app, client, accounts):
+    _, workspace_id = accounts.user()
+    accounts.login(client)
+    client.post("/language", data={"language": "id"})
+    form_id, _ = make_form(app, workspace_id)
+    refused = client.post(f"/forms/{form_id}/webhooks/new", data={
+        "url": "http://10.0.0.7/hook", "method": "POST", "format": "json", "match": "all", "enabled": "y",
+    })
+    assert refused.status_code == 422
+    assert "diblokir: 10.0.0.7 adalah alamat privat" in refused.get_data(as_text=True)
