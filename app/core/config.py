@@ -67,8 +67,10 @@ class Config:
         )
         self.WEBHOOK_TIMEOUT = float(env.get("WEBHOOK_TIMEOUT", "15"))
         self.WORKER_CONCURRENCY = int(env.get("WORKER_CONCURRENCY", "100"))
-        # one endpoint (webhook) never holds more of a worker process's slots than this
+        # one endpoint (webhook) never has more attempts in flight than this, across every worker process
         self.WORKER_ENDPOINT_CONCURRENCY = int(env.get("WORKER_ENDPOINT_CONCURRENCY", "8"))
+        # seconds a worker's hold on an endpoint slot lasts unless renewed: a dead worker's slots return after it
+        self.WORKER_SLOT_LEASE = float(env.get("WORKER_SLOT_LEASE", "10"))
         self.SUBMISSION_MAX_BYTES = int(env.get("SUBMISSION_MAX_BYTES", "1048576"))
         self.PUBLIC_RATE_LIMIT = env.get("PUBLIC_RATE_LIMIT", "60/minute")
         self.API_RATE_LIMIT = env.get("API_RATE_LIMIT", "600/minute")
