@@ -28,18 +28,35 @@ def matching(form, term=None, days=(None, None)):
     return search(query, term, bounded=False).query if term else query
 
 
-def in_batches(query, batch):
-    """Yield query's rows newest first, batch rows per statement, each batch one index range after the last.
+EXPORTED_COLUMNS = (Submission.id, Submission.created_at, Submission.answers, Submission.meta)
 
-    The session forgets each batch before the next, so memory stays that of one batch.
+
+def in_batches(query, batch):
+    """Yield query's rows newest first (id, created_at, answers, meta), batch rows per statement.
+
+    Each batch is one index range after the last; plain rows, not objects the session keeps,
+    so memory stays that of one batch however many rows there are.
     """
+    query = query.with_only_columns(*EXPORTED_COLUMNS)
     key = tuple_(Submission.created_at, Submission.id)
     last = None
     while True:
         page = query if last is None else query.where(key < (last.created_at, last.id))
-        rows = db.session.scalars(page.order_by(*NEWEST_FIRST).limit(batch)).all()
+        rows = db.session.execute(page.order_by(*NEWEST_FIRST).limit(batch)).all()
         yield from rows
         if len(rows) < batch:
             return
         last = rows[-1]
-        db.session.expunge_all()
+
+
+def in_chunks(lines, size=64 * 1024):
+    """Join lines into chunks of about size characters: one write per chunk, not per row."""
+    chunk, length = [], 0
+    for line in lines:
+        chunk.append(line)
+        length += len(line)
+        if length >= size:
+            yield "".join(chunk)
+            chunk, length = [], 0
+    if chunk:
+        yield "".join(chunk)
