@@ -100,17 +100,17 @@ class EndpointSlots:
         return f"{self.owner}:{job_id}"
 
     def admit(self, requests):
-        """For each (webhook id, job id, rate limit or None), whether it may be sent now; one round trip."""
+        """For each (webhook id, its rate limit or None, job id), whether it may be sent now; one round trip."""
         if not requests:
             return []
         keys, args = [], [self.cap, self.lease_ms, RATE_WINDOW_MS]
-        for webhook_id, job_id, rate_limit in requests:
+        for webhook_id, rate_limit, job_id in requests:
             keys += [slots_key(webhook_id), starts_key(webhook_id)]
             args += [self._token(job_id), rate_limit or 0]
         answers = self._admit(keys=keys, args=args)
         admitted = [answer == 1 for answer in answers]
         with self._lock:
-            for (webhook_id, job_id, _), ok in zip(requests, admitted, strict=True):
+            for (webhook_id, _, job_id), ok in zip(requests, admitted, strict=True):
                 if ok:
                     self._held[self._token(job_id)] = webhook_id
         return admitted

@@ -109,12 +109,15 @@ class Attempting:
     listen: tuple | None = None  # (session id, mode, connected?) when a listen session is open for the webhook
 
 
-def webhooks_of(delivery_ids):
-    """{delivery id: webhook id} of the deliveries that still exist."""
+def endpoints_of(delivery_ids):
+    """{delivery id: (webhook id, its rate limit or None)} of the deliveries that still exist."""
     if not delivery_ids:
         return {}
-    rows = db.session.execute(select(Delivery.id, Delivery.webhook_id).where(Delivery.id.in_(delivery_ids)))
-    return dict(rows.all())
+    rows = db.session.execute(
+        select(Delivery.id, Delivery.webhook_id, Webhook.rate_limit)
+        .join(Webhook, Webhook.id == Delivery.webhook_id).where(Delivery.id.in_(delivery_ids))
+    )
+    return {delivery_id: (webhook_id, rate_limit) for delivery_id, webhook_id, rate_limit in rows}
 
 
 def _due_and_open(now):

@@ -6,7 +6,7 @@ from app.models import AuditEvent
 
 AUDITED_FIELDS = (
     "name", "url", "method", "format", "headers", "body_template", "events", "conditions", "enabled", "secret",
-    "attach_files",
+    "attach_files", "rate_limit",
 )
 SYSTEM_ACTOR = "Formhook"
 
