@@ -48,6 +48,17 @@ def test_an_admit_above_the_rate_is_refused_and_an_unsent_one_gives_its_start_ba
     assert slots.admit([("wh_a", 3, "job-4")]) == [True]
 
 
+def test_the_rate_window_runs_from_the_send_not_from_the_admit(app):
+    slots = EndpointSlots(app.redis, cap=10, lease_seconds=5)
+    assert slots.admit([("wh_a", 1, "job-1")]) == [True]
+    time.sleep(0.6)  # claiming and signing took long
+    slots.sending([("wh_a", "job-1")])
+    time.sleep(0.6)  # past a window from the admit, not from the send
+    assert slots.admit([("wh_a", 1, "job-2")]) == [False]
+    time.sleep(0.6)
+    assert slots.admit([("wh_a", 1, "job-2")]) == [True]
+
+
 def test_the_api_sets_reads_and_clears_the_rate_limit(api, app, accounts):
     form_id, _ = make_form(app, api.workspace_id)
     created = api.post(f"/forms/{form_id}/webhooks", json={"url": "https://crm.example/hook", "rate_limit": 5})

@@ -77,6 +77,7 @@ class Batches:
         self.jobqueue.finish(gone)
         for item in ready:
             item.job_id = attempts[item.delivery_id][1]
+        self.slots.sending([(item.webhook_id, item.job_id) for item in ready])
         return ready, others, len(job_ids)
 
     def _admit(self, attempts, endpoint_of):
