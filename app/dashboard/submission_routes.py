@@ -5,7 +5,7 @@ import math
 
 from flask import Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_login import current_user, login_required
 from sqlalchemy import String, and_, cast, func, or_
 
 from app.auth.workspaces import current_workspace_id
@@ -19,7 +19,7 @@ from app.dashboard.time_filters import local_bound, within
 from app.fields import field_type
 from app.models import Form, Mail, Submission
 from app.models.submissions import ACCEPTED
-from app.services import spam_review
+from app.services import data_requests
 from app.spam.reasons import describe_all
 
 PER_PAGE = 25
@@ -112,11 +112,11 @@ def submission_detail(form_id, submission_id):
 @bp.route("/forms/<form_id>/submissions/<submission_id>/delete", methods=["GET", "POST"])
 @login_required
 def submission_delete(form_id, submission_id):
-    """Ask, then delete one submission and its files (its delivery history stays, unlinked)."""
+    """Ask, then delete one submission with every trace: files, deliveries and their attempts, mails."""
     form, submission = _submission_or_404(form_id, submission_id)
     confirm = ConfirmForm()
     if confirm.validate_on_submit():
-        spam_review.delete_submission(submission)
+        data_requests.delete_submission(submission, user=current_user)
         flash(_("Submission deleted."), "info")
         return redirect(url_for("dashboard.submissions_index", form_id=form.id))
     return render_template("dashboard/submission_delete.html", form=form, submission=submission, confirm=confirm)
