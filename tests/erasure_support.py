@@ -5,16 +5,18 @@ import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import select, update
 
 from app.core.extensions import db
-from app.models import CaptureBin, Submission, Webhook
+from app.models import CaptureBin, Membership, Submission, Webhook
 from app.models.base import utcnow
 from app.services import digests
 from tests.conftest import drain, make_form, make_webhook
 from tests.upload_support import as_rows, pdf_bytes
 
 EMAIL = "ana@example.com"
+TEAM = "Team"
 # the address as a whole, any case: not inside jimana@example.com or ana@example.com.au
 TRACE = re.compile(r"(?<![\w.+-])ana@example\.com(?![\w-]|\.\w)", re.IGNORECASE)
 LEAD_FIELDS = [
@@ -100,3 +102,18 @@ def traces(app, pattern=TRACE):
 def webhook_ids(app, workspace_id):
     with app.app_context():
         return db.session.scalars(select(Webhook.id).where(Webhook.workspace_id == workspace_id)).all()
+
+
+@pytest.fixture(name="team")
+def team_fixture(app, accounts):
+    """A workspace with an owner, an admin and a member; its Leads form and one webhook with credentials."""
+    _, workspace_id = accounts.user("owner@example.com", workspace=TEAM)
+    for email, role in (("admin@example.com", "admin"), ("member@example.com", "member")):
+        user_id, _ = accounts.user(email, workspace=TEAM)
+        with app.app_context():
+            db.session.execute(update(Membership).where(Membership.user_id == user_id).values(role=role))
+            db.session.commit()
+    form_id, public_id = make_form(app, workspace_id, LEAD_FIELDS, name="Leads")
+    make_webhook(app, form_id, "http://127.0.0.1:9/hook?token=crm-token-123",
+                 headers={"Authorization": "Bearer header-secret-456", "X-Campaign": "spring"})
+    return {"workspace_id": workspace_id, "form_id": form_id, "public_id": public_id}

@@ -1,4 +1,4 @@
-"""The workspace export as a zip: the JSON document, and one CSV of submissions per form, streamed.
+"""The workspace export as a zip: the JSON document, and one CSV of accepted submissions per form, streamed.
 
 zipfile writes to a stream it cannot seek by putting each entry's sizes after its data, so the
 archive is sent as it is written and only the piece being compressed is in memory.
@@ -10,6 +10,7 @@ import zipfile
 from app.core.extensions import db
 from app.dashboard.csv_export import csv_lines
 from app.models import Form
+from app.models.submissions import ACCEPTED
 from app.services import workspace_export
 
 JSON_NAME = "formhook-export.json"
@@ -52,7 +53,7 @@ def zip_chunks(workspace_id, zone_name):
         yield from _entry(archive, pipe, JSON_NAME, workspace_export.json_chunks(workspace_id))
         for form_id in workspace_export.form_ids_of(workspace_id):
             form = db.session.get(Form, form_id)
-            rows = workspace_export.form_submissions(form)
+            rows = workspace_export.form_submissions(form, ACCEPTED)  # as the form's own CSV export
             yield from _entry(archive, pipe, f"submissions/{form.public_id}.csv",
                               csv_lines(list(form.fields), rows, "labels", zone_name))
     yield pipe.take()

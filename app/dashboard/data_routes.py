@@ -53,12 +53,12 @@ def removed_summary(removed):
     )
 
 
-FILTER_LABELS = {"form": _l("form"), "status": _l("status"), "q": _l("search"), "from": _l("from"), "to": _l("to")}
+FILTER_LABELS = {"form": _l("Form"), "status": _l("Status"), "q": _l("Search"), "from": _l("From"), "to": _l("To")}
 STATUS_LABELS = {"accepted": _l("accepted"), "spam": _l("spam")}
 
 
 def filter_text(filters):
-    """A bulk delete's filter in words: `form: Leads, status: spam, from: 2026-12-01`."""
+    """A bulk delete's filter in words: `Form: Leads, Status: spam, From: 2026-12-01`."""
     return ", ".join(
         f"{FILTER_LABELS.get(name, name)}: {STATUS_LABELS.get(value, value) if name == 'status' else value}"
         for name, value in (filters or {}).items()
@@ -97,7 +97,7 @@ def data_erase():
     event = data_requests.erase_email(membership.workspace_id, email, user=current_user)
     flash(_("Deleted everything held about %(email)s: %(summary)s",
             email=masked_email(email), summary=removed_summary(event.changes["removed"])), "success")
-    return redirect(url_for("dashboard.data_settings") + "#deletions", code=303)
+    return redirect(url_for("dashboard.data_settings"), code=303)
 
 
 def _download(chunks, mimetype, filename):

@@ -46,11 +46,13 @@ def submission_record(submission):
     return {**submission.to_dict(), "status": submission.status}
 
 
-def form_submissions(form, batch=BATCH):
-    """Every submission of form (accepted and held), oldest first, BATCH rows in memory at a time."""
+def form_submissions(form, status=None, batch=BATCH):
+    """Every submission of form (of status; None: accepted and held), oldest first, BATCH rows in memory at a time."""
     last = None
     while True:
         query = scoped(Submission, form.workspace_id).where(Submission.form_id == form.id)
+        if status is not None:
+            query = query.where(Submission.status == status)
         if last is not None:
             query = query.where(or_(
                 Submission.created_at > last[0], and_(Submission.created_at == last[0], Submission.id > last[1]),
