@@ -78,7 +78,7 @@ def test_bulk_delete_takes_the_lists_filters_and_asks_first(app, client, account
     since, until = (utcnow() - timedelta(days=25)).date(), (utcnow() - timedelta(days=5)).date()
     url = f"/forms/{team['form_id']}/submissions/delete?from={since}&to={until}"
     listing = client.get(f"/forms/{team['form_id']}/submissions?from={since}&to={until}").get_data(as_text=True)
-    assert "Delete these 2 submissions…" in listing
+    assert "Delete all these submissions…" in listing
     page = client.get(url)
     html = page.get_data(as_text=True)
     assert "Delete 2 submissions to “Leads”?" in html and f"From: {since}" in html

@@ -12,10 +12,12 @@ from app.core.tenancy import get_scoped_or_404
 from app.dashboard import bp
 from app.dashboard.data_forms import BulkDeleteForm
 from app.dashboard.data_routes import filter_text, removed_summary
-from app.dashboard.submission_routes import _days, _form_submissions, _search_term
+from app.dashboard.submission_routes import _days, _search_term
 from app.models import Form
 from app.models.submissions import ACCEPTED, SPAM
 from app.services import data_requests
+from app.services.submission_rows import form_submissions
+from app.services.submission_search import search
 
 
 def _status():
@@ -40,7 +42,9 @@ def submissions_bulk_delete(form_id):
     if not can_manage(current_membership()):
         abort(403)
     term, status = _search_term(), _status()
-    query = _form_submissions(form, term, _days(), status)
+    query = form_submissions(form, _days(), status)
+    if term:  # every match, not only those a bounded list search shows: the count on the page says how many
+        query = search(query, term, bounded=False).query
     confirm = BulkDeleteForm()
     back = url_for("dashboard.spam_index" if status == SPAM else "dashboard.submissions_index", form_id=form.id)
     if confirm.validate_on_submit():

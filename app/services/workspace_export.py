@@ -7,13 +7,12 @@ workspace: no signing secret, credentials masked in the URL, headers and body te
 
 import json
 
-from sqlalchemy import and_, or_
-
 from app.core.extensions import db
 from app.core.redaction import mask_headers, redact
 from app.core.tenancy import scoped
 from app.models import Form, Submission, Webhook, Workspace
 from app.models.base import utcnow
+from app.services.submission_rows import in_batches
 
 FORMAT = "formhook-export/1"
 BATCH = 500
@@ -47,22 +46,11 @@ def submission_record(submission):
 
 
 def form_submissions(form, status=None, batch=BATCH):
-    """Every submission of form (of status; None: accepted and held), oldest first, BATCH rows in memory at a time."""
-    last = None
-    while True:
-        query = scoped(Submission, form.workspace_id).where(Submission.form_id == form.id)
-        if status is not None:
-            query = query.where(Submission.status == status)
-        if last is not None:
-            query = query.where(or_(
-                Submission.created_at > last[0], and_(Submission.created_at == last[0], Submission.id > last[1]),
-            ))
-        rows = db.session.scalars(query.order_by(Submission.created_at, Submission.id).limit(batch)).all()
-        yield from rows
-        if len(rows) < batch:
-            return
-        last = (rows[-1].created_at, rows[-1].id)
-        db.session.expunge_all()  # the rows sent are not kept by the session
+    """Every submission of form (of status; None: accepted and held), newest first, a batch in memory at a time."""
+    query = scoped(Submission, form.workspace_id).where(Submission.form_id == form.id)
+    if status is not None:
+        query = query.where(Submission.status == status)
+    return in_batches(query, batch)
 
 
 def form_ids_of(workspace_id):

@@ -1,7 +1,7 @@
 """audit_events: webhook_id may be null, for workspace events (data deleted on request, bulk deletes)
 
 Revision ID: b3e7d1f9a2c6
-Revises: 9e4b2d7c1a58
+Revises: 5c2e8a1f7b34
 Create Date: 2026-12-03 08:50:00
 
 Existing events all name a webhook and keep it. A downgrade drops the workspace events (they
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = 'b3e7d1f9a2c6'
-down_revision = '9e4b2d7c1a58'
+down_revision = '5c2e8a1f7b34'
 branch_labels = None
 depends_on = None
 
