@@ -106,8 +106,9 @@ class Batches:
         self.slots.release([(item.webhook_id, item.job_id) for item in items])
         try:
             retries = sender.record(items, self.schedule)
+            workspace_of = {item.delivery_id: item.workspace_id for item in items}
             for delivery_id, number, at in retries:
-                outbox.enqueue(delivery_id, number, at=at)
+                outbox.enqueue(delivery_id, number, workspace_of.get(delivery_id), at=at)
             self.jobqueue.finish([item.job_id for item in items])
         finally:
             db.session.remove()
