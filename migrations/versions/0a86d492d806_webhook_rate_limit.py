@@ -1,7 +1,7 @@
 """webhooks.rate_limit: attempts per second at most for one webhook (null: unlimited)
 
 Revision ID: 0a86d492d806
-Revises: 5c2e8a1f7b34
+Revises: b3e7d1f9a2c6
 Create Date: 2026-12-03 08:49:12
 
 Null for every existing webhook: each keeps sending as fast as before.
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = '0a86d492d806'
-down_revision = '5c2e8a1f7b34'
+down_revision = 'b3e7d1f9a2c6'
 branch_labels = None
 depends_on = None
 
