@@ -67,7 +67,10 @@ def _scrub_digests(mail_rows):
 def _delete_batch(workspace_id, submission_ids, pattern=None):
     """Delete these submissions (all of workspace_id) and everything about them; return (Removed, file keys)."""
     removed = Removed()
-    delivery_ids = list(db.session.scalars(select(Delivery.id).where(Delivery.submission_id.in_(submission_ids))))
+    # locked in id order, as the recorder locks the deliveries it writes attempts for: one waits for the other
+    delivery_ids = list(db.session.scalars(
+        select(Delivery.id).where(Delivery.submission_id.in_(submission_ids)).order_by(Delivery.id).with_for_update()
+    ))
     file_keys = list(db.session.scalars(
         select(StoredFile.storage_key).where(StoredFile.submission_id.in_(submission_ids))
     ))
