@@ -36,6 +36,8 @@ class Receiver:
         self.requests = []
         self.replies = []
         self.default = Reply()
+        self.in_flight = 0  # requests being answered right now, and the most there ever were at once
+        self.max_in_flight = 0
         self._lock = threading.Lock()
         self._arrived = threading.Condition(self._lock)
         receiver = self
@@ -52,6 +54,8 @@ class Receiver:
                 parts = urlsplit(self.path)
                 with receiver._lock:
                     reply = receiver.replies.pop(0) if receiver.replies else receiver.default
+                    receiver.in_flight += 1
+                    receiver.max_in_flight = max(receiver.max_in_flight, receiver.in_flight)
                 if reply.delay:
                     time.sleep(reply.delay)
                 with receiver._arrived:
@@ -59,6 +63,7 @@ class Receiver:
                         self.command, parts.path, parse_qs(parts.query, keep_blank_values=True),
                         {k.lower(): v for k, v in self.headers.items()}, body, parts.query,
                     ))
+                    receiver.in_flight -= 1  # before the answer leaves: the sender cannot have its next one in yet
                     receiver._arrived.notify_all()
                 payload = reply.body if isinstance(reply.body, bytes) else reply.body.encode()
                 self.send_response(reply.status)

@@ -101,6 +101,7 @@ class Attempting:
     attempt_number: int
     webhook_id: str
     prepared: PreparedRequest
+    workspace_id: str | None = None  # whose queue its retry waits in
     outcome: Outcome | None = None  # set before sending when the request could not even be rendered
     started_at: object = None
     job_id: str | None = None  # the RQ job that asked for it, when a worker took one
@@ -182,7 +183,8 @@ def prepare_claimed(claimed):
         if reason:
             _close_without_sending(delivery, reason)
             continue
-        item = Attempting(delivery.id, numbers[delivery.id], delivery.webhook_id, None, started_at=utcnow(),
+        item = Attempting(delivery.id, numbers[delivery.id], delivery.webhook_id, None, delivery.workspace_id,
+                          started_at=utcnow(),
                           mirror_bin_id=delivery.webhook.mirror_bin_id, retries=delivery.event != "webhook.test",
                           listen=_listen_route(delivery.webhook, routes))
         try:

@@ -103,6 +103,8 @@ class Delivery(db.Model):
     __table_args__ = (
         Index("ix_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
         Index("ix_deliveries_webhook_id_id", "webhook_id", "id"),
+        # a webhook's deliveries of one status, newest first (the Deliveries tab and the API's ?status=)
+        Index("ix_deliveries_webhook_id_status_id", "webhook_id", "status", "id"),
     )
 
     id: Mapped[str] = id_column("msg")
