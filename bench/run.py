@@ -35,7 +35,7 @@ def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--db", default="sqlite,postgresql", help="sqlite, postgresql or both (comma separated)")
     parser.add_argument("--workers", default="1", help="B2/B3 worker process counts, e.g. 1,2,4")
-    parser.add_argument("--only", default="B1,B1p,B1u,B2,B3,B4,B5,B6", help="scenarios to run")
+    parser.add_argument("--only", default="B1,B1p,B1u,B2,B3,B4,B5,B6,B8", help="scenarios to run")
     parser.add_argument("--b2-count", type=int, default=5000)
     parser.add_argument("--b3-count", type=int, default=2000, help="per worker process")
     parser.add_argument("--naive-count", type=int, default=100)
@@ -121,6 +121,7 @@ def run_database(label, database_url, redis_url, args, workdir):
             "B4": lambda: scenarios.isolation(ctx, 40, args.seconds),
             "B5": lambda: scenarios.latency(ctx, 50, args.seconds),
             "B6": lambda: scenarios.memory(ctx, 200),
+            "B8": lambda: scenarios.shared_caps(ctx, 40, args.seconds),
             "B1u": lambda: scenarios.upload_intake(ctx, args.seconds),
             "B7": lambda: big.big_workspace(ctx, big_count, 3 * big_count, args.big_samples),
         }

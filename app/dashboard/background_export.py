@@ -26,7 +26,7 @@ from app.files.storage import storage
 from app.models import CsvExport, Form, User, Workspace
 from app.models.base import utcnow
 from app.services import mail_queue
-from app.services.submission_rows import in_batches, in_chunks, matching
+from app.services.submission_rows import CSV_COLUMNS, in_batches, in_chunks, matching
 
 log = logging.getLogger(__name__)
 JOB = "app.dashboard.background_export.write_export"
@@ -67,8 +67,8 @@ def write_export(export_id):
     form = db.session.get(Form, export.form_id)
     zone = db.session.get(Workspace, export.workspace_id).timezone
     options = export.options or {}
-    rows = in_batches(matching(form, options.get("q"), (_moment(options.get("from")), _moment(options.get("to")))),
-                      BATCH)
+    days = (_moment(options.get("from")), _moment(options.get("to")))
+    rows = in_batches(matching(form, options.get("q"), days), BATCH, CSV_COLUMNS)
     counted = _Counted(rows)
     with tempfile.TemporaryFile() as spool:
         with gzip.GzipFile(fileobj=spool, mode="wb") as packed:

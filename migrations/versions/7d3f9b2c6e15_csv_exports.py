@@ -1,7 +1,7 @@
 """csv_exports: a big form's CSV export written by a job and mailed as a link
 
 Revision ID: 7d3f9b2c6e15
-Revises: 5c2e8a1f7b34
+Revises: 0a86d492d806
 Create Date: 2026-12-03 09:10:00
 
 A new table only: existing rows are untouched, and the downgrade drops it.
@@ -11,7 +11,7 @@ from alembic import op
 
 
 revision = '7d3f9b2c6e15'
-down_revision = '5c2e8a1f7b34'
+down_revision = '0a86d492d806'
 branch_labels = None
 depends_on = None
 
