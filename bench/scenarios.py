@@ -209,6 +209,44 @@ def isolation(ctx, rate, seconds):
                 note=f"{entry['count']}/{expected} healthy received, {rate}/s for {seconds} s")]
 
 
+# B8's workers: hanging attempts give up after 2 s and leases last 1 s, so within seconds slots
+# turn over many times and every lease is renewed while its attempt hangs
+B8_WORKER_ENV = {"WEBHOOK_TIMEOUT": "2", "WORKER_SLOT_LEASE": "1"}
+
+
+def shared_caps(ctx, rate, seconds, workers=4):
+    """B8: one webhook hangs, several worker processes: the most in flight to it (at the receiver), healthy p99."""
+    seed.empty(ctx.app)
+    (hanging,) = seed.make_forms(ctx.app, [f"{ctx.receiver_url}/b8hang?delay_ms=-1"])
+    healthy = seed.make_forms(ctx.app, [f"{ctx.receiver_url}/b8ok"] * 6)
+    reset_receiver(ctx)
+    processes = ctx.processes.workers(workers, extra_env=B8_WORKER_ENV)
+    try:
+        load.paced_posts([f"{ctx.web_url}/f/{healthy[0]}"], 10, 0.3)
+        wait_received(ctx, "b8ok", 1, 30)
+        reset_receiver(ctx)
+        # every other post goes to the hanging webhook's form
+        urls = [f"{ctx.web_url}/f/{public_id}" for ok in healthy for public_id in (hanging, ok)]
+        statuses = load.paced_posts(urls, rate, seconds)
+        expected = sum(1 for number in range(len(statuses)) if number % 2 == 1)
+        entry = wait_received(ctx, "b8ok", expected, 30)
+        held = httpx.get(ctx.receiver_url + "/in-flight", timeout=10).json().get("b8hang", {"max": 0})["max"]
+    finally:
+        for process in processes:
+            ctx.processes.kill(process)
+    cap = ctx.app.config["WORKER_ENDPOINT_CONCURRENCY"]
+    p99 = percentile(entry["latencies"], 0.99)
+    note = (f"{workers} workers, cap {cap} (per process it would be {cap * workers}); "
+            f"{len(statuses) - expected} posts to the hanging webhook")
+    return [
+        row("B8", "shared caps: most in flight to a hang", held, "requests", f"<= {cap}", held <= cap,
+            note=note),
+        row("B8", "shared caps: healthy p99", p99 and p99 * 1000, "ms", "<= 1000 ms",
+            p99 is not None and p99 <= 1.0 and entry["count"] >= expected,
+            note=f"{entry['count']}/{expected} healthy received, {rate}/s for {seconds} s"),
+    ]
+
+
 def latency(ctx, rate, seconds):
     """B5: 50 submissions/s steady; submission→received p50 and p99."""
     seed.empty(ctx.app)

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from flask import current_app
 from redis import RedisError
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import false, insert, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from app.core.extensions import db
@@ -247,18 +247,28 @@ def record(items, schedule):
     return current_app.extensions[RECORDER](items, schedule)
 
 
+def _lock_deliveries(delivery_ids):
+    """The ids of these deliveries still there, locked until the commit.
+
+    A deletion (of a submission, a webhook) then waits for the attempts' rows instead of removing
+    a delivery between this check and their insert. PostgreSQL locks the rows, in id order as a
+    deletion does; SQLite has no row locks and runs a SELECT outside any transaction, so a write
+    that changes nothing first takes its one write lock.
+    """
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(update(Delivery).where(false()).values(status=Delivery.status))
+    return set(db.session.scalars(
+        select(Delivery.id).where(Delivery.id.in_(delivery_ids)).order_by(Delivery.id).with_for_update()
+    ))
+
+
 def record_outcomes(items, schedule, disable_after):
     """Record each sent attempt and decide what follows; the caller acts on the decisions and commits.
 
     Bulk statements, not ORM objects: a batch is one INSERT of attempts and one executemany
     UPDATE of deliveries, and nothing is loaded but the ids still there.
     """
-    # locked until the commit, in id order (as a deletion locks them): a deletion waits for these
-    # attempts' rows instead of removing a delivery between this check and their insert
-    still_there = set(db.session.scalars(
-        select(Delivery.id).where(Delivery.id.in_([item.delivery_id for item in items]))
-        .order_by(Delivery.id).with_for_update()
-    ))
+    still_there = _lock_deliveries([item.delivery_id for item in items])
     recorded, attempts, changes, failing = Recorded(), [], [], {}
     for item in items:
         if item.delivery_id not in still_there:
