@@ -15,6 +15,7 @@ class Received:
     headers: dict
     body: bytes
     raw_query: str = ""
+    arrived_at: float = 0.0  # time.time() when the request came in
 
     @property
     def text(self):
@@ -49,6 +50,7 @@ class Receiver:
                 pass
 
             def _handle(self):
+                arrived_at = time.time()
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
                 parts = urlsplit(self.path)
@@ -61,7 +63,7 @@ class Receiver:
                 with receiver._arrived:
                     receiver.requests.append(Received(
                         self.command, parts.path, parse_qs(parts.query, keep_blank_values=True),
-                        {k.lower(): v for k, v in self.headers.items()}, body, parts.query,
+                        {k.lower(): v for k, v in self.headers.items()}, body, parts.query, arrived_at,
                     ))
                     receiver.in_flight -= 1  # before the answer leaves: the sender cannot have its next one in yet
                     receiver._arrived.notify_all()

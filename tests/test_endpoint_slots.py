@@ -41,12 +41,12 @@ def test_two_runners_never_have_more_than_the_cap_in_flight_to_one_endpoint(app,
 def test_the_slots_of_a_worker_that_stops_renewing_come_back_when_their_leases_run_out(app):
     dead = EndpointSlots(app.redis, cap=2, lease_seconds=0.4)
     alive = EndpointSlots(app.redis, cap=2, lease_seconds=0.4)
-    assert dead.admit([("wh_a", "job-1", None), ("wh_a", "job-2", None), ("wh_a", "job-3", None)]) == [
+    assert dead.admit([("wh_a", None, "job-1"), ("wh_a", None, "job-2"), ("wh_a", None, "job-3")]) == [
         True, True, False,
     ]
-    assert alive.admit([("wh_a", "job-3", None), ("wh_b", "job-4", None)]) == [False, True]  # only wh_a is full
+    assert alive.admit([("wh_a", None, "job-3"), ("wh_b", None, "job-4")]) == [False, True]  # only wh_a is full
     time.sleep(0.5)  # the dead one never renews nor releases
-    assert alive.admit([("wh_a", "job-3", None), ("wh_a", "job-5", None)]) == [True, True]
+    assert alive.admit([("wh_a", None, "job-3"), ("wh_a", None, "job-5")]) == [True, True]
 
 
 def test_renewed_leases_hold_their_slots_until_released(app):
@@ -54,20 +54,20 @@ def test_renewed_leases_hold_their_slots_until_released(app):
     other = EndpointSlots(app.redis, cap=1, lease_seconds=0.3)
     holder.start_renewing()
     try:
-        assert holder.admit([("wh_a", "job-1", None)]) == [True]
+        assert holder.admit([("wh_a", None, "job-1")]) == [True]
         time.sleep(0.8)  # past two leases: renewed meanwhile
-        assert other.admit([("wh_a", "job-2", None)]) == [False]
+        assert other.admit([("wh_a", None, "job-2")]) == [False]
         holder.release([("wh_a", "job-1")])
-        assert other.admit([("wh_a", "job-2", None)]) == [True]
+        assert other.admit([("wh_a", None, "job-2")]) == [True]
     finally:
         holder.stop()
 
 
 def test_an_admit_refused_within_one_batch_takes_no_slot(app):
     slots = EndpointSlots(app.redis, cap=1, lease_seconds=5)
-    assert slots.admit([("wh_a", f"job-{number}", None) for number in range(4)]) == [True, False, False, False]
+    assert slots.admit([("wh_a", None, f"job-{number}") for number in range(4)]) == [True, False, False, False]
     slots.release([("wh_a", "job-0")], sent=False)
-    assert slots.admit([("wh_a", "job-3", None)]) == [True]
+    assert slots.admit([("wh_a", None, "job-3")]) == [True]
 
 
 @pytest.mark.slow

@@ -5,7 +5,10 @@ fails test_every_route_is_covered. To cover a new route: add its endpoint to ROU
 new kind of id, teach `populate` to make that object and PARAMS to find it.
 """
 
+import gzip
+import io
 import json
+import zipfile
 from datetime import timedelta
 from itertools import chain
 
@@ -20,6 +23,7 @@ from app.models import (
     ApiKey,
     Attempt,
     CaptureBin,
+    CsvExport,
     Delivery,
     Field,
     Form,
@@ -75,6 +79,13 @@ ROUTES = {
     "dashboard.submission_detail": (TENANT, None),
     "dashboard.submission_delete": (TENANT, None),
     "dashboard.submissions_export": (TENANT, None),
+    "dashboard.submissions_export_by_mail": (TENANT, None),
+    "dashboard.export_download": (TENANT, None),
+    "dashboard.submissions_bulk_delete": (TENANT, None),
+    "dashboard.data_settings": (LISTING, None),
+    "dashboard.data_erase": (LISTING, None),
+    "dashboard.data_export_json": (LISTING, None),
+    "dashboard.data_export_zip": (LISTING, None),
     "dashboard.spam_index": (TENANT, None),
     "dashboard.spam_release": (TENANT, None),
     "dashboard.spam_delete": (TENANT, None),
@@ -146,6 +157,10 @@ ROUTES = {
     "api.update_form": (TENANT, None),
     "api.delete_form": (TENANT, None),
     "api.list_submissions": (TENANT, None),
+    "api.delete_submission": (TENANT, None),
+    "api.preview_erasure": (LISTING, None),
+    "api.erase_by_email": (LISTING, None),
+    "api.export_workspace": (LISTING, None),
     "api.list_webhooks": (TENANT, None),
     "api.create_webhook": (TENANT, None),
     "api.create_webhook_from_preset": (TENANT, None),
@@ -169,7 +184,7 @@ PARAMS = {
     "form_id": "form", "field_id": "field", "webhook_id": "webhook", "submission_id": "submission",
     "delivery_id": "delivery", "attempt_id": "attempt", "key_id": "api_key", "api_key_id": "api_key",
     "invitation_id": "invitation", "membership_id": "membership", "bin_id": "capture_bin",
-    "file_id": "stored_file", "session_id": "listen_session",
+    "file_id": "stored_file", "session_id": "listen_session", "export_id": "csv_export",
 }
 FIXED_PARAMS = {"action": ["delete", "up", "down"], "preset_name": sorted(PRESETS)[:2]}
 # a body that would change something if a route forgot its scope
@@ -216,14 +231,17 @@ def populate(app, accounts, email, marker):
         form.spam_token = f"fht_{marker}"
         form.captcha_secret = f"captcha-{marker}"
         db.session.get(Workspace, workspace_id).spam_blocklist = {"emails": [f"{marker.lower()}@blocked.example"]}
-        db.session.add_all([attempt, api_key, invitation, capture_bin, stored_file])
+        csv_export = CsvExport(workspace_id=workspace_id, form_id=form_id, status="ready",
+                               expires_at=utcnow() + timedelta(days=1))
+        db.session.add_all([attempt, api_key, invitation, capture_bin, stored_file, csv_export])
         db.session.commit()
+        storage().put(csv_export.storage_key, gzip.compress(marker.encode()), "application/gzip")
         membership = db.session.scalars(select(Membership).where(Membership.workspace_id == workspace_id)).one()
         ids = {
             "workspace": workspace_id, "form": form_id, "field": form.fields[0].id, "webhook": webhook_id,
             "submission": submission.id, "delivery": delivery.id, "attempt": attempt.id, "api_key": api_key.id,
             "invitation": invitation.id, "membership": membership.id, "capture_bin": capture_bin.id,
-            "stored_file": stored_file.id,
+            "stored_file": stored_file.id, "csv_export": csv_export.id,
         }
         secret = db.session.get(Webhook, webhook_id).secret
     ids["listen_session"] = listen_sessions.open_session(app.redis, webhook_id, workspace_id, api_key.id, "instead")
@@ -282,8 +300,16 @@ def _request(client, method, url, api_key):
     return client.open(url, method=method, data=FORM_BODY)
 
 
+def _text(response):
+    """The response body as text; a zip's entries unpacked, so what they hold is read too."""
+    if response.mimetype == "application/zip":
+        with zipfile.ZipFile(io.BytesIO(response.get_data())) as archive:
+            return "".join(archive.read(name).decode(errors="replace") for name in archive.namelist())
+    return response.get_data(as_text=True)
+
+
 def _leaks(response, markers):
-    body = response.get_data(as_text=True) + json.dumps(dict(response.headers))
+    body = _text(response) + json.dumps(dict(response.headers))
     return sorted(marker for marker in markers if marker in body)
 
 

@@ -2,7 +2,7 @@
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from app.auth.team import can_manage
 from app.auth.workspaces import current_membership, current_workspace_id
@@ -67,7 +67,7 @@ def spam_delete(form_id, submission_id):
     form, submission = _held_or_404(form_id, submission_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    spam_review.delete_submission(submission)
+    spam_review.delete_submission(submission, user=current_user)
     flash(_("Spam submission deleted."), "info")
     return redirect(url_for("dashboard.spam_index", form_id=form.id), code=303)
 

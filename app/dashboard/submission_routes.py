@@ -2,7 +2,7 @@
 
 from flask import Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from app.auth.workspaces import current_workspace_id
 from app.core.extensions import db
@@ -15,9 +15,9 @@ from app.dashboard.list_pages import newest_first_page
 from app.dashboard.time_filters import local_bound
 from app.fields import field_type
 from app.models import Form, Mail, Submission
-from app.services import spam_review
-from app.services.submission_rows import form_submissions, in_batches, matching
-from app.services.submission_search import search, window_was_full
+from app.services import data_requests
+from app.services.submission_rows import CSV_COLUMNS, form_submissions, in_batches, in_chunks, matching
+from app.services.submission_search import search
 from app.spam.reasons import describe_all
 
 EXPORT_BATCH = 500
@@ -43,13 +43,12 @@ def submissions_index(form_id):
     window = None
     if term:
         found = search(query, term)
-        window = found.window if found.window and window_was_full(query, found.window) else None
-        query = found.query
+        query, window = found.query, found.window
     page = newest_first_page(query, Submission)
     columns = [field for field in form.fields if field_type(field.type).shown_in_table][:4]
     return render_template(
         "dashboard/submissions_index.html", form=form, submissions=page.rows, columns=columns,
-        term=term, page=page, list_args=_list_args(term), search_window=window,
+        term=term, page=page, list_args=_list_args(term), search_window=window, confirm=ConfirmForm(),
         filtered=bool(term or request.args.get("from") or request.args.get("to")),
     )
 
@@ -82,11 +81,11 @@ def submission_detail(form_id, submission_id):
 @bp.route("/forms/<form_id>/submissions/<submission_id>/delete", methods=["GET", "POST"])
 @login_required
 def submission_delete(form_id, submission_id):
-    """Ask, then delete one submission and its files (its delivery history stays, unlinked)."""
+    """Ask, then delete one submission with every trace: files, deliveries and their attempts, mails."""
     form, submission = _submission_or_404(form_id, submission_id)
     confirm = ConfirmForm()
     if confirm.validate_on_submit():
-        spam_review.delete_submission(submission)
+        data_requests.delete_submission(submission, user=current_user)
         flash(_("Submission deleted."), "info")
         return redirect(url_for("dashboard.submissions_index", form_id=form.id))
     return render_template("dashboard/submission_delete.html", form=form, submission=submission, confirm=confirm)
@@ -106,9 +105,9 @@ def submissions_export(form_id):
     form = get_scoped_or_404(Form, form_id, current_workspace_id())
     filename = f"{form.public_id}-submissions.csv"
     by = "keys" if request.args.get("headers") == "keys" else "labels"
-    rows = in_batches(matching(form, _search_term(), _days()), EXPORT_BATCH)
+    rows = in_batches(matching(form, _search_term(), _days()), EXPORT_BATCH, CSV_COLUMNS)
     return Response(
-        stream_with_context(csv_lines(form.fields, rows, by, current_zone())),
+        stream_with_context(in_chunks(csv_lines(form.fields, rows, by, current_zone()))),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
     )

@@ -29,7 +29,7 @@ from app.models import Delivery, Form, Webhook
 from app.services.disabled_reasons import DASHBOARD_REASON
 from app.services.webhooks import save_webhook, set_webhook_enabled, validate_webhook
 
-EDITOR_SCALARS = ("name", "url", "method", "format", "body_template", "enabled", "attach_files")
+EDITOR_SCALARS = ("name", "url", "method", "format", "body_template", "enabled", "attach_files", "rate_limit")
 RECENT_DELIVERIES = 10
 
 
@@ -105,7 +105,7 @@ def _editor_for(state):
         formdata=None, name=data.get("name"), url=data.get("url"), method=data.get("method") or "POST",
         format=data.get("format") or "json", body_template=data.get("body_template"),
         match=(data.get("conditions") or {}).get("match", "all"), enabled=data.get("enabled", True),
-        attach_files=data.get("attach_files", False),
+        attach_files=data.get("attach_files", False), rate_limit=data.get("rate_limit"),
     )
 
 

@@ -5,8 +5,10 @@ Two sorted sets per webhook in Redis hold the whole fleet's view:
 - the slots: one lease per attempt in flight, scored by when it runs out. The worker holding
   it renews it while the attempt is in flight; a worker that dies stops renewing, so its
   slots come back by themselves once their leases run out.
-- the starts: when each attempt of the last rate window was admitted, for a webhook with a
-  rate limit (at most that many attempts start in any window).
+- the starts: when each attempt of the last rate window started, for a webhook with a rate
+  limit (at most that many attempts start in any window). An attempt counts from when it is
+  admitted, and is stamped again just before it is sent, once claiming and signing are done:
+  the window runs from the send itself, however long the database took.
 
 One script admits every job of a take at once (one round trip per batch, never one per job),
 on Redis's own clock, so workers on different machines agree on what has run out.
@@ -68,6 +70,19 @@ return #KEYS
 """
 
 
+# KEYS: starts; ARGV: window ms, then one token per key: the attempt starts now (XX: unless it was given back)
+STAMP_SCRIPT = """
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+for i, starts in ipairs(KEYS) do
+  if redis.call('ZADD', starts, 'XX', 'CH', now, ARGV[i + 1]) == 1 then
+    redis.call('PEXPIRE', starts, tonumber(ARGV[1]))
+  end
+end
+return #KEYS
+"""
+
+
 def slots_key(webhook_id):
     return f"{KEY_PREFIX}:{webhook_id}:slots"
 
@@ -85,9 +100,11 @@ class EndpointSlots:
         self.lease_ms = int(lease_seconds * 1000)
         self.owner = uuid.uuid4().hex[:12]  # two runners in one process must never share a token
         self._held = {}  # token → webhook id, what this process renews
+        self._rated = set()  # tokens admitted under a rate limit, not yet stamped as sent
         self._lock = threading.Lock()
         self._admit = connection.register_script(ADMIT_SCRIPT)
         self._renew = connection.register_script(RENEW_SCRIPT)
+        self._stamp = connection.register_script(STAMP_SCRIPT)
         self._stopping = threading.Event()
         self._renewer = None
 
@@ -100,20 +117,36 @@ class EndpointSlots:
         return f"{self.owner}:{job_id}"
 
     def admit(self, requests):
-        """For each (webhook id, job id, rate limit or None), whether it may be sent now; one round trip."""
+        """For each (webhook id, its rate limit or None, job id), whether it may be sent now; one round trip."""
         if not requests:
             return []
         keys, args = [], [self.cap, self.lease_ms, RATE_WINDOW_MS]
-        for webhook_id, job_id, rate_limit in requests:
+        for webhook_id, rate_limit, job_id in requests:
             keys += [slots_key(webhook_id), starts_key(webhook_id)]
             args += [self._token(job_id), rate_limit or 0]
         answers = self._admit(keys=keys, args=args)
         admitted = [answer == 1 for answer in answers]
         with self._lock:
-            for (webhook_id, job_id, _), ok in zip(requests, admitted, strict=True):
+            for (webhook_id, rate_limit, job_id), ok in zip(requests, admitted, strict=True):
                 if ok:
                     self._held[self._token(job_id)] = webhook_id
+                    if rate_limit:
+                        self._rated.add(self._token(job_id))
         return admitted
+
+    def sending(self, held):
+        """These (webhook id, job id) are about to be sent: their rate windows start now; one round trip."""
+        with self._lock:
+            tokens = [(webhook_id, self._token(job_id)) for webhook_id, job_id in held
+                      if self._token(job_id) in self._rated]
+            self._rated.difference_update(token for _, token in tokens)
+        if not tokens:
+            return
+        try:
+            self._stamp(keys=[starts_key(webhook_id) for webhook_id, _ in tokens],
+                        args=[RATE_WINDOW_MS, *[token for _, token in tokens]])
+        except RedisError:  # their windows keep running from when they were admitted
+            log.warning("could not stamp %d rate-limited attempts as sent", len(tokens))
 
     def release(self, held, sent=True):
         """Free the slots of these (webhook id, job id); unsent ones give their start back to the rate too."""
@@ -123,6 +156,7 @@ class EndpointSlots:
         with self._lock:
             for _, token in tokens:
                 self._held.pop(token, None)
+                self._rated.discard(token)
         try:
             with self.connection.pipeline(transaction=False) as pipe:
                 for webhook_id, token in tokens:
@@ -165,6 +199,9 @@ class UncappedSlots:
 
     def admit(self, requests):
         return [True] * len(requests)
+
+    def sending(self, held):
+        pass
 
     def release(self, held, sent=True):
         pass

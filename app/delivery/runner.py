@@ -61,9 +61,9 @@ class Batches:
                 others.append(job_id)
             else:
                 attempts[parsed[0]] = (parsed[1], job_id)
-        webhook_of = sender.webhooks_of(list(attempts))
-        gone = [job_id for delivery_id, (_, job_id) in attempts.items() if delivery_id not in webhook_of]
-        admitted, busy = self._admit(attempts, webhook_of)
+        endpoint_of = sender.endpoints_of(list(attempts))
+        gone = [job_id for delivery_id, (_, job_id) in attempts.items() if delivery_id not in endpoint_of]
+        admitted, busy = self._admit(attempts, endpoint_of)
         ready = []
         try:
             ready = self._claim_admitted(admitted, busy, attempts)
@@ -71,19 +71,22 @@ class Batches:
             sending = {item.delivery_id for item in ready}
             # stale, closed unsent, or nothing taken at all: its start does not count against the rate either
             unsent = [delivery_id for delivery_id, _ in admitted if delivery_id not in sending]
-            self.slots.release([(webhook_of[delivery_id], attempts[delivery_id][1]) for delivery_id in unsent],
+            self.slots.release([(endpoint_of[delivery_id][0], attempts[delivery_id][1]) for delivery_id in unsent],
                                sent=False)
             gone += [attempts[delivery_id][1] for delivery_id in unsent]
         self.jobqueue.finish(gone)
         for item in ready:
             item.job_id = attempts[item.delivery_id][1]
+        self.slots.sending([(item.webhook_id, item.job_id) for item in ready])
         return ready, others, len(job_ids)
 
-    def _admit(self, attempts, webhook_of):
-        """Ask the endpoint slots about every attempt whose delivery exists, at once: (admitted, busy)."""
-        known = [delivery_id for delivery_id in attempts if delivery_id in webhook_of]
-        verdicts = self.slots.admit([(webhook_of[delivery_id], attempts[delivery_id][1], None)
-                                     for delivery_id in known])
+    def _admit(self, attempts, endpoint_of):
+        """Ask the endpoint slots about every attempt whose delivery exists, at once: (admitted, busy).
+
+        Busy: its endpoint has all its slots in flight, or has started as many as its rate limit allows.
+        """
+        known = [delivery_id for delivery_id in attempts if delivery_id in endpoint_of]
+        verdicts = self.slots.admit([(*endpoint_of[delivery_id], attempts[delivery_id][1]) for delivery_id in known])
         admitted, busy = [], []
         for delivery_id, ok in zip(known, verdicts, strict=True):
             if ok:

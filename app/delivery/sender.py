@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from flask import current_app
 from redis import RedisError
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import false, insert, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from app.core.extensions import db
@@ -110,12 +110,15 @@ class Attempting:
     listen: tuple | None = None  # (session id, mode, connected?) when a listen session is open for the webhook
 
 
-def webhooks_of(delivery_ids):
-    """{delivery id: webhook id} of the deliveries that still exist."""
+def endpoints_of(delivery_ids):
+    """{delivery id: (webhook id, its rate limit or None)} of the deliveries that still exist."""
     if not delivery_ids:
         return {}
-    rows = db.session.execute(select(Delivery.id, Delivery.webhook_id).where(Delivery.id.in_(delivery_ids)))
-    return dict(rows.all())
+    rows = db.session.execute(
+        select(Delivery.id, Delivery.webhook_id, Webhook.rate_limit)
+        .join(Webhook, Webhook.id == Delivery.webhook_id).where(Delivery.id.in_(delivery_ids))
+    )
+    return {delivery_id: (webhook_id, rate_limit) for delivery_id, webhook_id, rate_limit in rows}
 
 
 def _due_and_open(now):
@@ -244,19 +247,32 @@ def record(items, schedule):
     return current_app.extensions[RECORDER](items, schedule)
 
 
+def _lock_deliveries(delivery_ids):
+    """The ids of these deliveries still there, locked until the commit.
+
+    A deletion (of a submission, a webhook) then waits for the attempts' rows instead of removing
+    a delivery between this check and their insert. PostgreSQL locks the rows, in id order as a
+    deletion does; SQLite has no row locks and runs a SELECT outside any transaction, so a write
+    that changes nothing first takes its one write lock.
+    """
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(update(Delivery).where(false()).values(status=Delivery.status))
+    return set(db.session.scalars(
+        select(Delivery.id).where(Delivery.id.in_(delivery_ids)).order_by(Delivery.id).with_for_update()
+    ))
+
+
 def record_outcomes(items, schedule, disable_after):
     """Record each sent attempt and decide what follows; the caller acts on the decisions and commits.
 
     Bulk statements, not ORM objects: a batch is one INSERT of attempts and one executemany
     UPDATE of deliveries, and nothing is loaded but the ids still there.
     """
-    still_there = set(db.session.scalars(
-        select(Delivery.id).where(Delivery.id.in_([item.delivery_id for item in items]))
-    ))
+    still_there = _lock_deliveries([item.delivery_id for item in items])
     recorded, attempts, changes, failing = Recorded(), [], [], {}
     for item in items:
         if item.delivery_id not in still_there:
-            continue  # deleted with its workspace while the attempt ran
+            continue  # deleted (with its submission or workspace) while the attempt ran
         decision = policy.decide(item.outcome, item.attempt_number, schedule if item.retries else ())
         next_at = policy.next_time(decision) if decision.status == "retrying" else None
         last_error = None if decision.status == "succeeded" else policy.describe_status(item.outcome)

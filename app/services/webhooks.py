@@ -15,7 +15,7 @@ from app.delivery import conditions as conditions_rules
 from app.delivery import payloads, templating
 from app.delivery.transport import AddressRefused, check_url_for_saving
 from app.models import Webhook
-from app.models.webhooks import EVENTS, METHODS
+from app.models.webhooks import EVENTS, METHODS, RATE_LIMIT_MAX
 from app.services import audit
 from app.services.quotas import check_webhook_quota
 from app.services.webhook_names import check_name
@@ -26,6 +26,7 @@ RESERVED_HEADERS = {
 }
 FIELDS = (
     "name", "url", "method", "format", "headers", "body_template", "events", "conditions", "enabled", "attach_files",
+    "rate_limit",
 )
 
 
@@ -157,6 +158,15 @@ def check_attach_files(attach, checking):
     return attach
 
 
+def check_rate_limit(limit, checking):
+    """Null (unlimited) or a whole number of attempts per second, from 1 to RATE_LIMIT_MAX."""
+    whole = isinstance(limit, int) and not isinstance(limit, bool)
+    if limit is not None and not (whole and 1 <= limit <= RATE_LIMIT_MAX):
+        checking.errors["rate_limit"] = _("must be a whole number of requests per second from 1 to %(max)d, "
+                                          "or empty for no limit", max=RATE_LIMIT_MAX)
+    return limit
+
+
 def check_webhook_name(name, checking):
     """The name as given (one line), or the URL's host when it is left empty."""
     return check_name(name, checking.data.get("url"), checking.errors)
@@ -174,6 +184,7 @@ CHECKERS = {
     "conditions": (lambda data: data.get("conditions"), check_conditions),
     "enabled": (lambda data: data.get("enabled", True), check_enabled),
     "attach_files": (lambda data: data.get("attach_files", False), check_attach_files),
+    "rate_limit": (lambda data: data.get("rate_limit"), check_rate_limit),
 }
 
 
