@@ -17,6 +17,8 @@ class Submission(db.Model):
         # the monthly quota counts a workspace's submissions since the 1st: a range of this index,
         # not every row the workspace ever received (it also serves lookups by workspace alone)
         Index("ix_submissions_workspace_id_created_at", "workspace_id", "created_at"),
+        # the retention purge takes a form's oldest submissions first
+        Index("ix_submissions_form_id_created_at", "form_id", "created_at"),
     )
 
     id: Mapped[str] = id_column("sub")

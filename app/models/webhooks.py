@@ -103,6 +103,7 @@ class Delivery(db.Model):
     __table_args__ = (
         Index("ix_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
         Index("ix_deliveries_webhook_id_id", "webhook_id", "id"),
+        Index("ix_deliveries_created_at", "created_at"),  # the retention purge takes the oldest first
     )
 
     id: Mapped[str] = id_column("msg")
@@ -149,7 +150,7 @@ class Attempt(db.Model):
 
     id: Mapped[str] = id_column("att")
     delivery_id: Mapped[str] = mapped_column(ForeignKey("deliveries.id", ondelete="CASCADE"), index=True)
-    at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    at = mapped_column(UTCDateTime(), default=utcnow, nullable=False, index=True)  # the purge: oldest first
     request = json_column(dict)
     response = json_column(lambda: None, nullable=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
