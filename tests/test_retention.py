@@ -22,6 +22,7 @@ from app.models.base import set_clock_offset, utcnow
 from app.models.ids import new_id
 from app.observability.health import endpoint_health
 from app.services import retention
+from tests.api_support import ApiClient
 from tests.conftest import drain, make_form, make_webhook
 
 
@@ -140,3 +141,56 @@ def test_a_workspace_retention_overrides_the_setting(app, accounts, later):
         remaining = db.session.scalars(select(CaptureBin.workspace_id).join(CapturedRequest)).all()
     assert totals == {"attempts": 0, "deliveries": 0, "captures": 2, "submissions": 0}
     assert remaining == [keeps_forever, keeps_forever]
+
+
+RETENTION_POST = {"retention-retention_attempts_days": "30", "retention-retention_deliveries_days": "",
+                  "retention-retention_captures_days": "7"}
+
+
+@pytest.mark.app_config(RETENTION_DELIVERIES_DAYS=60)
+def test_an_owner_sets_the_workspace_retention_and_sees_the_defaults(app, client, accounts):
+    _, workspace_id = accounts.user()
+    accounts.login(client)
+    page = client.get("/settings/workspace").get_data(as_text=True)
+    assert 'id="workspace-retention-form"' in page and "Left empty: 60 days (this server&#39;s default)." in page
+    saved = client.post("/settings/workspace/retention", data=RETENTION_POST)
+    assert saved.status_code == 303 and saved.headers["Location"].endswith("#retention")
+    with app.app_context():
+        workspace = db.session.get(Workspace, workspace_id)
+        kept = (workspace.retention_attempts_days, workspace.retention_deliveries_days,
+                workspace.retention_captures_days)
+    assert kept == (30, None, 7)
+    refused = client.post("/settings/workspace/retention", data={**RETENTION_POST,
+                                                                 "retention-retention_captures_days": "0"})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and 'class="field has-error"' in html
+    assert "enter a whole number of days from 1 to 3650, or leave it empty" in html
+    with app.app_context():
+        assert db.session.get(Workspace, workspace_id).retention_captures_days == 7
+
+
+def test_a_member_reads_the_retention_but_cannot_change_it(app, client, accounts):
+    accounts.user()
+    accounts.user("member@example.com", workspace="owner@example.com's workspace")
+    accounts.login(client, "member@example.com")
+    page = client.get("/settings/workspace").get_data(as_text=True)
+    assert 'data-retention="retention_attempts_days">Left empty: 90 days' in page
+    assert client.post("/settings/workspace/retention", data=RETENTION_POST).status_code == 403
+
+
+def test_a_form_retention_through_the_api_and_the_builder(app, client, accounts):
+    _, workspace_id = accounts.user()
+    form_id, _ = make_form(app, workspace_id)
+    api = ApiClient(client, accounts.api_key(workspace_id), workspace_id)
+    answer = api.patch(f"/forms/{form_id}", json={"submission_retention_days": 365})
+    assert answer.status_code == 200 and answer.get_json()["submission_retention_days"] == 365
+    refused = api.patch(f"/forms/{form_id}", json={"submission_retention_days": 0})
+    assert refused.status_code == 422 and "submission_retention_days" in refused.get_json()["error"]["fields"]
+    assert api.patch(f"/forms/{form_id}", json={"submission_retention_days": None}).status_code == 200
+    accounts.login(client)
+    saved = client.post(f"/forms/{form_id}", data={"name": "Leads", "language": "auto", "enabled": "y",
+                                                   "submission_retention_days": "30"})
+    assert saved.status_code == 302
+    with app.app_context():
+        assert db.session.get(Form, form_id).submission_retention_days == 30
+    assert 'name="submission_retention_days"' in client.get(f"/forms/{form_id}").get_data(as_text=True)

@@ -16,9 +16,9 @@ def hourly_chart(hourly, zone_name="UTC"):
     peak = max((total for _, total, _ in hourly), default=0) or 1
     plot_height = HEIGHT - PAD_BOTTOM - PAD_TOP
     slot = (WIDTH - PAD_LEFT) / max(1, len(hourly))
+    title = escape(_("Attempts per hour, last %(hours)d hours", hours=len(hourly)))  # outside the f-string: extracted
     parts = [
-        f'<svg class="chart" role="img" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" '
-        f'aria-label="{escape(_("Attempts per hour, last %(hours)d hours", hours=len(hourly)))}" '
+        f'<svg class="chart" role="img" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" aria-label="{title}" '
         'xmlns="http://www.w3.org/2000/svg">',
         f'<text x="0" y="{PAD_TOP + 10}" class="axis">{peak}</text>',
         f'<text x="0" y="{HEIGHT - PAD_BOTTOM}" class="axis">0</text>',

@@ -24,6 +24,7 @@ from app.services import uploads
 
 log = logging.getLogger(__name__)
 KINDS = ("attempts", "deliveries", "captures", "submissions")
+MAX_RETENTION_DAYS = 3650  # the longest retention a workspace or form may choose
 PURGED_KEY = "formhook:retention:purged"  # Redis hash: rows purged so far, by kind (/metrics)
 RUN_KEY = "formhook:retention:run"  # set while an interval's purge is done or running
 
