@@ -53,28 +53,40 @@ def httpx_loop(url, count):
         return count / (time.perf_counter() - started)
 
 
-async def _paced_posts(urls, rate, seconds):
+async def _paced_posts(urls, rate, seconds, headers):
+    """Open loop: post number n is sent at start + n/rate whatever came back before it.
+
+    Each latency runs from that planned moment to the last byte of the answer, so a slow
+    answer that delays the sender is counted, not hidden (no coordinated omission).
+    """
     interval = 1 / rate
-    statuses = []
+    answers = []
     async with aiohttp.ClientSession() as session:
 
-        async def post(url):
+        async def post(url, planned):
             data = {"name": "Ana Lima", "email": "ana@example.com", "sent_at": repr(time.time())}
-            async with session.post(url, data=data, headers={"Accept": "application/json"}) as response:
+            async with session.post(url, data=data, headers=headers) as response:
                 await response.read()
-                statuses.append(response.status)
+                answers.append((response.status, time.perf_counter() - planned))
 
         tasks = []
         started = time.perf_counter()
         for number in range(int(rate * seconds)):
-            delay = started + number * interval - time.perf_counter()
+            planned = started + number * interval
+            delay = planned - time.perf_counter()
             if delay > 0:
                 await asyncio.sleep(delay)
-            tasks.append(asyncio.create_task(post(urls[number % len(urls)])))
+            tasks.append(asyncio.create_task(post(urls[number % len(urls)], planned)))
         await asyncio.gather(*tasks)
-    return statuses
+    return answers
 
 
 def paced_posts(urls, rate, seconds):
     """POST the hosted forms at urls round-robin, rate per second for seconds; return the statuses."""
-    return asyncio.run(_paced_posts(urls, rate, seconds))
+    answers = asyncio.run(_paced_posts(urls, rate, seconds, {"Accept": "application/json"}))
+    return [status for status, _latency in answers]
+
+
+def steady_posts(url, rate, seconds):
+    """POST the hosted form at url as a browser does (the thank-you page), rate per second; (status, seconds) each."""
+    return asyncio.run(_paced_posts([url], rate, seconds, {"Accept": "text/html"}))

@@ -3,14 +3,14 @@
 from rq import Queue, Worker
 
 from app import create_app
-from app.core import queue
 from app.delivery import jobs
 
 
 def main():
     app = create_app()
     jobs.bind_app(app)
-    Worker([Queue(queue.QUEUE_NAME, connection=app.redis)], connection=app.redis).work(
+    # every queue RQ knows: each workspace's deliveries wait in a queue of its own (queued before this starts)
+    Worker(Queue.all(connection=app.redis), connection=app.redis).work(
         burst=True, logging_level="WARNING")
 
 

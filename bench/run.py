@@ -35,12 +35,19 @@ def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--db", default="sqlite,postgresql", help="sqlite, postgresql or both (comma separated)")
     parser.add_argument("--workers", default="1", help="B2/B3 worker process counts, e.g. 1,2,4")
-    parser.add_argument("--only", default="B1,B1u,B2,B3,B4,B5,B6", help="scenarios to run")
+    parser.add_argument("--only", default="B1,B1p,B1u,B2,B3,B4,B5,B6,B8", help="scenarios to run")
     parser.add_argument("--b2-count", type=int, default=5000)
     parser.add_argument("--b3-count", type=int, default=2000, help="per worker process")
     parser.add_argument("--naive-count", type=int, default=100)
-    parser.add_argument("--seconds", type=float, default=8, help="length of B1, B4 and B5 load")
-    return parser.parse_args(argv)
+    parser.add_argument("--seconds", type=float, default=8, help="length of B1, B1p, B4 and B5 load")
+    parser.add_argument("--rate", type=int, default=200, help="B1p's steady hosted-form POSTs per second")
+    parser.add_argument("--short", action="store_true",
+                        help="a quick run (a minute or two): 3 s of load, a fifth of B2/B3's deliveries")
+    args = parser.parse_args(argv)
+    if args.short:
+        args.seconds = min(args.seconds, 3)
+        args.b2_count, args.b3_count, args.naive_count = args.b2_count // 5, args.b3_count // 5, args.naive_count // 5
+    return args
 
 
 LOCAL_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/"
@@ -104,11 +111,13 @@ def run_database(label, database_url, redis_url, args, workdir):
         workers = [int(number) for number in args.workers.split(",")]
         plan = {
             "B1": lambda: scenarios.intake(ctx, args.seconds),
+            "B1p": lambda: scenarios.steady_intake(ctx, args.rate, args.seconds),
             "B2": lambda: scenarios.throughput(ctx, args.b2_count, args.naive_count, workers),
             "B3": lambda: scenarios.slow_receivers(ctx, args.b3_count, workers),
             "B4": lambda: scenarios.isolation(ctx, 40, args.seconds),
             "B5": lambda: scenarios.latency(ctx, 50, args.seconds),
             "B6": lambda: scenarios.memory(ctx, 200),
+            "B8": lambda: scenarios.shared_caps(ctx, 40, args.seconds),
             "B1u": lambda: scenarios.upload_intake(ctx, args.seconds),
         }
         for key in args.only.split(","):
@@ -144,7 +153,7 @@ def format_table(results):
 def main(argv=None):
     args = parse_args(argv if argv is not None else sys.argv[1:])
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    if ("B1" in args.only or "B1u" in args.only) and not load.wrk_available():
+    if "B1" in args.only and not load.wrk_available():
         sys.exit("wrk is missing: `make bench` installs Debian's wrk")
     # SIGTERM (a timeout, Ctrl-C from make) unwinds normally so every child process is stopped
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))

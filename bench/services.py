@@ -49,6 +49,10 @@ class Processes:
         self.children.append(process)
         return process
 
+    def run(self, args):
+        """Run args to completion with the children's environment (a setup step)."""
+        subprocess.run(args, env=self.env, cwd=REPO_ROOT, check=True, stdout=subprocess.DEVNULL)
+
     def stop(self, process, sig=signal.SIGTERM, timeout=20):
         """Stop process and its group (gunicorn workers, the RQ scheduler)."""
         if process.poll() is None:

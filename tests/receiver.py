@@ -15,6 +15,7 @@ class Received:
     headers: dict
     body: bytes
     raw_query: str = ""
+    arrived_at: float = 0.0  # time.time() when the request came in
 
     @property
     def text(self):
@@ -36,6 +37,8 @@ class Receiver:
         self.requests = []
         self.replies = []
         self.default = Reply()
+        self.in_flight = 0  # requests being answered right now, and the most there ever were at once
+        self.max_in_flight = 0
         self._lock = threading.Lock()
         self._arrived = threading.Condition(self._lock)
         receiver = self
@@ -47,18 +50,22 @@ class Receiver:
                 pass
 
             def _handle(self):
+                arrived_at = time.time()
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
                 parts = urlsplit(self.path)
                 with receiver._lock:
                     reply = receiver.replies.pop(0) if receiver.replies else receiver.default
+                    receiver.in_flight += 1
+                    receiver.max_in_flight = max(receiver.max_in_flight, receiver.in_flight)
                 if reply.delay:
                     time.sleep(reply.delay)
                 with receiver._arrived:
                     receiver.requests.append(Received(
                         self.command, parts.path, parse_qs(parts.query, keep_blank_values=True),
-                        {k.lower(): v for k, v in self.headers.items()}, body, parts.query,
+                        {k.lower(): v for k, v in self.headers.items()}, body, parts.query, arrived_at,
                     ))
+                    receiver.in_flight -= 1  # before the answer leaves: the sender cannot have its next one in yet
                     receiver._arrived.notify_all()
                 payload = reply.body if isinstance(reply.body, bytes) else reply.body.encode()
                 self.send_response(reply.status)

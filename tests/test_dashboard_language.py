@@ -1,11 +1,15 @@
 """The dashboard's language: the user's choice, else the cookie, else Accept-Language, else English."""
 
 import re
+from datetime import datetime
 
 import pytest
+from flask_babel import force_locale
 
 from app.core.extensions import db
-from app.models import CaptureBin, Submission, User
+from app.delivery import policy
+from app.models import CaptureBin, Submission, User, Webhook, Workspace
+from app.services import disabled_reasons
 from tests.conftest import make_form, make_webhook
 
 
@@ -110,3 +114,68 @@ def test_every_dashboard_page_renders_in_indonesian(app, client, accounts, recei
         assert _lang(page) == "id" and 'id="language-switcher"' in html, path
         for english in (">Delete<", ">Edit<", ">Cancel<", ">Save", "Log out", ">Submissions<", "Not Found"):
             assert english not in html, (path, english)
+
+
+def test_webhook_validation_speaks_the_dashboards_language(app, client, accounts):
+    """The editor's refusals and warnings come from the shared checks; they follow the user's language."""
+    _, workspace_id = accounts.user()
+    accounts.login(client)
+    client.post("/language", data={"language": "id"})
+    form_id, _ = make_form(app, workspace_id)
+    refused = client.post(f"/forms/{form_id}/webhooks/new", data={
+        "url": "ftp://crm.example/hook", "method": "POST", "format": "json", "match": "all", "enabled": "y",
+    })
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert "harus diawali http:// atau https://" in html and "must start with" not in html
+    bad_template = client.post(f"/forms/{form_id}/webhooks/new", data={
+        "url": "https://crm.example/hook?x={{ name", "method": "POST", "format": "json", "match": "all",
+    }).get_data(as_text=True)
+    assert "kesalahan sintaks templat di baris 1" in bad_template and "template syntax error" not in bad_template
+    with app.app_context():
+        assert db.session.scalars(db.select(Webhook)).all() == []
+
+
+def test_why_a_webhook_is_off_reads_in_the_users_language_and_zone(app, client, accounts):
+    """The reason is stored in English (the API gives it so); the dashboard translates it and shows WIB."""
+    _, workspace_id = accounts.user()
+    accounts.login(client)
+    client.post("/language", data={"language": "id"})
+    form_id, _ = make_form(app, workspace_id)
+    webhook_id = make_webhook(app, form_id, "https://crm.example/hook")
+    with app.app_context():
+        db.session.get(Workspace, workspace_id).timezone = "Asia/Jakarta"
+        webhook = db.session.get(Webhook, webhook_id)
+        webhook.enabled = False
+        webhook.disabled_reason = policy.STREAK_REASON.format(since=datetime(2026, 12, 2, 14, 44), failures=37)
+        db.session.commit()
+    html = client.get(f"/forms/{form_id}/webhooks/{webhook_id}").get_data(as_text=True)
+    assert "gagal terus-menerus sejak 2 Des 2026 21.44 WIB (37 percobaan gagal)" in html
+    assert "failing continuously" not in html
+    client.post("/language", data={"language": "en"})
+    html = client.get(f"/forms/{form_id}/webhooks/{webhook_id}").get_data(as_text=True)
+    assert "failing continuously since Dec 2, 2026, 21:44 WIB (37 failed attempts)" in html
+
+
+@pytest.mark.parametrize(("stored", "indonesian"), [
+    (policy.GONE_REASON, "endpoint menjawab 410 Gone"),
+    ("disabled in the dashboard", "dinonaktifkan di dasbor"),
+    ("switched off by a script", "switched off by a script"),  # a text we do not know stays as stored
+    (None, None),
+])
+def test_known_reasons_are_translated_and_others_kept(app, stored, indonesian):
+    with app.test_request_context(), force_locale("id"):
+        assert disabled_reasons.reason_text(stored, "UTC") == indonesian
+
+
+@pytest.mark.app_config(WEBHOOK_ALLOWED_NETWORKS=[])
+def test_a_private_address_is_refused_in_the_users_language(app, client, accounts):
+    _, workspace_id = accounts.user()
+    accounts.login(client)
+    client.post("/language", data={"language": "id"})
+    form_id, _ = make_form(app, workspace_id)
+    refused = client.post(f"/forms/{form_id}/webhooks/new", data={
+        "url": "http://10.0.0.7/hook", "method": "POST", "format": "json", "match": "all", "enabled": "y",
+    })
+    assert refused.status_code == 422
+    assert "diblokir: 10.0.0.7 adalah alamat privat" in refused.get_data(as_text=True)

@@ -22,7 +22,8 @@ from app.core import queue
 from app.core.extensions import db
 from app.core.queue import JobQueue
 from app.delivery import signing
-from app.delivery.runner import Batches, EndpointCaps
+from app.delivery.endpoint_slots import EndpointSlots
+from app.delivery.runner import Batches
 from app.models import Attempt, Delivery
 from app.models.webhooks import new_secret
 from tests.browser_support import screenshot
@@ -175,7 +176,7 @@ def test_resend_right_after_the_receiver_answered_is_accepted_and_sent_after_the
 
     # the worker's own steps, one by one: take the job, claim and sign, send; the receiver answers …
     jobqueue = JobQueue(app, "browser-test-worker")
-    batches = Batches(app, jobqueue, EndpointCaps(app.config["WORKER_ENDPOINT_CONCURRENCY"]))
+    batches = Batches(app, jobqueue, EndpointSlots.of_app(app))
     with app.app_context():
         (item,), _, _ = batches.start(10)
         item.outcome = send_once(item.prepared.method, item.prepared.url, item.prepared.headers,

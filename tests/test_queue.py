@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import current_app
+from redis import Redis
 from rq import Queue, SimpleWorker
 from rq.job import Job, JobStatus
 from rq.registry import ScheduledJobRegistry
@@ -50,6 +51,10 @@ def test_rq_keeps_its_keys_where_the_take_script_looks():
     assert Job.key_for("deliver-x-1") == "rq:job:deliver-x-1"
     assert Queue.redis_queue_namespace_prefix == "rq:queue:"
     assert Queue.redis_queue_namespace_prefix + queue.QUEUE_NAME == "rq:queue:deliveries"
+    assert Queue.redis_queues_keys == "rq:queues"  # where the sweep finds every queue again
+    tenant_queue = Queue(queue.queue_name("ws_1"), connection=Redis())  # no round trip: only names
+    assert tenant_queue.key == "rq:queue:deliveries:ws_1"
+    assert ScheduledJobRegistry(queue=tenant_queue).key == "rq:scheduled:deliveries:ws_1"
 
 
 def test_a_job_taken_put_back_and_finished_reads_the_same_through_rq(app):
@@ -152,7 +157,8 @@ def test_a_plain_rq_worker_sends_a_delivery_with_the_workers_own_steps(app, clie
     from app.delivery import jobs
 
     jobs.bind_app(app)
-    SimpleWorker([_rq_queue(app)], connection=app.redis).work(burst=True)
+    # given the queues RQ knows (the delivery waits in its workspace's), RQ's own worker runs it
+    SimpleWorker(Queue.all(connection=app.redis), connection=app.redis).work(burst=True)
     (request,) = receiver.wait_for(1)
     delivery = only_delivery(app)
     assert request.headers["webhook-id"] == delivery["id"]

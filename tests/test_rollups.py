@@ -2,6 +2,8 @@
 
 from datetime import UTC, datetime, timedelta
 
+from alembic.config import Config
+from alembic.script import ScriptDirectory
 from flask_migrate import upgrade
 from sqlalchemy import event, insert, select
 
@@ -15,7 +17,13 @@ from tests.receiver import Reply
 from tests.test_migrations import empty_apps
 
 HOUR = datetime(2026, 11, 28, 9, tzinfo=UTC)
-BEFORE_ROLLUPS = "9e4b2d7c1a58"
+ROLLUPS_REVISION = "f3a8c1d5e7b2"
+
+
+def _revision_before_rollups():
+    config = Config()
+    config.set_main_option("script_location", str(REPO_ROOT / "migrations"))
+    return ScriptDirectory.from_config(config).get_revision(ROLLUPS_REVISION).down_revision
 
 
 def _stored_rollups():
@@ -106,7 +114,7 @@ def _seed_attempts():
 def test_the_upgrade_fills_the_rollups_from_the_stored_attempts(tmp_path, redis_url):
     for app in empty_apps(tmp_path, redis_url):
         with app.app_context():
-            upgrade(directory=str(REPO_ROOT / "migrations"), revision=BEFORE_ROLLUPS)
+            upgrade(directory=str(REPO_ROOT / "migrations"), revision=_revision_before_rollups())
             _seed_attempts()
             upgrade(directory=str(REPO_ROOT / "migrations"))
             stored, expected = _stored_rollups(), _rollups_of_attempts()

@@ -5,7 +5,9 @@ fails test_every_route_is_covered. To cover a new route: add its endpoint to ROU
 new kind of id, teach `populate` to make that object and PARAMS to find it.
 """
 
+import io
 import json
+import zipfile
 from datetime import timedelta
 from itertools import chain
 
@@ -75,6 +77,11 @@ ROUTES = {
     "dashboard.submission_detail": (TENANT, None),
     "dashboard.submission_delete": (TENANT, None),
     "dashboard.submissions_export": (TENANT, None),
+    "dashboard.submissions_bulk_delete": (TENANT, None),
+    "dashboard.data_settings": (LISTING, None),
+    "dashboard.data_erase": (LISTING, None),
+    "dashboard.data_export_json": (LISTING, None),
+    "dashboard.data_export_zip": (LISTING, None),
     "dashboard.spam_index": (TENANT, None),
     "dashboard.spam_release": (TENANT, None),
     "dashboard.spam_delete": (TENANT, None),
@@ -147,6 +154,10 @@ ROUTES = {
     "api.update_form": (TENANT, None),
     "api.delete_form": (TENANT, None),
     "api.list_submissions": (TENANT, None),
+    "api.delete_submission": (TENANT, None),
+    "api.preview_erasure": (LISTING, None),
+    "api.erase_by_email": (LISTING, None),
+    "api.export_workspace": (LISTING, None),
     "api.list_webhooks": (TENANT, None),
     "api.create_webhook": (TENANT, None),
     "api.create_webhook_from_preset": (TENANT, None),
@@ -283,8 +294,16 @@ def _request(client, method, url, api_key):
     return client.open(url, method=method, data=FORM_BODY)
 
 
+def _text(response):
+    """The response body as text; a zip's entries unpacked, so what they hold is read too."""
+    if response.mimetype == "application/zip":
+        with zipfile.ZipFile(io.BytesIO(response.get_data())) as archive:
+            return "".join(archive.read(name).decode() for name in archive.namelist())
+    return response.get_data(as_text=True)
+
+
 def _leaks(response, markers):
-    body = response.get_data(as_text=True) + json.dumps(dict(response.headers))
+    body = _text(response) + json.dumps(dict(response.headers))
     return sorted(marker for marker in markers if marker in body)
 
 

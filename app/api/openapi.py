@@ -2,6 +2,7 @@
 
 from app.api.idempotency import KEY_PATTERN, MAX_KEY_LENGTH
 from app.api.inputs import ID_RE, MAX_LIMIT
+from app.api.openapi_erasure import ERASURE_SCHEMAS, erasure_paths
 from app.api.openapi_schemas import SCHEMAS, ref
 from app.core.version import __version__
 from app.delivery.listen_sessions import SESSION_ID as SESSION_ID_RE
@@ -11,6 +12,7 @@ from app.models.webhooks import DELIVERY_STATUSES
 ERRORS = {
     400: "The body is not valid JSON, or a header is malformed.",
     401: "No API key, or a key that is unknown or revoked.",
+    403: "The role of the key's creator in the workspace may not do this.",
     404: "No such object in the key's workspace.",
     409: "Conflict: the Idempotency-Key was used with another request or that request is still running; "
          "or the action cannot be done now (a retry while the webhook is disabled).",
@@ -85,6 +87,7 @@ def operation(operation_id, summary, ok_status, ok_schema, tag, params=(), body=
 FORM_ID = _path_param("form_id", "form")
 WEBHOOK_ID = _path_param("webhook_id", "webhook")
 DELIVERY_ID = _path_param("delivery_id", "delivery")
+SUBMISSION_ID = _path_param("submission_id", "submission")
 PRESET_NAME = {"name": "preset_name", "in": "path", "required": True, "description": "the preset",
                "schema": {"enum": sorted(PRESETS)}}
 SUBMISSION_STATUS_PARAM = {"name": "status", "in": "query",
@@ -154,6 +157,7 @@ def paths():
                              "Deliveries", [DELIVERY_ID]),
         },
         **listen_paths(),
+        **erasure_paths(operation, SUBMISSION_ID),
         "/deliveries/{delivery_id}/retry": {
             "post": operation("retryDelivery", "Send a delivery again now, with the same webhook-id "
                               "(while an attempt is in flight: right after it is recorded).", 202,
@@ -208,10 +212,10 @@ def document(server_url):
         },
         "servers": [{"url": server_url}],
         "security": [{"bearerAuth": []}],
-        "tags": [{"name": name} for name in ("Forms", "Submissions", "Webhooks", "Deliveries", "Listen")],
+        "tags": [{"name": name} for name in ("Forms", "Submissions", "Webhooks", "Deliveries", "Listen", "Data")],
         "paths": paths(),
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": {**SCHEMAS, **ERASURE_SCHEMAS},
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
                                                "description": "an API key, fh_…"}},
         },

@@ -7,7 +7,7 @@ from app.delivery.payloads import format_names
 from app.design.page import MAX_IMAGE_URL
 from app.design.themes import FONTS, MAX_RADIUS, MODES
 from app.fields import type_names, types
-from app.models.webhooks import DELIVERY_STATUSES, EVENTS, METHODS, NAME_MAX_LENGTH
+from app.models.webhooks import DELIVERY_STATUSES, EVENTS, METHODS, NAME_MAX_LENGTH, RATE_LIMIT_MAX
 from app.services.closing import MAX_SUBMISSIONS_LIMIT
 from app.services.form_templates import TEMPLATES
 from app.services.forms import MAX_FIELDS, MAX_RULES
@@ -252,6 +252,9 @@ WEBHOOK_SETTINGS = {
     "events": nullable({"type": "array", "items": {"enum": list(EVENTS)}, "default": ["submission.created"]}),
     "conditions": CONDITIONS,
     "enabled": {"type": "boolean", "default": True},
+    "rate_limit": nullable({"type": "integer", "minimum": 1, "maximum": RATE_LIMIT_MAX,
+                            "description": "requests per second at most; those above it wait their turn, none "
+                                           "fails; null: no limit"}),
     "id": IGNORED, "form_id": IGNORED, "secret": IGNORED, "disabled_reason": IGNORED, "listen_only": IGNORED,
 }
 
@@ -271,6 +274,7 @@ WEBHOOK = {
         "events": {"type": "array", "items": {"enum": list(EVENTS)}},
         "conditions": {"anyOf": [{"type": "object"}, {"type": "null"}]},
         "enabled": {"type": "boolean"},
+        "rate_limit": nullable({"type": "integer", "description": "requests per second at most; null: no limit"}),
         "disabled_reason": nullable({"type": "string"}),
         "secret": {"type": "string", "pattern": "^whsec_"},
         "listen_only": {"type": "boolean", "description": "a form's local webhook (POST /forms/{form_id}/listen): "

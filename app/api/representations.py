@@ -47,6 +47,7 @@ def webhook_json(webhook, warnings=()):
         "conditions": webhook.conditions,
         "enabled": webhook.enabled,
         "attach_files": webhook.attach_files,
+        "rate_limit": webhook.rate_limit,
         "disabled_reason": webhook.disabled_reason,
         "secret": webhook.secret,
         "listen_only": bool(webhook.listen_only),

@@ -67,8 +67,10 @@ class Config:
         )
         self.WEBHOOK_TIMEOUT = float(env.get("WEBHOOK_TIMEOUT", "15"))
         self.WORKER_CONCURRENCY = int(env.get("WORKER_CONCURRENCY", "100"))
-        # one endpoint (webhook) never holds more of a worker process's slots than this
+        # one endpoint (webhook) never has more attempts in flight than this, across every worker process
         self.WORKER_ENDPOINT_CONCURRENCY = int(env.get("WORKER_ENDPOINT_CONCURRENCY", "8"))
+        # seconds a worker's hold on an endpoint slot lasts unless renewed: a dead worker's slots return after it
+        self.WORKER_SLOT_LEASE = float(env.get("WORKER_SLOT_LEASE", "10"))
         self.SUBMISSION_MAX_BYTES = int(env.get("SUBMISSION_MAX_BYTES", "1048576"))
         self.PUBLIC_RATE_LIMIT = env.get("PUBLIC_RATE_LIMIT", "60/minute")
         self.API_RATE_LIMIT = env.get("API_RATE_LIMIT", "600/minute")
@@ -88,6 +90,8 @@ class Config:
         self.LOGIN_RATE_LIMIT_ACCOUNT = env.get("LOGIN_RATE_LIMIT_ACCOUNT", "5/minute;20/hour")
         self.LOGIN_RATE_LIMIT_ADDRESS = env.get("LOGIN_RATE_LIMIT_ADDRESS", "30/minute;200/hour")
         self.QUOTA_SUBMISSIONS_PER_MONTH = int(env.get("QUOTA_SUBMISSIONS_PER_MONTH", "10000"))
+        # a search without an index (SQLite, or a term under 3 characters) reads at most this many newest rows
+        self.SEARCH_SCAN_ROWS = int(env.get("SEARCH_SCAN_ROWS", "50000"))
         self.QUOTA_WEBHOOKS_PER_FORM = int(env.get("QUOTA_WEBHOOKS_PER_FORM", "10"))
         self.QUOTA_STORAGE_BYTES = int(env.get("QUOTA_STORAGE_BYTES", str(1024**3)))
         # uploads: where they live (unset: instance/uploads; s3://bucket/prefix: an S3-compatible store),

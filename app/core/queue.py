@@ -3,13 +3,19 @@
 RQ stays the queue: jobs keep RQ's keys and statuses, RQ's scheduler moves scheduled jobs
 in, and RQ's dashboard shows them under /ops/rq. The rest of the app calls these verbs:
 
-- enqueue_job(function path, *args, job_id=, at=): queue any job, now or at a time
+- enqueue_job(function path, *args, job_id=, at=, tenant=): queue any job, now or at a time
   (the generic verb: delivery attempts use it through outbox.enqueue, mail jobs likewise);
 - JobQueue(app, worker_name): the worker's side: take a batch, finish, put back, wait for work;
 - waiting(job_ids), running(job_id), states(job_ids): is a job in line, being worked on, or what;
-- depth(), waiting_job_ids(), scheduled_jobs(): what the queue holds, for metrics and tests;
+- depth(), waiting_job_ids(), scheduled_jobs(): what the queues hold, for metrics and tests;
 - Scheduler(app) and move_due_jobs(): moving scheduled jobs whose time has come;
+- announce_waiting_queues(): find every queue holding jobs again (the sweep's first step);
 - current_job_args(), mount_dashboard(app, prefix): for logs and the operator pages.
+
+Fair queuing: a job queued for a tenant (a workspace) waits in that tenant's own RQ queue,
+"deliveries:<tenant>"; jobs of no tenant (mail) wait in "deliveries". A worker's take serves
+the queues in turns, one job each per round (app/core/queue_turns.py), so one tenant's
+backlog delays nobody else, and within a queue jobs keep their first-in first-out order.
 
 Statuses the sweep relies on are RQ's own; tests/test_queue.py pins them and the key layout,
 so an RQ upgrade that changes either fails there rather than losing jobs.
@@ -26,8 +32,10 @@ from rq.job import Job, JobStatus
 from rq.registry import ScheduledJobRegistry
 from rq.scheduler import RQScheduler
 
+from app.core import queue_turns
+
 log = logging.getLogger(__name__)
-QUEUE_NAME = "deliveries"
+QUEUE_NAME = "deliveries"  # jobs of no tenant; a tenant's queue is named QUEUE_NAME:<tenant>
 # a job in one of these states will still be worked on: enqueueing its id again would double it
 LIVE_STATES = frozenset(s.value for s in (JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.STARTED,
                                           JobStatus.DEFERRED))
@@ -37,22 +45,7 @@ TAKEN_STATE = JobStatus.STARTED.value
 # a taken job's hash outlives any attempt; it only guards against keys left by a killed worker
 TAKEN_JOB_TTL = 86400
 FAILED_JOB_TTL = 3600  # seconds a failed job stays visible in /ops/rq
-
-# LPOP up to ARGV[1] ids; keep those whose job still exists, marked ARGV[6] by worker ARGV[2]
-TAKE_SCRIPT = """
-local taken = {}
-for _ = 1, tonumber(ARGV[1]) do
-  local id = redis.call('LPOP', KEYS[1])
-  if not id then break end
-  local key = ARGV[4] .. id
-  if redis.call('EXISTS', key) == 1 then
-    redis.call('HSET', key, 'status', ARGV[6], 'worker_name', ARGV[2], 'started_at', ARGV[3])
-    redis.call('EXPIRE', key, ARGV[5])
-    table.insert(taken, id)
-  end
-end
-return taken
-"""
+_SCHEDULED_PREFIX = ScheduledJobRegistry.key_template.format("")  # + a queue's name: its scheduled registry
 
 
 class QueueUnavailable(Exception):
@@ -69,16 +62,27 @@ def _queue(app=None):
     return (app or current_app).extensions["job_queue"]
 
 
+def queue_name(tenant=None):
+    """The name of the RQ queue where tenant's jobs wait (QUEUE_NAME for jobs of no tenant)."""
+    return QUEUE_NAME if tenant is None else f"{QUEUE_NAME}:{tenant}"
+
+
+def _queue_for(tenant, app=None):
+    default = _queue(app)
+    return default if tenant is None else Queue(queue_name(tenant), connection=default.connection)
+
+
 def enqueue_job(function, *args, job_id=None, at=None, replace=False, new=False, timeout=None,
-                failure_ttl=FAILED_JOB_TTL):
+                failure_ttl=FAILED_JOB_TTL, tenant=None):
     """Queue function(*args) (a dotted path, e.g. "app.delivery.jobs.deliver"); True if queued.
 
     at: a time to run it (a past or missing one queues it now). job_id makes the job unique:
     while a job with that id is still live (waiting, scheduled or running) nothing is queued,
     unless replace, which deletes whatever holds the id first. new: the id is known to be
-    unused, which saves a round trip. Raises QueueUnavailable when Redis does not answer.
+    unused, which saves a round trip. tenant: whose queue it waits in, taking turns with the
+    other tenants'. Raises QueueUnavailable when Redis does not answer.
     """
-    queue = _queue()
+    queue = _queue_for(tenant)
     try:
         if job_id is not None and not new and Job.exists(job_id, queue.connection):
             existing = Job.fetch(job_id, connection=queue.connection)
@@ -86,10 +90,16 @@ def enqueue_job(function, *args, job_id=None, at=None, replace=False, new=False,
                 return False
             existing.delete()
         options = {"job_id": job_id, "result_ttl": 0, "failure_ttl": failure_ttl, "job_timeout": timeout}
-        if at is not None and at > _naive_utcnow(at):
-            queue.enqueue_at(at, function, *args, **options)
-        else:
-            queue.enqueue(function, *args, **options)
+        # one round trip: RQ's commands and the queue's turn in one transaction
+        with queue.connection.pipeline() as pipe:
+            if at is not None and at > _naive_utcnow(at):
+                at = at if at.tzinfo else at.replace(tzinfo=UTC)  # RQ would read a naive time as local
+                queue.enqueue_at(at, function, *args, pipeline=pipe, **options)
+                queue_turns.announce_scheduled(pipe, queue.name, at)
+            else:
+                queue.enqueue(function, *args, pipeline=pipe, **options)
+                queue_turns.announce(pipe, queue.name)
+            pipe.execute()
         return True
     except redis.RedisError as exc:
         raise QueueUnavailable(str(exc)) from exc
@@ -99,6 +109,16 @@ def _naive_utcnow(like):
     """Now in UTC, naive or aware like the given time (the models keep naive UTC)."""
     now = datetime.now(UTC)
     return now if like.tzinfo else now.replace(tzinfo=None)
+
+
+def _queues(app=None):
+    """Every RQ queue of ours that RQ knows (the default one first), as RQ's dashboard lists them."""
+    connection = _queue(app).connection
+    names = sorted(
+        key.decode()[len(Queue.redis_queue_namespace_prefix):] for key in connection.smembers(Queue.redis_queues_keys)
+    )
+    ours = [name for name in names if name == QUEUE_NAME or name.startswith(QUEUE_NAME + ":")]
+    return [_queue(app)] + [Queue(name, connection=connection) for name in ours if name != QUEUE_NAME]
 
 
 def states(job_ids, app=None):
@@ -123,20 +143,43 @@ def running(job_id):
 
 
 def depth(app=None):
-    """How many jobs wait in line and how many are scheduled for later."""
-    queue = _queue(app)
-    return {"queued": queue.count, "scheduled": ScheduledJobRegistry(queue=queue).count}
+    """How many jobs wait in line and how many are scheduled for later, over every queue."""
+    queues = _queues(app)
+    with queues[0].connection.pipeline(transaction=False) as pipe:
+        for queue in queues:
+            pipe.llen(queue.key)
+            pipe.zcard(ScheduledJobRegistry(queue=queue).key)
+        counts = pipe.execute()
+    return {"queued": sum(counts[0::2]), "scheduled": sum(counts[1::2])}
 
 
 def waiting_job_ids(app=None):
-    """The ids waiting in line, head first."""
-    return _queue(app).get_job_ids()
+    """The ids waiting in line, head first, queue by queue."""
+    return [job_id for queue in _queues(app) for job_id in queue.get_job_ids()]
 
 
 def scheduled_jobs(app=None):
-    """{job id: when it is due (aware UTC)} of the jobs scheduled for later."""
-    registry = ScheduledJobRegistry(queue=_queue(app))
-    return {job_id: registry.get_scheduled_time(job_id) for job_id in registry.get_job_ids()}
+    """{job id: when it is due (aware UTC)} of the jobs scheduled for later, in every queue."""
+    jobs = {}
+    for queue in _queues(app):
+        registry = ScheduledJobRegistry(queue=queue)
+        jobs.update({job_id: registry.get_scheduled_time(job_id) for job_id in registry.get_job_ids()})
+    return jobs
+
+
+def announce_waiting_queues(app=None):
+    """Give every queue that holds jobs its turns again; return how many had none.
+
+    A job pushed by something other than this module (RQ's dashboard requeueing a failed job,
+    say) or turns lost with their key would otherwise wait where no worker looks.
+    """
+    return _turns(_queue(app).connection).rediscover(
+        Queue.redis_queues_keys, Queue.redis_queue_namespace_prefix, _SCHEDULED_PREFIX, QUEUE_NAME,
+    )
+
+
+def _turns(connection):
+    return queue_turns.Turns(connection)
 
 
 def current_job_args():
@@ -150,33 +193,31 @@ def _rq_timestamp(moment):
 
 
 class JobQueue:
-    """The queue seen by one worker process: take jobs in batches, then finish or put them back.
+    """The queues seen by one worker process: take jobs in batches, then finish or put them back.
 
-    Only the taking is batched: one script call takes up to n jobs and marks each started,
-    where RQ's own worker spends a dozen round trips per job. A job taken by a worker that
-    then dies stays started while its delivery is due, which the sweep counts as lost.
+    Only the taking is batched: one script call takes up to n jobs, in turns across the
+    queues, and marks each started, where RQ's own worker spends a dozen round trips per job.
+    A job taken by a worker that then dies stays started while its delivery is due, which the
+    sweep counts as lost.
     """
 
     def __init__(self, app, worker_name):
         self.queue = _queue(app)
         self.connection = self.queue.connection
         self.worker_name = worker_name
-        self._take = self.connection.register_script(TAKE_SCRIPT)
+        self._turns = _turns(self.connection)
 
     def take(self, limit):
-        """Up to limit job ids from the head of the queue, now marked started."""
-        ids = self._take(
-            keys=[self.queue.key],
-            args=[limit, self.worker_name, _rq_timestamp(datetime.now(UTC)), Job.redis_job_namespace_prefix,
-                  TAKEN_JOB_TTL, TAKEN_STATE],
+        """Up to limit job ids, one from each queue in turn, now marked started."""
+        return self._turns.take(
+            limit, self.worker_name, _rq_timestamp(datetime.now(UTC)), Job.redis_job_namespace_prefix,
+            TAKEN_JOB_TTL, TAKEN_STATE, Queue.redis_queue_namespace_prefix,
         )
-        return [job_id.decode() for job_id in ids]
 
     def wait_for_work(self, timeout):
-        """Block until the queue holds a job (or timeout seconds pass), leaving it in place."""
-        # moving the head onto the head again is a no-op that blocks while the list is empty
+        """Block until some queue may hold a job (or timeout seconds pass)."""
         try:
-            self.connection.blmove(self.queue.key, self.queue.key, timeout, "LEFT", "LEFT")
+            queue_turns.wait_for_bell(self.connection, timeout)
         except redis.RedisError:  # Redis is away (or stopping with us): the next take says so
             time.sleep(timeout)
 
@@ -186,14 +227,11 @@ class JobQueue:
             self.connection.delete(*[Job.key_for(job_id) for job_id in job_ids])
 
     def put_back(self, job_ids):
-        """Return taken jobs to the tail of the queue, waiting again (their endpoint is busy)."""
-        if not job_ids:
-            return
-        with self.connection.pipeline() as pipe:
-            for job_id in job_ids:
-                pipe.hset(Job.key_for(job_id), "status", JobStatus.QUEUED.value)
-            pipe.rpush(self.queue.key, *job_ids)
-            pipe.execute()
+        """Return taken jobs to the tail of their queues, waiting again (their endpoint is busy)."""
+        if job_ids:
+            self._turns.put_back(
+                job_ids, Job.redis_job_namespace_prefix, Queue.redis_queue_namespace_prefix, JobStatus.QUEUED.value,
+            )
 
     def perform(self, job_id):
         """Run a job of another kind (a mail job, say) the way RQ's own worker would, then forget it."""
@@ -204,15 +242,25 @@ class JobQueue:
             self.finish([job_id])
 
 
+def _move_due(scheduler, connection):
+    """Have RQ's scheduler move the due jobs of every queue with something due, then give those queues turns."""
+    names = [QUEUE_NAME, *(name for name in queue_turns.due_scheduled(connection, time.time()) if name != QUEUE_NAME)]
+    scheduler.prepare_registries(names)
+    scheduler.enqueue_scheduled_jobs()
+    _turns(connection).settle(names, Queue.redis_queue_namespace_prefix, _SCHEDULED_PREFIX)
+
+
 class Scheduler:
     """RQ's scheduler, ticked by a thread of the worker: it dies with the worker, never orphaned.
 
-    One worker at a time holds the queue's scheduler lock and moves due scheduled jobs
-    (retries, deferred jobs) into the queue; the others try to take the lock every tick.
+    One worker at a time holds the scheduler lock (of the default queue: one lock for all
+    queues) and moves due scheduled jobs (retries, deferred jobs) into their queues; the
+    others try to take the lock every tick.
     """
 
     def __init__(self, app):
         self._scheduler = RQScheduler([_queue(app)], connection=app.redis)
+        self._connection = app.redis
         self.interval = self._scheduler.interval
 
     def tick(self):
@@ -222,7 +270,7 @@ class Scheduler:
         else:
             scheduler.acquire_locks()
         if scheduler.acquired_locks:
-            scheduler.enqueue_scheduled_jobs()
+            _move_due(scheduler, self._connection)
 
     def release(self):
         """Give the lock up, so the next worker need not wait for it to expire."""
@@ -233,11 +281,9 @@ class Scheduler:
 
 
 def move_due_jobs(app=None):
-    """Move every scheduled job whose time has come into the queue now, lock or no lock."""
+    """Move every scheduled job whose time has come into its queue now, lock or no lock."""
     queue = _queue(app)
-    scheduler = RQScheduler([queue], connection=queue.connection)
-    scheduler.prepare_registries([queue.name])
-    scheduler.enqueue_scheduled_jobs()
+    _move_due(RQScheduler([queue], connection=queue.connection), queue.connection)
 
 
 def mount_dashboard(app, url_prefix):

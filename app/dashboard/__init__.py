@@ -4,6 +4,8 @@ bp = Blueprint("dashboard", __name__)
 
 from app.dashboard import (  # noqa: E402,F401
     apikey_routes,
+    bulk_delete_routes,
+    data_routes,
     delivery_routes,
     design_routes,
     file_routes,

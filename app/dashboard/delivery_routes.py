@@ -6,7 +6,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import select, union_all
 from sqlalchemy.orm import selectinload
 
 from app.auth.workspaces import current_workspace_id
@@ -59,6 +59,18 @@ def _page(query):
     return rows[:PAGE_SIZE], (rows[PAGE_SIZE - 1].id if len(rows) > PAGE_SIZE else None)
 
 
+def _page_across(queries):
+    """One page newest first over several webhooks' queries: the newest of each (one index range apiece), merged.
+
+    A single `webhook_id IN (…) ORDER BY id` would read every delivery of those webhooks to sort them.
+    """
+    newest = [query.with_only_columns(Delivery.id).order_by(Delivery.id.desc()).limit(PAGE_SIZE + 1).subquery()
+              for query in queries]
+    merged = union_all(*(select(part.c.id) for part in newest)).subquery()
+    ids = db.session.scalars(select(merged.c.id).order_by(merged.c.id.desc()).limit(PAGE_SIZE + 1)).all()
+    return _page(select(Delivery).where(Delivery.id.in_(ids)).options(selectinload(Delivery.webhook)))
+
+
 def _webhook_or_404(webhook_id):
     return get_scoped_or_404(Webhook, webhook_id, current_workspace_id())
 
@@ -80,8 +92,10 @@ def form_deliveries(form_id):
         if picked is None:
             abort(404)
     webhook_ids = [picked.id] if picked else [webhook.id for webhook in webhooks]
-    query = _filtered(scoped(Delivery, form.workspace_id).where(Delivery.webhook_id.in_(webhook_ids)), request.args)
-    deliveries, next_before = _page(query.options(selectinload(Delivery.webhook)))
+    deliveries, next_before = _page_across(
+        _filtered(scoped(Delivery, form.workspace_id).where(Delivery.webhook_id == webhook_id), request.args)
+        for webhook_id in webhook_ids
+    )
     return render_template(
         "observability/form_deliveries.html", form=form, webhooks=webhooks, picked=picked, deliveries=deliveries,
         statuses=DELIVERY_STATUSES, args=request.args,

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext
 
 from app.dashboard import bp
 from app.fields import UnknownFieldType, field_type
+from app.services import disabled_reasons
 
 DELIVERY_STATUS_NAMES = {
     "pending": lazy_gettext("pending"),
@@ -27,3 +28,9 @@ def field_type_label(name):
 def status_label(status):
     """A delivery status in the page's language (the stored and API value stays English)."""
     return DELIVERY_STATUS_NAMES.get(status, status)
+
+
+@bp.app_template_filter("disabled_reason")
+def disabled_reason_label(reason):
+    """Why a webhook is off, in the page's language and the workspace's zone."""
+    return disabled_reasons.reason_text(reason)

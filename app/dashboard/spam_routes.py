@@ -1,11 +1,8 @@
 """A form's Spam: the held submissions with their reasons, "Not spam", "Delete", and the checks' settings."""
 
-import math
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
-from sqlalchemy import func
+from flask_login import current_user, login_required
 
 from app.auth.team import can_manage
 from app.auth.workspaces import current_membership, current_workspace_id
@@ -13,8 +10,8 @@ from app.core.extensions import db
 from app.core.forms import ConfirmForm
 from app.core.tenancy import get_scoped_or_404, scoped
 from app.dashboard import bp
+from app.dashboard.list_pages import newest_first_page
 from app.dashboard.spam_forms import MAX_KEY_LENGTH, BlocklistForm, SpamSettingsForm
-from app.dashboard.submission_routes import page_number
 from app.fields import field_type
 from app.models import Form, Submission
 from app.models.submissions import SPAM
@@ -22,8 +19,6 @@ from app.services import spam_review
 from app.spam import blocklist
 from app.spam.reasons import describe_all
 from app.spam.settings import SpamSettings, save_spam_settings, spam_settings
-
-PER_PAGE = 25
 
 
 def _held(form):
@@ -35,17 +30,12 @@ def _held(form):
 def spam_index(form_id):
     """List a form's held submissions, newest first, each with why it was held."""
     form = get_scoped_or_404(Form, form_id, current_workspace_id())
-    query = _held(form)
-    total = db.session.scalar(query.with_only_columns(func.count()).order_by(None))
-    pages = max(math.ceil(total / PER_PAGE), 1)
-    page = min(page_number(), pages)
-    rows = db.session.scalars(
-        query.order_by(Submission.created_at.desc(), Submission.id.desc()).offset((page - 1) * PER_PAGE).limit(PER_PAGE)
-    ).all()
+    page = newest_first_page(_held(form), Submission)
+    rows = page.rows
     columns = [field for field in form.fields if field_type(field.type).shown_in_table][:3]
     return render_template(
-        "dashboard/spam_index.html", form=form, submissions=rows, columns=columns, total=total, page=page,
-        pages=pages, reasons={row.id: describe_all(row.spam_reasons) for row in rows}, confirm=ConfirmForm(),
+        "dashboard/spam_index.html", form=form, submissions=rows, columns=columns, page=page,
+        reasons={row.id: describe_all(row.spam_reasons) for row in rows}, confirm=ConfirmForm(),
     )
 
 
@@ -77,7 +67,7 @@ def spam_delete(form_id, submission_id):
     form, submission = _held_or_404(form_id, submission_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    spam_review.delete_submission(submission)
+    spam_review.delete_submission(submission, user=current_user)
     flash(_("Spam submission deleted."), "info")
     return redirect(url_for("dashboard.spam_index", form_id=form.id), code=303)
 

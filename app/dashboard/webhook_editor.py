@@ -55,6 +55,17 @@ def _zip_rows(formdata, *names):
     ]
 
 
+def _whole_number(text):
+    """A posted number as an int, None when left empty, else as written (the validator names it)."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        return text
+
+
 def read_editor(formdata):
     """Turn the editor's posted fields into webhook settings for validate_webhook."""
     header_rows = [row for row in _zip_rows(formdata, "header_name", "header_value") if any(row)]
@@ -79,6 +90,7 @@ def read_editor(formdata):
         "conditions": {"match": formdata.get("match", "all"), "rules": rules} if rules else None,
         "enabled": formdata.get("enabled") in ("y", "on", "true", "1"),
         "attach_files": formdata.get("attach_files") in ("y", "on", "true", "1"),
+        "rate_limit": _whole_number(formdata.get("rate_limit", "")),
     }
     return EditorState(data, header_rows, rule_rows)
 
@@ -113,6 +125,7 @@ def settings_of(webhook):
         "name": webhook.name, "url": webhook.url, "method": webhook.method, "format": webhook.format,
         "headers": dict(webhook.headers or {}), "body_template": webhook.body_template,
         "conditions": webhook.conditions, "enabled": webhook.enabled, "attach_files": webhook.attach_files,
+        "rate_limit": webhook.rate_limit,
     }
 
 

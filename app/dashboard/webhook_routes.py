@@ -26,9 +26,10 @@ from app.dashboard.webhook_editor import (
 from app.dashboard.webhook_forms import PresetForm, WebhookEditorForm
 from app.integrations import presets
 from app.models import Delivery, Form, Webhook
+from app.services.disabled_reasons import DASHBOARD_REASON
 from app.services.webhooks import save_webhook, set_webhook_enabled, validate_webhook
 
-EDITOR_SCALARS = ("name", "url", "method", "format", "body_template", "enabled", "attach_files")
+EDITOR_SCALARS = ("name", "url", "method", "format", "body_template", "enabled", "attach_files", "rate_limit")
 RECENT_DELIVERIES = 10
 
 
@@ -104,7 +105,7 @@ def _editor_for(state):
         formdata=None, name=data.get("name"), url=data.get("url"), method=data.get("method") or "POST",
         format=data.get("format") or "json", body_template=data.get("body_template"),
         match=(data.get("conditions") or {}).get("match", "all"), enabled=data.get("enabled", True),
-        attach_files=data.get("attach_files", False),
+        attach_files=data.get("attach_files", False), rate_limit=data.get("rate_limit"),
     )
 
 
@@ -226,7 +227,7 @@ def webhook_toggle(form_id, webhook_id):
     webhook = webhook_or_404(form, webhook_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    set_webhook_enabled(webhook, not webhook.enabled, reason="disabled in the dashboard", user=current_user)
+    set_webhook_enabled(webhook, not webhook.enabled, reason=DASHBOARD_REASON, user=current_user)
     db.session.commit()
     flash(_("Webhook enabled.") if webhook.enabled else _("Webhook disabled: submissions are stored but not sent."),
           "success" if webhook.enabled else "info")

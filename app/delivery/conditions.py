@@ -2,6 +2,8 @@
 
 from collections.abc import Mapping
 
+from flask_babel import gettext as _
+
 from app.fields import UnknownFieldType, field_type
 from app.fields.base import ALL_OPERATORS
 
@@ -91,25 +93,26 @@ def validate(conditions, field_keys):
     if conditions is None:
         return {}
     if not isinstance(conditions, dict):
-        return {"conditions": "must be an object with 'match' and 'rules'"}
+        return {"conditions": _("must be an object with 'match' and 'rules'")}
     problems = {}
     if conditions.get("match", "all") not in ("all", "any"):
-        problems["conditions.match"] = "must be 'all' or 'any'"
+        problems["conditions.match"] = _("must be 'all' or 'any'")
     rules = conditions.get("rules", [])
     if not isinstance(rules, list):
-        return {**problems, "conditions.rules": "must be a list"}
+        return {**problems, "conditions.rules": _("must be a list")}
     for index, rule in enumerate(rules):
         where = f"conditions.rules[{index}]"
         if not isinstance(rule, dict):
-            problems[where] = "must be an object"
+            problems[where] = _("must be an object")
             continue
         if rule.get("field") not in field_keys:
-            problems[f"{where}.field"] = "must be one of the form's field keys"
+            problems[f"{where}.field"] = _("must be one of the form's field keys")
         if rule.get("op") not in OPERATORS:
-            problems[f"{where}.op"] = f"must be one of {', '.join(OPERATORS)}"
+            problems[f"{where}.op"] = _("must be one of %(choices)s", choices=", ".join(OPERATORS))
         elif rule["op"] not in _operators_for(field_keys, rule.get("field")):
             allowed = _operators_for(field_keys, rule.get("field"))
-            problems[f"{where}.op"] = f"does not apply to this field's type; use one of {', '.join(allowed)}"
+            problems[f"{where}.op"] = _("does not apply to this field's type; use one of %(choices)s",
+                                        choices=", ".join(allowed))
         elif rule["op"] not in VALUELESS and not isinstance(rule.get("value"), str | int | float):
-            problems[f"{where}.value"] = "is required for this operator"
+            problems[f"{where}.value"] = _("is required for this operator")
     return problems

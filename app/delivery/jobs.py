@@ -73,13 +73,16 @@ def sweep(grace_seconds=5, page_size=500, max_pages=100):
         cutoff = utcnow() - timedelta(seconds=grace_seconds)
         requeued, after = 0, None
         try:
+            queue.announce_waiting_queues()  # a job in a queue no worker looks at is not waiting
             for _ in range(max_pages):
                 page = due_deliveries(cutoff, page_size, after)
                 if not page:
                     break
                 for delivery, waiting in zip(page, waiting_flags(page), strict=True):
                     if not waiting:
-                        requeued += outbox.enqueue(delivery.id, delivery.attempt_count + 1, force=True)
+                        requeued += outbox.enqueue(
+                            delivery.id, delivery.attempt_count + 1, delivery.workspace_id, force=True,
+                        )
                 after = (page[-1].next_attempt_at, page[-1].id)
         finally:
             db.session.remove()

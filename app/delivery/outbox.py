@@ -39,13 +39,15 @@ def add_submission_deliveries(form, submission):
 
     The caller commits, in the same transaction as the submission.
     """
-    webhooks = db.session.scalars(
-        select(Webhook).where(Webhook.form_id == form.id, Webhook.enabled.is_(True)).order_by(Webhook.created_at)
+    # only what deciding needs: loading whole webhooks would decrypt their URLs, headers and secrets
+    webhooks = db.session.execute(
+        select(Webhook.id, Webhook.events, Webhook.conditions)
+        .where(Webhook.form_id == form.id, Webhook.enabled.is_(True)).order_by(Webhook.created_at)
     ).all()
     data = event_data(form, submission)
     deliveries = []
     for webhook in webhooks:
-        if not webhook.listens_to("submission.created"):
+        if "submission.created" not in (webhook.events or ["submission.created"]):
             continue
         reason = conditions.mismatch_reason(webhook.conditions, submission.answers or {})
         delivery = Delivery(
@@ -84,18 +86,22 @@ def parse_job_id(job_id):
     return (delivery_id, int(number)) if delivery_id and number.isdigit() else None
 
 
-def enqueue(delivery_id, attempt_number, at=None, force=False, new=False):
+def enqueue(delivery_id, attempt_number, workspace_id=None, at=None, force=False, new=False):
     """Queue one attempt; return True if queued. A lost Redis only delays it: the sweep re-enqueues.
 
-    The job id is deterministic, so an attempt already waiting is not queued twice; force
-    replaces whatever job holds the id (a lost, dead or scheduled one). new: the delivery
-    was just created, so no job for it can exist yet (saves a round trip).
+    The job waits in the queue of the delivery's workspace (read from its row when not given),
+    taking turns with the other workspaces'. The job id is deterministic, so an attempt already
+    waiting is not queued twice; force replaces whatever job holds the id (a lost, dead or
+    scheduled one). new: the delivery was just created, so no job for it can exist yet (saves
+    a round trip).
     """
     job_id = job_id_for(delivery_id, attempt_number)
+    if workspace_id is None:
+        workspace_id = db.session.scalar(select(Delivery.workspace_id).where(Delivery.id == delivery_id))
     try:
         return queue.enqueue_job(
             DELIVER_JOB, delivery_id, attempt_number, job_id=job_id, at=at, replace=force, new=new,
-            timeout=job_timeout(),
+            timeout=job_timeout(), tenant=workspace_id,
         )
     except queue.QueueUnavailable as exc:
         log.warning("could not enqueue %s (the sweep will): %s", job_id, exc)
@@ -116,4 +122,4 @@ def enqueue_pending(deliveries, new=False):
     """Enqueue the first attempt of each pending delivery, after the commit."""
     for delivery in deliveries:
         if delivery.status == "pending":
-            enqueue(delivery.id, delivery.attempt_count + 1, new=new)
+            enqueue(delivery.id, delivery.attempt_count + 1, delivery.workspace_id, new=new)

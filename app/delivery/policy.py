@@ -8,6 +8,9 @@ from email.utils import parsedate_to_datetime
 from app.core.redaction import redact
 
 JITTER = 0.10
+# why a webhook was disabled, stored and given by the API as written here (the dashboard translates them)
+GONE_REASON = "the endpoint answered 410 Gone"
+STREAK_REASON = "failing continuously since {since:%Y-%m-%d %H:%M} UTC ({failures} failed attempts)"
 RETRY_AFTER_STATUSES = (429, 503)
 # a URL that can never be called will not get better by waiting; neither will an address the
 # SSRF check refused at connect time (it stays refused until the URL or WEBHOOK_ALLOWED_NETWORKS changes)
@@ -65,7 +68,7 @@ def decide(outcome, attempt_number, schedule, rng=random, now=None):
     if status is not None and 200 <= status < 300:
         return Decision("succeeded")
     if status == 410 and outcome.via is None:  # a 410 from the user's own machine (listen) is no endpoint gone
-        return Decision("failed", disable_reason="the endpoint answered 410 Gone")
+        return Decision("failed", disable_reason=GONE_REASON)
     if outcome.error_class in FINAL_ERROR_CLASSES or attempt_number > len(schedule):
         return Decision("failed")
     return Decision("retrying", retry_in=retry_delay(outcome, attempt_number, schedule, rng, now))
@@ -95,4 +98,4 @@ def streak_disable_reason(first_failure, failures, window_seconds, now=None):
     now = now or datetime.now(UTC)
     if first_failure is None or now - first_failure < timedelta(seconds=window_seconds):
         return None
-    return f"failing continuously since {first_failure:%Y-%m-%d %H:%M} UTC ({failures} failed attempts)"
+    return STREAK_REASON.format(since=first_failure, failures=failures)

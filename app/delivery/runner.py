@@ -4,9 +4,10 @@ Sending is I/O: one asyncio loop keeps up to WORKER_CONCURRENCY requests in flig
 keep-alive pool. Everything else (taking jobs, claiming, rendering, signing, recording) runs
 in batches on database threads (one takes, one records; on SQLite, one for both), so a hundred
 finished attempts cost one transaction and a few Redis round trips instead of a hundred of
-each. A per-endpoint cap keeps an endpoint that hangs from holding more than
-WORKER_ENDPOINT_CONCURRENCY of this process's slots: its further jobs go back to the tail
-of the queue, still waiting, while the jobs behind them are sent.
+each. Endpoint slots shared by the whole fleet (endpoint_slots.py) keep an endpoint that hangs
+from holding more than WORKER_ENDPOINT_CONCURRENCY attempts in flight across every worker
+process: its further jobs go back to the tail of the queue, still waiting, while the jobs
+behind them are sent.
 
 deliver_now makes a single attempt with these same steps, for a job RQ's own worker runs.
 """
@@ -14,13 +15,13 @@ deliver_now makes a single attempt with these same steps, for a job RQ's own wor
 import asyncio
 import logging
 import threading
-from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 from app.core.async_run import run_sync
 from app.core.extensions import db
 from app.core.queue import JobQueue
 from app.delivery import outbox, sender
+from app.delivery.endpoint_slots import EndpointSlots, UncappedSlots
 from app.delivery.listen_handoff import Carrier, ListenHandoff
 from app.delivery.outbox import job_id_for, parse_job_id
 from app.delivery.transport import AsyncTransport, Outcome
@@ -31,35 +32,13 @@ IDLE_WAIT = 1  # seconds a blocking wait for work lasts before the loop looks ar
 BUSY_PAUSE = 0.05  # seconds to wait for a free slot when every job taken was for a busy endpoint
 
 
-class EndpointCaps:
-    """In-flight attempts per webhook in this process, never more than `cap` each."""
-
-    def __init__(self, cap):
-        self.cap = cap
-        self._counts = Counter()
-        self._lock = threading.Lock()
-
-    def admit(self, webhook_id):
-        with self._lock:
-            if self._counts[webhook_id] >= self.cap:
-                return False
-            self._counts[webhook_id] += 1
-            return True
-
-    def release(self, webhook_id):
-        with self._lock:
-            self._counts[webhook_id] -= 1
-            if self._counts[webhook_id] <= 0:
-                del self._counts[webhook_id]
-
-
 class Batches:
     """The database threads' work: turn taken jobs into requests, and outcomes into records."""
 
-    def __init__(self, app, jobqueue, caps):
+    def __init__(self, app, jobqueue, slots):
         self.app = app
         self.jobqueue = jobqueue
-        self.caps = caps
+        self.slots = slots
         self.schedule = app.config["WEBHOOK_RETRY_SCHEDULE"]
 
     def start(self, limit):
@@ -82,29 +61,39 @@ class Batches:
                 others.append(job_id)
             else:
                 attempts[parsed[0]] = (parsed[1], job_id)
-        webhook_of = sender.webhooks_of(list(attempts))
-        admitted, busy, gone = [], [], []
-        for delivery_id, (number, job_id) in attempts.items():
-            webhook_id = webhook_of.get(delivery_id)
-            if webhook_id is None:
-                gone.append(job_id)
-            elif self.caps.admit(webhook_id):
-                admitted.append((delivery_id, number))
-            else:
-                busy.append(delivery_id)
+        endpoint_of = sender.endpoints_of(list(attempts))
+        gone = [job_id for delivery_id, (_, job_id) in attempts.items() if delivery_id not in endpoint_of]
+        admitted, busy = self._admit(attempts, endpoint_of)
         ready = []
         try:
             ready = self._claim_admitted(admitted, busy, attempts)
         finally:  # on an error too: a slot is held only by what is really being sent
             sending = {item.delivery_id for item in ready}
-            for delivery_id, _ in admitted:
-                if delivery_id not in sending:  # stale, closed unsent, or nothing taken at all
-                    self.caps.release(webhook_of[delivery_id])
-                    gone.append(attempts[delivery_id][1])
+            # stale, closed unsent, or nothing taken at all: its start does not count against the rate either
+            unsent = [delivery_id for delivery_id, _ in admitted if delivery_id not in sending]
+            self.slots.release([(endpoint_of[delivery_id][0], attempts[delivery_id][1]) for delivery_id in unsent],
+                               sent=False)
+            gone += [attempts[delivery_id][1] for delivery_id in unsent]
         self.jobqueue.finish(gone)
         for item in ready:
             item.job_id = attempts[item.delivery_id][1]
+        self.slots.sending([(item.webhook_id, item.job_id) for item in ready])
         return ready, others, len(job_ids)
+
+    def _admit(self, attempts, endpoint_of):
+        """Ask the endpoint slots about every attempt whose delivery exists, at once: (admitted, busy).
+
+        Busy: its endpoint has all its slots in flight, or has started as many as its rate limit allows.
+        """
+        known = [delivery_id for delivery_id in attempts if delivery_id in endpoint_of]
+        verdicts = self.slots.admit([(*endpoint_of[delivery_id], attempts[delivery_id][1]) for delivery_id in known])
+        admitted, busy = [], []
+        for delivery_id, ok in zip(known, verdicts, strict=True):
+            if ok:
+                admitted.append((delivery_id, attempts[delivery_id][0]))
+            else:
+                busy.append(delivery_id)
+        return admitted, busy
 
     def _claim_admitted(self, admitted, busy, attempts):
         """Put the busy back in line; in one transaction, claim the admitted, render and sign them."""
@@ -113,11 +102,13 @@ class Batches:
         return sender.prepare_claimed([(delivery_id, attempts[delivery_id][0]) for delivery_id in claimed])
 
     def finish(self, items):
-        """Record outcomes in one transaction, queue the retries, forget the jobs."""
+        """Free their endpoint slots; record outcomes in one transaction, queue the retries, forget the jobs."""
+        self.slots.release([(item.webhook_id, item.job_id) for item in items])
         try:
             retries = sender.record(items, self.schedule)
+            workspace_of = {item.delivery_id: item.workspace_id for item in items}
             for delivery_id, number, at in retries:
-                outbox.enqueue(delivery_id, number, at=at)
+                outbox.enqueue(delivery_id, number, workspace_of.get(delivery_id), at=at)
             self.jobqueue.finish([item.job_id for item in items])
         finally:
             db.session.remove()
@@ -135,7 +126,7 @@ class JobsRQRuns:
 
 def deliver_now(app, delivery_id, attempt_number):
     """Make one attempt here and now, with the worker's own steps: claim, render and sign, send, record."""
-    batches = Batches(app, JobsRQRuns(), EndpointCaps(1))
+    batches = Batches(app, JobsRQRuns(), UncappedSlots())
     with app.app_context():
         try:
             ready, _, _ = batches.claim_and_prepare([job_id_for(delivery_id, attempt_number)])
@@ -179,9 +170,9 @@ class DeliveryRunner:
     def __init__(self, app, worker_name, concurrency=None):
         self.app = app
         self.concurrency = concurrency or app.config["WORKER_CONCURRENCY"]
-        self.caps = EndpointCaps(app.config["WORKER_ENDPOINT_CONCURRENCY"])
+        self.slots = EndpointSlots.of_app(app)
         self.jobqueue = JobQueue(app, worker_name)
-        self.batches = Batches(app, self.jobqueue, self.caps)
+        self.batches = Batches(app, self.jobqueue, self.slots)
         self.stopping = threading.Event()
         self.in_flight = 0
         self._done = []
@@ -213,9 +204,11 @@ class DeliveryRunner:
         self.stopping.set()
 
     def run(self, burst=False):
+        self.slots.start_renewing()
         try:
             run_sync(lambda: self._run(burst))
         finally:
+            self.slots.stop()
             self._taking.shutdown(wait=True)
             self._recording.shutdown(wait=True)
             self._waiter.shutdown(wait=False, cancel_futures=True)
@@ -252,8 +245,8 @@ class DeliveryRunner:
             for job_id in others:
                 self._other_jobs.submit(self._perform, job_id)
             self._launch(ready, transport)
-            if taken and not ready and self.in_flight:
-                # all for busy endpoints: taking them again at once would only spin
+            if taken and not ready and not others:
+                # all for busy endpoints (here or in other workers): taking them again at once would only spin
                 await _wait_at_most(self._freed_event, BUSY_PAUSE)
             if taken:
                 continue
@@ -279,7 +272,6 @@ class DeliveryRunner:
         self._sent(item)
 
     def _sent(self, item):
-        self.caps.release(item.webhook_id)
         self._done.append(item)
         self._sent_event.set()
 

@@ -101,6 +101,7 @@ class Attempting:
     attempt_number: int
     webhook_id: str
     prepared: PreparedRequest
+    workspace_id: str | None = None  # whose queue its retry waits in
     outcome: Outcome | None = None  # set before sending when the request could not even be rendered
     started_at: object = None
     job_id: str | None = None  # the RQ job that asked for it, when a worker took one
@@ -109,12 +110,15 @@ class Attempting:
     listen: tuple | None = None  # (session id, mode, connected?) when a listen session is open for the webhook
 
 
-def webhooks_of(delivery_ids):
-    """{delivery id: webhook id} of the deliveries that still exist."""
+def endpoints_of(delivery_ids):
+    """{delivery id: (webhook id, its rate limit or None)} of the deliveries that still exist."""
     if not delivery_ids:
         return {}
-    rows = db.session.execute(select(Delivery.id, Delivery.webhook_id).where(Delivery.id.in_(delivery_ids)))
-    return dict(rows.all())
+    rows = db.session.execute(
+        select(Delivery.id, Delivery.webhook_id, Webhook.rate_limit)
+        .join(Webhook, Webhook.id == Delivery.webhook_id).where(Delivery.id.in_(delivery_ids))
+    )
+    return {delivery_id: (webhook_id, rate_limit) for delivery_id, webhook_id, rate_limit in rows}
 
 
 def _due_and_open(now):
@@ -182,7 +186,8 @@ def prepare_claimed(claimed):
         if reason:
             _close_without_sending(delivery, reason)
             continue
-        item = Attempting(delivery.id, numbers[delivery.id], delivery.webhook_id, None, started_at=utcnow(),
+        item = Attempting(delivery.id, numbers[delivery.id], delivery.webhook_id, None, delivery.workspace_id,
+                          started_at=utcnow(),
                           mirror_bin_id=delivery.webhook.mirror_bin_id, retries=delivery.event != "webhook.test",
                           listen=_listen_route(delivery.webhook, routes))
         try:
@@ -249,13 +254,16 @@ def record_outcomes(items, schedule, disable_after):
     UPDATE of deliveries and one upsert of the hourly rollups, and nothing is loaded but the
     ids still there.
     """
+    # locked until the commit, in id order (as a deletion locks them): a deletion waits for these
+    # attempts' rows instead of removing a delivery between this check and their insert
     still_there = dict(db.session.execute(
         select(Delivery.id, Delivery.workspace_id).where(Delivery.id.in_([item.delivery_id for item in items]))
+        .order_by(Delivery.id).with_for_update()
     ).all())
     recorded, attempts, changes, failing, outcomes = Recorded(), [], [], {}, []
     for item in items:
         if item.delivery_id not in still_there:
-            continue  # deleted with its workspace while the attempt ran
+            continue  # deleted (with its submission or workspace) while the attempt ran
         decision = policy.decide(item.outcome, item.attempt_number, schedule if item.retries else ())
         next_at = policy.next_time(decision) if decision.status == "retrying" else None
         last_error = None if decision.status == "succeeded" else policy.describe_status(item.outcome)

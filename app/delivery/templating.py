@@ -7,6 +7,7 @@ from functools import lru_cache
 from urllib.parse import quote
 from xml.sax.saxutils import escape as xml_escape
 
+from flask_babel import gettext as _
 from jinja2 import TemplateSyntaxError, nodes
 from jinja2.compiler import CodeGenerator
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
@@ -167,11 +168,12 @@ ALLOWED_TESTS = {
 def _refuse_unsupported(ast):
     for node in ast.find_all(nodes.Node):
         if not isinstance(node, ALLOWED_NODES):
-            raise TemplateError(f"templates support names, filters and if; not {type(node).__name__.lower()}")
+            raise TemplateError(_("templates support names, filters and if; not %(construct)s",
+                                  construct=type(node).__name__.lower()))
         if isinstance(node, nodes.Filter) and node.name not in ALLOWED_FILTERS:
-            raise TemplateError(f"the filter '{node.name}' is not available in templates")
+            raise TemplateError(_("the filter '%(name)s' is not available in templates", name=node.name))
         if isinstance(node, nodes.Test) and node.name not in ALLOWED_TESTS:
-            raise TemplateError(f"the test '{node.name}' is not available in templates")
+            raise TemplateError(_("the test '%(name)s' is not available in templates", name=node.name))
 
 
 _ENVS = {context: _make_env(context) for context in CONTEXTS}
@@ -192,16 +194,17 @@ def parse(source, where="text", limits=None):
         check_depth(ast, limits)
         unsafe = sorted(set(_unsafe_attributes(ast)))
         if unsafe:
-            raise UnsafeTemplate(f"template may not use private attributes: {', '.join(unsafe)}")
+            raise UnsafeTemplate(_("template may not use private attributes: %(names)s", names=", ".join(unsafe)))
         _refuse_unsupported(ast)
     except TemplateSyntaxError as exc:
-        raise TemplateError(f"template syntax error on line {exc.lineno}: {exc.message}") from exc
+        raise TemplateError(_("template syntax error on line %(line)s: %(problem)s",
+                                line=exc.lineno, problem=exc.message)) from exc
     except RecursionError as exc:
         raise too_deep(limits) from exc
     except TemplateError:
         raise
     except ValueError as exc:  # e.g. an integer of more than 4,300 digits
-        raise TemplateError(f"template cannot be read: {exc}") from exc
+        raise TemplateError(_("template cannot be read: %(problem)s", problem=exc)) from exc
     return ast
 
 
@@ -240,9 +243,9 @@ def check_template(source, field_keys=()):
     except TemplateError:
         raise
     except SecurityError as exc:
-        raise TemplateError(f"template refused by the sandbox: {exc}") from exc
+        raise TemplateError(_("template refused by the sandbox: %(problem)s", problem=exc)) from exc
     except Exception as exc:  # any other runtime error in a user's template is a 422, not a 500
-        raise TemplateError(f"template cannot be rendered: {exc}") from exc
+        raise TemplateError(_("template cannot be rendered: %(problem)s", problem=exc)) from exc
     return [_unknown_name_warning(name, known) for name in sorted(unknown)]
 
 
@@ -258,8 +261,9 @@ def near_match(name, known):
 def _unknown_name_warning(name, known):
     """'unknown name 'campain' renders as empty (did you mean campaign?)'."""
     near = near_match(name, known)
-    hint = f" (did you mean {near}?)" if near else ""
-    return f"unknown name '{name}' renders as empty{hint}"
+    if near:
+        return _("unknown name '%(name)s' renders as empty (did you mean %(near)s?)", name=name, near=near)
+    return _("unknown name '%(name)s' renders as empty", name=name)
 
 
 def lex_tokens(source):
@@ -268,7 +272,8 @@ def lex_tokens(source):
         for _lineno, kind, value in _ENVS["text"].lex(source):
             yield kind, value
     except TemplateSyntaxError as exc:
-        raise TemplateError(f"template syntax error on line {exc.lineno}: {exc.message}") from exc
+        raise TemplateError(_("template syntax error on line %(line)s: %(problem)s",
+                                line=exc.lineno, problem=exc.message)) from exc
 
 
 @lru_cache(maxsize=4096)

@@ -19,6 +19,8 @@ from urllib.parse import urlsplit
 
 import aiohttp
 from aiohttp.abc import AbstractResolver
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from yarl import URL
 
 MAX_RESPONSE_BYTES = 64 * 1024
@@ -48,22 +50,23 @@ def _networks(allowed_networks):
 def _kind_of(ip):
     """Name the class of a non-global address, most specific first."""
     if ip.version == 6 and ip.ipv4_mapped is not None:
-        return "an IPv4-mapped IPv6 address"
+        return _("an IPv4-mapped IPv6 address")
     if ip.version == 6 and any(ip in net for net in NAT64):
-        return "a NAT64 address"
+        return _("a NAT64 address")
     if ip.version == 6 and (ip.sixtofour is not None or ip.teredo is not None):
-        return "a tunnelled (6to4/Teredo) address"
+        return _("a tunnelled (6to4/Teredo) address")
     checks = (
-        (ip.is_unspecified, "an unspecified address"),
-        (ip.is_loopback, "a loopback address"),
-        (ip.is_link_local, "a link-local address"),
-        (ip.is_multicast, "a multicast address"),
-        (ip.version == 4 and ip in CGNAT, "a carrier-grade NAT address"),
-        (ip.version == 6 and ip in ipaddress.ip_network("fc00::/7"), "a unique-local address"),
-        (ip.is_reserved, "a reserved address"),
-        (ip.is_private, "a private address"),
+        (ip.is_unspecified, lazy_gettext("an unspecified address")),
+        (ip.is_loopback, lazy_gettext("a loopback address")),
+        (ip.is_link_local, lazy_gettext("a link-local address")),
+        (ip.is_multicast, lazy_gettext("a multicast address")),
+        (ip.version == 4 and ip in CGNAT, lazy_gettext("a carrier-grade NAT address")),
+        (ip.version == 6 and ip in ipaddress.ip_network("fc00::/7"), lazy_gettext("a unique-local address")),
+        (ip.is_reserved, lazy_gettext("a reserved address")),
+        (ip.is_private, lazy_gettext("a private address")),
     )
-    return next((name for hit, name in checks if hit), None if ip.is_global else "not a globally routable address")
+    name = next((name for hit, name in checks if hit), None if ip.is_global else _("not a globally routable address"))
+    return str(name) if name is not None else None
 
 
 def address_problem(address, allowed_networks=()):
@@ -72,7 +75,7 @@ def address_problem(address, allowed_networks=()):
     if any(ip in net for net in _networks(tuple(allowed_networks))):
         return None
     kind = _kind_of(ip)
-    return f"{ip} is {kind}" if kind else None
+    return _("%(address)s is %(kind)s", address=ip, kind=kind) if kind else None
 
 
 def checked_addresses(host, port, allowed_networks=()):
@@ -85,13 +88,14 @@ def checked_addresses(host, port, allowed_networks=()):
         try:
             addresses = resolve(host, port)
         except (OSError, UnicodeError) as exc:
-            raise AddressRefused(f"DNS lookup for {host} failed", "dns") from exc
+            raise AddressRefused(_("DNS lookup for %(host)s failed", host=host), "dns") from exc
     if not addresses:
-        raise AddressRefused(f"DNS lookup for {host} found no address", "dns")
+        raise AddressRefused(_("DNS lookup for %(host)s found no address", host=host), "dns")
     for address in addresses:
         problem = address_problem(address, allowed_networks)
         if problem:
-            raise AddressRefused(f"blocked: {problem}" if literal else f"blocked: {host} resolves to {problem}")
+            raise AddressRefused(_("blocked: %(problem)s", problem=problem) if literal else
+                                 _("blocked: %(host)s resolves to %(problem)s", host=host, problem=problem))
     return addresses
 
 
@@ -99,13 +103,13 @@ def split_url(url):
     """Return (scheme, host, port) of a URL that may be called, or raise AddressRefused."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
-        raise AddressRefused("only http and https URLs can be called", "invalid_url")
+        raise AddressRefused(_("only http and https URLs can be called"), "invalid_url")
     if not parts.hostname:
-        raise AddressRefused("the URL has no host", "invalid_url")
+        raise AddressRefused(_("the URL has no host"), "invalid_url")
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError as exc:
-        raise AddressRefused("the URL has an invalid port", "invalid_url") from exc
+        raise AddressRefused(_("the URL has an invalid port"), "invalid_url") from exc
     return parts.scheme, parts.hostname, port
 
 

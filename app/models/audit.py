@@ -1,4 +1,4 @@
-"""Who changed a webhook, what, and when."""
+"""Who changed a webhook (or deleted a workspace's data), what, and when."""
 
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -13,7 +13,8 @@ class AuditEvent(db.Model):
 
     id: Mapped[str] = id_column("aud")
     workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), index=True)
-    webhook_id: Mapped[str] = mapped_column(ForeignKey("webhooks.id", ondelete="CASCADE"))
+    # None for a workspace's own events: data deleted on request, a bulk delete
+    webhook_id: Mapped[str | None] = mapped_column(ForeignKey("webhooks.id", ondelete="CASCADE"), nullable=True)
     # the actor is kept as text too, so the trail survives a deleted user
     user_id: Mapped[str | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     actor: Mapped[str] = mapped_column(String(254))

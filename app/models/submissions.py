@@ -5,6 +5,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.extensions import db
 from app.models.base import created_at_column, id_column, json_column
+from app.models.search_index import TRIGRAM_INDEX, add_trigram_index, answers_text
 
 ACCEPTED = "accepted"
 SPAM = "spam"
@@ -17,6 +18,10 @@ class Submission(db.Model):
         # the monthly quota counts a workspace's submissions since the 1st: a range of this index,
         # not every row the workspace ever received (it also serves lookups by workspace alone)
         Index("ix_submissions_workspace_id_created_at", "workspace_id", "created_at"),
+        # the dashboard's list, pages and export: one range of this index per page, newest first
+        Index("ix_submissions_form_id_status_created_at_id", "form_id", "status", "created_at", "id"),
+        # the API's list (newest first by id) of one status, also when that status is rare (spam)
+        Index("ix_submissions_form_id_status_id", "form_id", "status", "id"),
         # the retention purge takes a form's oldest submissions first
         Index("ix_submissions_form_id_created_at", "form_id", "created_at"),
     )
@@ -48,3 +53,9 @@ class Submission(db.Model):
             "answers": dict(self.answers or {}),
             "meta": dict(self.meta or {}),
         }
+
+
+add_trigram_index(Submission.__table__, Index(
+    TRIGRAM_INDEX, answers_text(Submission.answers).label("answers_text"),
+    postgresql_using="gin", postgresql_ops={"answers_text": "gin_trgm_ops"}, _table=Submission.__table__,
+))

@@ -18,6 +18,7 @@ DELIVERY_STATUSES = ("pending", "succeeded", "retrying", "failed", "skipped")
 OPEN_STATUSES = ("pending", "retrying")
 ROTATION_OVERLAP = timedelta(hours=24)
 NAME_MAX_LENGTH = 100
+RATE_LIMIT_MAX = 1000  # attempts per second: above it a limit would be no limit
 
 
 def new_secret():
@@ -64,6 +65,8 @@ class Webhook(db.Model):
     # a form's local webhook (POST /api/v1/forms/<id>/listen): its deliveries only ever go to a listen
     # client on the user's machine; its URL is the local one and is never connected to
     listen_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # attempts per second at most (None: unlimited); the ones above it wait in the queue, never fail
+    rate_limit: Mapped[int | None] = mapped_column(Integer, nullable=True)
     created_at = created_at_column()
     updated_at = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
@@ -103,6 +106,8 @@ class Delivery(db.Model):
     __table_args__ = (
         Index("ix_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
         Index("ix_deliveries_webhook_id_id", "webhook_id", "id"),
+        # a webhook's deliveries of one status, newest first (the Deliveries tab and the API's ?status=)
+        Index("ix_deliveries_webhook_id_status_id", "webhook_id", "status", "id"),
         Index("ix_deliveries_created_at", "created_at"),  # the retention purge takes the oldest first
     )
 

@@ -1,8 +1,13 @@
-"""A WTForms class built for each customer form, fresh per request, from the field types' registry."""
+"""A WTForms class per customer form, from the field types' registry, built once per version of it."""
+
+import json
+import threading
+from collections import OrderedDict
 
 from wtforms import Form
 
 from app.core.extensions import db
+from app.core.i18n import current_locale
 from app.fields import field_type
 from app.fields.messages import TRANSLATIONS
 from app.models import Workspace
@@ -21,12 +26,49 @@ def phone_region_of(form):
     return workspace.phone_region if workspace else None
 
 
-def build_submission_form(form):
-    """Return a WTForms class with one field per answer-taking field of form."""
+# forms whose classes are kept, least recently used dropped first (a class is a few kB)
+CACHED_CLASSES = 512
+_classes = OrderedDict()
+_classes_lock = threading.Lock()
 
+
+def _version(form, phone_region):
+    """Everything the class is built from: the fields as stored, the language its messages
+    are in, the phone region. A field shuffling its options is built afresh every time."""
+    fields = []
+    for field in form.fields:
+        if (field.settings or {}).get("randomize"):
+            return None
+        fields.append((field.id, field.position, field.key, field.label, field.type, field.required,
+                       field.default, field.placeholder,
+                       json.dumps([field.options, field.settings, field.visible_if], sort_keys=True, default=str)))
+    return form.id, str(current_locale()), phone_region, tuple(fields)
+
+
+def build_submission_form(form):
+    """Return the WTForms class with one field per answer-taking field of form (cached per version)."""
+    phone_region = phone_region_of(form)
+    version = _version(form, phone_region)
+    if version is None:
+        return _build(form, phone_region)
+    # under a lock: the threads of a process share the cache
+    with _classes_lock:
+        cached = _classes.get(form.id)
+        if cached is not None and cached[0] == version:
+            _classes.move_to_end(form.id)
+            return cached[1]
+    built = _build(form, phone_region)
+    with _classes_lock:
+        _classes[form.id] = (version, built)
+        while len(_classes) > CACHED_CLASSES:
+            _classes.popitem(last=False)
+    return built
+
+
+def _build(form, region):
     class SubmissionForm(Form):
         class Meta:
-            phone_region = phone_region_of(form)
+            phone_region = region
 
             def get_translations(self, form):
                 return TRANSLATIONS

@@ -1,18 +1,19 @@
 """The hosted form: GET shows it, POST stores a submission (CONTRACT.md §3)."""
 
-from flask import current_app, jsonify, redirect, render_template, request, url_for
+from flask import current_app, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload
 
+from app.core import row_inserts
 from app.core.errors import ApiError, error_response, wants_json
 from app.core.extensions import csrf, db, limiter
 from app.core.i18n import current_locale, form_locale, use_locale, visitor_locale
 from app.delivery import outbox
 from app.fields import field_type, links
-from app.models import Form, Submission
+from app.models import Form, Submission, Workspace
 from app.models.base import utcnow
 from app.models.ids import new_id
 from app.models.submissions import ACCEPTED, SPAM
@@ -45,18 +46,23 @@ def database_unavailable():
     return ApiError(503, _("the service is briefly unavailable, try again"), headers={"Retry-After": DB_RETRY_AFTER})
 
 
-# the form and its fields in one statement (the relationship's own selectin load is a second one)
-_FORM_WITH_FIELDS = select(Form).options(joinedload(Form.fields))
+# the form, its fields and its workspace (theme, block lists, phone region) in one statement
+_FORM_WITH_FIELDS = (select(Form, Workspace).join(Workspace, Workspace.id == Form.workspace_id)
+                     .options(joinedload(Form.fields)))
 
 
 def _load_form(public_id):
     try:
-        form = db.session.scalars(_FORM_WITH_FIELDS.where(Form.public_id == public_id)).unique().one_or_none()
+        found = db.session.execute(_FORM_WITH_FIELDS.where(Form.public_id == public_id)).unique().one_or_none()
     except OperationalError as exc:
         db.session.rollback()
         raise database_unavailable() from exc
+    form, workspace = found or (None, None)
     if form is None or not (form.enabled or _is_preview(form)):
         raise ApiError(404, _("form not found"))
+    # held for the request: the session's identity map keeps only referenced rows, and the
+    # workspace is read again by the spam checks and the page's theme (session.get, no SQL)
+    g.form_workspace = workspace
     use_locale(form_locale(form))
     return form
 
@@ -247,25 +253,26 @@ def _store(form, submission, files):
     """
     session = db.session()
     expire_on_commit = session.expire_on_commit
-    kept = []
+    kept, reserved = [], False
     try:
         closing.claim_place(form)
         quotas.check_submission_quota(form.workspace_id)
-        session.add(submission)
+        reserved = True
         kept = uploads.keep_files(submission, files) if files else []
-        # one flush at commit (the deliveries' event needs the id and time, set above), so
-        # SQLite's write lock is held only that long
         with session.no_autoflush:
             deliveries = add_submission_effects(form, submission)
+        # written last (the files and mail rows flush at commit, after them), so SQLite's write
+        # lock is held only from here to the commit
+        row_inserts.insert_rows(session, [submission, *deliveries])
         session.expire_on_commit = False
         session.commit()
-    except OperationalError as exc:
+    except BaseException as exc:
         session.rollback()
         uploads.discard(kept)
-        raise database_unavailable() from exc
-    except BaseException:
-        session.rollback()
-        uploads.discard(kept)
+        if reserved:
+            quotas.release_submission_quota(form.workspace_id)
+        if isinstance(exc, OperationalError):
+            raise database_unavailable() from exc
         raise
     finally:
         session.expire_on_commit = expire_on_commit

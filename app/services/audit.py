@@ -1,4 +1,4 @@
-"""The audit trail of webhook changes: who changed URL, secret, headers or enabled, and when."""
+"""The audit trail: who changed a webhook's URL, secret, headers or enabled, who deleted what data, and when."""
 
 from app.core.extensions import db
 from app.core.redaction import MASK, mask_headers, redact
@@ -6,7 +6,7 @@ from app.models import AuditEvent
 
 AUDITED_FIELDS = (
     "name", "url", "method", "format", "headers", "body_template", "events", "conditions", "enabled", "secret",
-    "attach_files",
+    "attach_files", "rate_limit",
 )
 SYSTEM_ACTOR = "Formhook"
 
@@ -94,3 +94,23 @@ def last_event(webhook_id, action):
         db.select(AuditEvent).where(AuditEvent.webhook_id == webhook_id, AuditEvent.action == action)
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(1)
     )
+
+
+def record_workspace_event(workspace_id, action, changes, user=None, actor=None):
+    """Add an AuditEvent about the workspace itself (no webhook), e.g. data deleted; the caller commits."""
+    event = AuditEvent(
+        workspace_id=workspace_id, webhook_id=None, user_id=getattr(user, "id", None),
+        actor=actor or getattr(user, "email", None) or SYSTEM_ACTOR, action=action, changes=changes,
+    )
+    db.session.add(event)
+    return event
+
+
+def workspace_events(workspace_id, actions, limit=50):
+    """The workspace's own events of these actions, newest first."""
+    from app.core.tenancy import scoped
+
+    return db.session.scalars(
+        scoped(AuditEvent, workspace_id).where(AuditEvent.webhook_id.is_(None), AuditEvent.action.in_(actions))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
+    ).all()

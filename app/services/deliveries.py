@@ -33,7 +33,7 @@ def send_test_event(webhook):
 def enqueue_after_commit(delivery, force=False):
     """Flush delivery and queue its next attempt once the caller's transaction commits."""
     db.session.flush()
-    on_commit(partial(outbox.enqueue, delivery.id, delivery.attempt_count + 1, force=force))
+    on_commit(partial(outbox.enqueue, delivery.id, delivery.attempt_count + 1, delivery.workspace_id, force=force))
 
 
 def _attempt_in_flight(delivery):

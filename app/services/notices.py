@@ -12,7 +12,7 @@ from app.core.extensions import db
 from app.core.i18n import DEFAULT_LANGUAGE, recipient_locale
 from app.models import Membership, Workspace
 from app.models.base import utcnow
-from app.services import mail_queue
+from app.services import disabled_reasons, mail_queue
 
 
 def owners_by_language(workspace_id):
@@ -45,7 +45,7 @@ def add_webhook_disabled_notices(webhook, reason):
                 "fix it, then re-enable the webhook — you can resend everything it missed:\n\n"
                 "  %(link)s\n",
                 form=form_name, url=webhook.url, when=timezones.format_local(utcnow(), zone_name, locale=locale),
-                reason=reason, link=link,
+                reason=disabled_reasons.reason_text(reason, zone_name, locale), link=link,
             )
             subject = _("Webhook disabled: %(form)s", form=form_name)
         added.append(mail_queue.add_mail(

@@ -11,6 +11,7 @@ from app.core.errors import ApiError, error_response, wants_json
 from app.core.extensions import db
 from app.models import Submission, Webhook
 from app.models.base import utcnow
+from app.services import quota_counter
 
 
 class QuotaExceeded(ApiError):
@@ -44,16 +45,24 @@ def submission_limit():
 
 
 def check_submission_quota(workspace_id):
-    """Raise QuotaExceeded when the workspace has used this month's submissions."""
+    """Reserve one of this month's submissions; raise QuotaExceeded when the workspace has used them.
+
+    A caller whose submission is then not stored hands it back with release_submission_quota.
+    """
     limit = submission_limit()
-    if submissions_this_month(workspace_id) >= limit:
-        _start, following = month_bounds()
+    start, following = month_bounds()
+    if not quota_counter.take(workspace_id, start, lambda: submissions_this_month(workspace_id), limit):
         raise QuotaExceeded(
             _("this form's workspace has received its %(limit)s submissions for this month; nothing was "
               "stored — try again next month or ask the form's owner to raise the limit",
               limit=format_decimal(limit)),
             retry_after=int((following - utcnow()).total_seconds()) + 1,
         )
+
+
+def release_submission_quota(workspace_id):
+    """Hand back the reservation of a submission that was not stored after all."""
+    quota_counter.give_back(workspace_id, month_bounds()[0])
 
 
 def check_webhook_quota(form_id):

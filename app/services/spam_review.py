@@ -5,7 +5,7 @@ import secrets
 from app.core.extensions import db
 from app.delivery import outbox
 from app.models.submissions import ACCEPTED
-from app.services import uploads
+from app.services import data_requests
 from app.services.submission_effects import add_submission_effects
 
 FORM_TOKEN_BYTES = 24
@@ -21,12 +21,9 @@ def release(form, submission):
     return deliveries
 
 
-def delete_submission(submission):
-    """Delete a submission and its stored files (their bytes once the rows are gone)."""
-    file_keys = uploads.submission_file_keys(submission.id)
-    db.session.delete(submission)
-    db.session.commit()
-    uploads.delete_objects(file_keys)
+def delete_submission(submission, user=None):
+    """Delete a held submission with every trace (its files, mails, copies), on the audit trail."""
+    return data_requests.delete_submission(submission, user=user)
 
 
 def new_form_token(form):

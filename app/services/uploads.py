@@ -93,7 +93,3 @@ def delete_objects(keys):
         except Exception:  # the store is away: the sweep removes it once no row names it
             log.warning("could not delete %s now; the orphan sweep will", key)
 
-
-def submission_file_keys(submission_id):
-    """The storage keys of a submission's files (to delete once its deletion commits)."""
-    return list(db.session.scalars(select(StoredFile.storage_key).where(StoredFile.submission_id == submission_id)))

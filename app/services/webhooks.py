@@ -8,12 +8,14 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from flask_babel import gettext as _
+
 from app.core.extensions import db
 from app.delivery import conditions as conditions_rules
 from app.delivery import payloads, templating
 from app.delivery.transport import AddressRefused, check_url_for_saving
 from app.models import Webhook
-from app.models.webhooks import EVENTS, METHODS
+from app.models.webhooks import EVENTS, METHODS, RATE_LIMIT_MAX
 from app.services import audit
 from app.services.quotas import check_webhook_quota
 from app.services.webhook_names import check_name
@@ -24,6 +26,7 @@ RESERVED_HEADERS = {
 }
 FIELDS = (
     "name", "url", "method", "format", "headers", "body_template", "events", "conditions", "enabled", "attach_files",
+    "rate_limit",
 )
 
 
@@ -41,21 +44,21 @@ class Checking:
 def check_url(url, checking):
     """Required, http(s), a fixed host, a valid template that renders to an address we may call."""
     if not isinstance(url, str) or not url.strip():
-        checking.errors["url"] = "is required"
+        checking.errors["url"] = _("is required")
         return url
     url = url.strip()
     if len(url) > 4000:
-        checking.errors["url"] = "is too long (4000 characters at most)"
+        checking.errors["url"] = _("is too long (4000 characters at most)")
         return url
     try:
         parts = urlsplit(url)
     except ValueError:  # e.g. an unclosed IPv6 bracket
-        checking.errors["url"] = "is not a valid URL"
+        checking.errors["url"] = _("is not a valid URL")
         return url
     if parts.scheme not in ("http", "https"):
-        checking.errors["url"] = "must start with http:// or https://"
+        checking.errors["url"] = _("must start with http:// or https://")
     elif "{" in parts.netloc or "{" in parts.scheme:
-        checking.errors["url"] = "the host cannot be a template; put {{ names }} in the path or query"
+        checking.errors["url"] = _("the host cannot be a template; put {{ names }} in the path or query")
     elif _template_ok(url, "url", checking):
         rendered = templating.render(url, templating.sample_context(checking.field_keys), "url")
         try:
@@ -77,7 +80,7 @@ def _template_ok(template, error_key, checking):
 
 def check_method(method, checking):
     if not isinstance(method, str) or method.upper() not in METHODS:
-        checking.errors["method"] = f"must be one of {', '.join(METHODS)}"
+        checking.errors["method"] = _("must be one of %(choices)s", choices=", ".join(METHODS))
         return method
     return method.upper()
 
@@ -87,20 +90,20 @@ def check_format(fmt, checking):
     try:
         payloads.body_format(fmt)
     except payloads.UnknownFormat:
-        checking.errors["format"] = f"must be one of {', '.join(payloads.format_names())}"
+        checking.errors["format"] = _("must be one of %(choices)s", choices=", ".join(payloads.format_names()))
     return fmt
 
 
 def check_headers(headers, checking):
     """An object of settable header names to valid value templates."""
     if not isinstance(headers, dict):
-        checking.errors["headers"] = "must be an object of header name to value template"
+        checking.errors["headers"] = _("must be an object of header name to value template")
         return headers
     for name, value in headers.items():
         if not HEADER_NAME_RE.match(name) or name.lower() in RESERVED_HEADERS:
-            checking.errors[f"headers.{name}"] = "is not a header name you can set"
+            checking.errors[f"headers.{name}"] = _("is not a header name you can set")
         elif not isinstance(value, str):
-            checking.errors[f"headers.{name}"] = "must be a string"
+            checking.errors[f"headers.{name}"] = _("must be a string")
         else:
             _template_ok(value, f"headers.{name}", checking)
     return headers
@@ -109,7 +112,7 @@ def check_headers(headers, checking):
 def check_body_template(template, checking):
     """A string or null; a valid template, warned about when it does not render a JSON or XML document."""
     if template is not None and not isinstance(template, str):
-        checking.errors["body_template"] = "must be a string or null"
+        checking.errors["body_template"] = _("must be a string or null")
         return template
     fmt = checking.data.get("format", "json")
     if template and _template_ok(template, "body_template", checking) and fmt in payloads.FORMATS:
@@ -126,13 +129,14 @@ def _body_template_warnings(template, fmt, field_keys):
     try:
         entry.parse(rendered)
     except ValueError as exc:
-        return [f"the body template does not render valid {fmt.upper()} with sample answers ({exc})"]
+        return [_("the body template does not render valid %(format)s with sample answers (%(problem)s)",
+              format=fmt.upper(), problem=exc)]
     return []
 
 
 def check_events(events, checking):
     if not isinstance(events, list) or not all(event in EVENTS for event in events):
-        checking.errors["events"] = f"must be a list of {', '.join(EVENTS)}"
+        checking.errors["events"] = _("must be a list of %(choices)s", choices=", ".join(EVENTS))
     return events
 
 
@@ -143,15 +147,24 @@ def check_conditions(conditions, checking):
 
 def check_enabled(enabled, checking):
     if not isinstance(enabled, bool):
-        checking.errors["enabled"] = "must be true or false"
+        checking.errors["enabled"] = _("must be true or false")
     return enabled
 
 
 def check_attach_files(attach, checking):
     """On or off; it takes effect in the formats that can carry files (multipart)."""
     if not isinstance(attach, bool):
-        checking.errors["attach_files"] = "must be true or false"
+        checking.errors["attach_files"] = _("must be true or false")
     return attach
+
+
+def check_rate_limit(limit, checking):
+    """Null (unlimited) or a whole number of attempts per second, from 1 to RATE_LIMIT_MAX."""
+    whole = isinstance(limit, int) and not isinstance(limit, bool)
+    if limit is not None and not (whole and 1 <= limit <= RATE_LIMIT_MAX):
+        checking.errors["rate_limit"] = _("must be a whole number of requests per second from 1 to %(max)d, "
+                                          "or empty for no limit", max=RATE_LIMIT_MAX)
+    return limit
 
 
 def check_webhook_name(name, checking):
@@ -171,6 +184,7 @@ CHECKERS = {
     "conditions": (lambda data: data.get("conditions"), check_conditions),
     "enabled": (lambda data: data.get("enabled", True), check_enabled),
     "attach_files": (lambda data: data.get("attach_files", False), check_attach_files),
+    "rate_limit": (lambda data: data.get("rate_limit"), check_rate_limit),
 }
 
 
@@ -183,7 +197,7 @@ def validate_webhook(data, field_keys, allowed_networks, partial=False):
         return {}, {"body": "must be a JSON object"}, []
     checking = Checking(data, field_keys, allowed_networks)
     for name in sorted(set(data) - set(FIELDS) - {"secret", "id", "form_id", "disabled_reason", "listen_only"}):
-        checking.errors[name] = "is not a webhook setting"
+        checking.errors[name] = _("is not a webhook setting")
     clean = {}
     for name, (value_of, checker) in CHECKERS.items():
         if not partial or name in data:

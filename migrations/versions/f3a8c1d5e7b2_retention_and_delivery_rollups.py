@@ -1,7 +1,7 @@
 """retention settings, the indexes the purge walks, and hourly delivery rollups filled from existing attempts
 
 Revision ID: f3a8c1d5e7b2
-Revises: 9e4b2d7c1a58
+Revises: 0a86d492d806
 Create Date: 2026-12-03 09:00:00
 
 Workspaces get three nullable retention columns (null: the RETENTION_* setting) and forms a
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 revision = 'f3a8c1d5e7b2'
-down_revision = '9e4b2d7c1a58'
+down_revision = '0a86d492d806'
 branch_labels = None
 depends_on = None
 
