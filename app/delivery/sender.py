@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from flask import current_app
 from redis import RedisError
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import false, insert, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from app.core.extensions import db
@@ -247,6 +247,22 @@ def record(items, schedule):
     return current_app.extensions[RECORDER](items, schedule)
 
 
+def _lock_deliveries(delivery_ids):
+    """{delivery id: workspace id} of these deliveries still there, locked until the commit.
+
+    A deletion (of a submission, a webhook) then waits for the attempts' rows instead of removing
+    a delivery between this check and their insert. PostgreSQL locks the rows, in id order as a
+    deletion does; SQLite has no row locks and runs a SELECT outside any transaction, so a write
+    that changes nothing first takes its one write lock.
+    """
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(update(Delivery).where(false()).values(status=Delivery.status))
+    return dict(db.session.execute(
+        select(Delivery.id, Delivery.workspace_id).where(Delivery.id.in_(delivery_ids))
+        .order_by(Delivery.id).with_for_update()
+    ).all())
+
+
 def record_outcomes(items, schedule, disable_after):
     """Record each sent attempt and decide what follows; the caller acts on the decisions and commits.
 
@@ -254,12 +270,7 @@ def record_outcomes(items, schedule, disable_after):
     UPDATE of deliveries and one upsert of the hourly rollups, and nothing is loaded but the
     ids still there.
     """
-    # locked until the commit, in id order (as a deletion locks them): a deletion waits for these
-    # attempts' rows instead of removing a delivery between this check and their insert
-    still_there = dict(db.session.execute(
-        select(Delivery.id, Delivery.workspace_id).where(Delivery.id.in_([item.delivery_id for item in items]))
-        .order_by(Delivery.id).with_for_update()
-    ).all())
+    still_there = _lock_deliveries([item.delivery_id for item in items])
     recorded, attempts, changes, failing, outcomes = Recorded(), [], [], {}, []
     for item in items:
         if item.delivery_id not in still_there:
