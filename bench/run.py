@@ -17,7 +17,7 @@ from cryptography.fernet import Fernet
 from app import create_app
 from app.core.config import REPO_ROOT
 from app.runtime.embedded_redis import start_server
-from bench import load, scenarios, seed
+from bench import big, load, scenarios, seed
 from bench.services import Processes
 
 RESULTS = REPO_ROOT / "bench" / "results"
@@ -41,6 +41,9 @@ def parse_args(argv):
     parser.add_argument("--naive-count", type=int, default=100)
     parser.add_argument("--seconds", type=float, default=8, help="length of B1, B1p, B4 and B5 load")
     parser.add_argument("--rate", type=int, default=200, help="B1p's steady hosted-form POSTs per second")
+    parser.add_argument("--big-submissions", default="postgresql=1000000,sqlite=200000",
+                        help="B7's submissions per database (db=count,…); its attempts are three times as many")
+    parser.add_argument("--big-samples", type=int, default=40, help="B7's requests per page measured")
     parser.add_argument("--short", action="store_true",
                         help="a quick run (a minute or two): 3 s of load, a fifth of B2/B3's deliveries")
     args = parser.parse_args(argv)
@@ -109,6 +112,7 @@ def run_database(label, database_url, redis_url, args, workdir):
         _, web_url = processes.gunicorn("wsgi:app")
         ctx = Context(app, processes, receiver_url, web_url)
         workers = [int(number) for number in args.workers.split(",")]
+        big_count = int(dict(item.split("=") for item in args.big_submissions.split(","))[label])
         plan = {
             "B1": lambda: scenarios.intake(ctx, args.seconds),
             "B1p": lambda: scenarios.steady_intake(ctx, args.rate, args.seconds),
@@ -119,6 +123,7 @@ def run_database(label, database_url, redis_url, args, workdir):
             "B6": lambda: scenarios.memory(ctx, 200),
             "B8": lambda: scenarios.shared_caps(ctx, 40, args.seconds),
             "B1u": lambda: scenarios.upload_intake(ctx, args.seconds),
+            "B7": lambda: big.big_workspace(ctx, big_count, 3 * big_count, args.big_samples),
         }
         for key in args.only.split(","):
             started = time.monotonic()

@@ -5,6 +5,7 @@ fails test_every_route_is_covered. To cover a new route: add its endpoint to ROU
 new kind of id, teach `populate` to make that object and PARAMS to find it.
 """
 
+import gzip
 import io
 import json
 import zipfile
@@ -22,6 +23,7 @@ from app.models import (
     ApiKey,
     Attempt,
     CaptureBin,
+    CsvExport,
     Delivery,
     Field,
     Form,
@@ -77,6 +79,8 @@ ROUTES = {
     "dashboard.submission_detail": (TENANT, None),
     "dashboard.submission_delete": (TENANT, None),
     "dashboard.submissions_export": (TENANT, None),
+    "dashboard.submissions_export_by_mail": (TENANT, None),
+    "dashboard.export_download": (TENANT, None),
     "dashboard.submissions_bulk_delete": (TENANT, None),
     "dashboard.data_settings": (LISTING, None),
     "dashboard.data_erase": (LISTING, None),
@@ -181,7 +185,7 @@ PARAMS = {
     "form_id": "form", "field_id": "field", "webhook_id": "webhook", "submission_id": "submission",
     "delivery_id": "delivery", "attempt_id": "attempt", "key_id": "api_key", "api_key_id": "api_key",
     "invitation_id": "invitation", "membership_id": "membership", "bin_id": "capture_bin",
-    "file_id": "stored_file", "session_id": "listen_session",
+    "file_id": "stored_file", "session_id": "listen_session", "export_id": "csv_export",
 }
 FIXED_PARAMS = {"action": ["delete", "up", "down"], "preset_name": sorted(PRESETS)[:2]}
 # a body that would change something if a route forgot its scope
@@ -228,14 +232,17 @@ def populate(app, accounts, email, marker):
         form.spam_token = f"fht_{marker}"
         form.captcha_secret = f"captcha-{marker}"
         db.session.get(Workspace, workspace_id).spam_blocklist = {"emails": [f"{marker.lower()}@blocked.example"]}
-        db.session.add_all([attempt, api_key, invitation, capture_bin, stored_file])
+        csv_export = CsvExport(workspace_id=workspace_id, form_id=form_id, status="ready",
+                               expires_at=utcnow() + timedelta(days=1))
+        db.session.add_all([attempt, api_key, invitation, capture_bin, stored_file, csv_export])
         db.session.commit()
+        storage().put(csv_export.storage_key, gzip.compress(marker.encode()), "application/gzip")
         membership = db.session.scalars(select(Membership).where(Membership.workspace_id == workspace_id)).one()
         ids = {
             "workspace": workspace_id, "form": form_id, "field": form.fields[0].id, "webhook": webhook_id,
             "submission": submission.id, "delivery": delivery.id, "attempt": attempt.id, "api_key": api_key.id,
             "invitation": invitation.id, "membership": membership.id, "capture_bin": capture_bin.id,
-            "stored_file": stored_file.id,
+            "stored_file": stored_file.id, "csv_export": csv_export.id,
         }
         secret = db.session.get(Webhook, webhook_id).secret
     ids["listen_session"] = listen_sessions.open_session(app.redis, webhook_id, workspace_id, api_key.id, "instead")

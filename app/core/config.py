@@ -91,7 +91,7 @@ class Config:
         self.LOGIN_RATE_LIMIT_ADDRESS = env.get("LOGIN_RATE_LIMIT_ADDRESS", "30/minute;200/hour")
         self.QUOTA_SUBMISSIONS_PER_MONTH = int(env.get("QUOTA_SUBMISSIONS_PER_MONTH", "10000"))
         # a search without an index (SQLite, or a term under 3 characters) reads at most this many newest rows
-        self.SEARCH_SCAN_ROWS = int(env.get("SEARCH_SCAN_ROWS", "50000"))
+        self.SEARCH_SCAN_ROWS = int(env.get("SEARCH_SCAN_ROWS", "20000"))
         self.QUOTA_WEBHOOKS_PER_FORM = int(env.get("QUOTA_WEBHOOKS_PER_FORM", "10"))
         self.QUOTA_STORAGE_BYTES = int(env.get("QUOTA_STORAGE_BYTES", str(1024**3)))
         # uploads: where they live (unset: instance/uploads; s3://bucket/prefix: an S3-compatible store),

@@ -8,6 +8,7 @@ from app.dashboard import (  # noqa: E402,F401
     data_routes,
     delivery_routes,
     design_routes,
+    export_routes,
     file_routes,
     labels,
     notification_routes,

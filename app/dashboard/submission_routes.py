@@ -16,8 +16,8 @@ from app.dashboard.time_filters import local_bound
 from app.fields import field_type
 from app.models import Form, Mail, Submission
 from app.services import data_requests
-from app.services.submission_rows import form_submissions, in_batches, matching
-from app.services.submission_search import search, window_was_full
+from app.services.submission_rows import CSV_COLUMNS, form_submissions, in_batches, in_chunks, matching
+from app.services.submission_search import search
 from app.spam.reasons import describe_all
 
 EXPORT_BATCH = 500
@@ -43,13 +43,12 @@ def submissions_index(form_id):
     window = None
     if term:
         found = search(query, term)
-        window = found.window if found.window and window_was_full(query, found.window) else None
-        query = found.query
+        query, window = found.query, found.window
     page = newest_first_page(query, Submission)
     columns = [field for field in form.fields if field_type(field.type).shown_in_table][:4]
     return render_template(
         "dashboard/submissions_index.html", form=form, submissions=page.rows, columns=columns,
-        term=term, page=page, list_args=_list_args(term), search_window=window,
+        term=term, page=page, list_args=_list_args(term), search_window=window, confirm=ConfirmForm(),
         filtered=bool(term or request.args.get("from") or request.args.get("to")),
     )
 
@@ -106,9 +105,9 @@ def submissions_export(form_id):
     form = get_scoped_or_404(Form, form_id, current_workspace_id())
     filename = f"{form.public_id}-submissions.csv"
     by = "keys" if request.args.get("headers") == "keys" else "labels"
-    rows = in_batches(matching(form, _search_term(), _days()), EXPORT_BATCH)
+    rows = in_batches(matching(form, _search_term(), _days()), EXPORT_BATCH, CSV_COLUMNS)
     return Response(
-        stream_with_context(csv_lines(form.fields, rows, by, current_zone())),
+        stream_with_context(in_chunks(csv_lines(form.fields, rows, by, current_zone()))),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
     )

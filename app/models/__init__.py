@@ -2,6 +2,7 @@
 
 from app.models.accounts import ApiKey, Membership, User, Workspace
 from app.models.audit import AuditEvent
+from app.models.csv_exports import CsvExport
 from app.models.files import StoredFile
 from app.models.forms import Field, Form
 from app.models.idempotency import IdempotencyKey
@@ -14,7 +15,7 @@ from app.models.submissions import Submission
 from app.models.webhooks import Attempt, Delivery, Webhook
 
 __all__ = [
-    "ApiKey", "Attempt", "AuditEvent", "CaptureBin", "CapturedRequest", "Delivery",
+    "ApiKey", "Attempt", "AuditEvent", "CaptureBin", "CapturedRequest", "CsvExport", "Delivery",
     "Field", "Form", "IdempotencyKey", "Invitation", "Mail", "Membership", "PasswordResetToken",
     "StoredFile", "Submission", "User", "Webhook", "Workspace", "delivery_rollups",
 ]

@@ -11,8 +11,9 @@ from app.models.base import UTCDateTime, created_at_column, id_column, json_colu
 MAIL_STATUSES = ("pending", "retrying", "held", "bundled", "sent", "failed")
 OPEN_MAIL_STATUSES = ("pending", "retrying")
 # webhook_disabled: the owners' notice; owner: a submission's notification; autoresponse: the
-# respondent's confirmation; digest: a summary of held owner mails; account: sign-up, reset, invite
-MAIL_KINDS = ("webhook_disabled", "owner", "autoresponse", "digest", "account")
+# respondent's confirmation; digest: a summary of held owner mails; account: sign-up, reset, invite;
+# export: the link to a CSV export written in the background
+MAIL_KINDS = ("webhook_disabled", "owner", "autoresponse", "digest", "account", "export")
 MAX_LOGGED_TRIES = 20
 
 

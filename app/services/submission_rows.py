@@ -28,18 +28,41 @@ def matching(form, term=None, days=(None, None)):
     return search(query, term, bounded=False).query if term else query
 
 
-def in_batches(query, batch):
-    """Yield query's rows newest first, batch rows per statement, each batch one index range after the last.
+# what a CSV row needs: plain rows of these, not objects the session tracks, cost the least memory
+CSV_COLUMNS = (Submission.id, Submission.created_at, Submission.answers, Submission.meta)
 
-    The session forgets each batch before the next, so memory stays that of one batch.
+
+def in_batches(query, batch, columns=None):
+    """Yield query's submissions newest first, batch per statement, each batch one index range after the last.
+
+    With columns, plain rows of those columns (which must include id and created_at); else objects,
+    which the session forgets batch by batch. Memory stays that of one batch however many there are.
     """
+    if columns is not None:
+        query = query.with_only_columns(*columns)
     key = tuple_(Submission.created_at, Submission.id)
     last = None
     while True:
-        page = query if last is None else query.where(key < (last.created_at, last.id))
-        rows = db.session.scalars(page.order_by(*NEWEST_FIRST).limit(batch)).all()
+        page = query.order_by(*NEWEST_FIRST).limit(batch)
+        if last is not None:
+            page = page.where(key < (last.created_at, last.id))
+        rows = (db.session.execute(page) if columns is not None else db.session.scalars(page)).all()
         yield from rows
         if len(rows) < batch:
             return
         last = rows[-1]
-        db.session.expunge_all()
+        if columns is None:
+            db.session.expunge_all()
+
+
+def in_chunks(lines, size=64 * 1024):
+    """Join lines into chunks of about size characters: one write per chunk, not per row."""
+    chunk, length = [], 0
+    for line in lines:
+        chunk.append(line)
+        length += len(line)
+        if length >= size:
+            yield "".join(chunk)
+            chunk, length = [], 0
+    if chunk:
+        yield "".join(chunk)

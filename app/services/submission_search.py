@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import or_, text
+from sqlalchemy import or_, text, tuple_
 
 from app.core.extensions import db
 from app.models import Submission
@@ -34,9 +34,11 @@ def _like(term):
 
 def _matches(term):
     """term in any answer; JSON may store accents as \\u escapes, so look for both spellings."""
-    spellings = {term, json.dumps(term)[1:-1]}
+    spellings = sorted({term, json.dumps(term)[1:-1]})
     stored = answers_text(Submission.answers)
-    return or_(*(stored.ilike(_like(spelling), escape=LIKE_ESCAPE) for spelling in sorted(spellings)))
+    if db.engine.dialect.name == "sqlite":  # its LIKE already ignores case (of ASCII, as its lower() does)
+        return or_(*(stored.like(_like(spelling), escape=LIKE_ESCAPE) for spelling in spellings))
+    return or_(*(stored.ilike(_like(spelling), escape=LIKE_ESCAPE) for spelling in spellings))
 
 
 def trigram_index_ready():
@@ -55,11 +57,10 @@ def search(query, term, bounded=True):
     if not bounded or (len(term) >= TRIGRAM and trigram_index_ready()):
         return Search(query.where(_matches(term)), None)
     window = current_app.config["SEARCH_SCAN_ROWS"]
-    newest = query.with_only_columns(Submission.id).order_by(*NEWEST_FIRST).limit(window)
-    return Search(query.where(Submission.id.in_(newest), _matches(term)), window)
-
-
-def window_was_full(query, window):
-    """Whether query has more rows than the window a bounded search read."""
-    beyond = query.with_only_columns(Submission.id).order_by(*NEWEST_FIRST).offset(window).limit(1)
-    return db.session.scalar(beyond) is not None
+    # the window is a range of the list's index: from the window-th newest row up
+    edge = query.with_only_columns(Submission.created_at, Submission.id).order_by(*NEWEST_FIRST)
+    oldest = db.session.execute(edge.offset(window - 1).limit(1)).first()
+    if oldest is None:  # the whole form fits in the window
+        return Search(query.where(_matches(term)), None)
+    key = tuple_(Submission.created_at, Submission.id)
+    return Search(query.where(key >= tuple(oldest), _matches(term)), window)
