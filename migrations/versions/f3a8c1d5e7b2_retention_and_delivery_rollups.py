@@ -1,7 +1,7 @@
 """retention settings, the indexes the purge walks, and hourly delivery rollups filled from existing attempts
 
 Revision ID: f3a8c1d5e7b2
-Revises: 0a86d492d806
+Revises: 7d3f9b2c6e15
 Create Date: 2026-12-03 09:00:00
 
 Workspaces get three nullable retention columns (null: the RETENTION_* setting) and forms a
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 revision = 'f3a8c1d5e7b2'
-down_revision = '0a86d492d806'
+down_revision = '7d3f9b2c6e15'
 branch_labels = None
 depends_on = None
 
