@@ -3,6 +3,7 @@
 import time
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from app.core.extensions import db
 from app.delivery import outbox
@@ -27,12 +28,24 @@ def reset_schema(app):
     app.redis.flushdb()
 
 
-def empty(app):
-    """Delete every row and every Redis key between scenarios."""
+def empty(app, attempts=5):
+    """Delete every row and every Redis key between scenarios.
+
+    Posts the load generator left in flight may still be committing: on PostgreSQL the two
+    can deadlock, and the delete is tried again once they are done.
+    """
     with app.app_context():
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
-        db.session.commit()
+        for attempt in range(attempts):
+            try:
+                for table in reversed(db.metadata.sorted_tables):
+                    db.session.execute(table.delete())
+                db.session.commit()
+                break
+            except OperationalError:
+                db.session.rollback()
+                if attempt == attempts - 1:
+                    raise
+                time.sleep(1)
         db.session.remove()
     app.redis.flushdb()
 

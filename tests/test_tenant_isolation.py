@@ -305,7 +305,7 @@ def _text(response):
     """The response body as text; a zip's entries unpacked, so what they hold is read too."""
     if response.mimetype == "application/zip":
         with zipfile.ZipFile(io.BytesIO(response.get_data())) as archive:
-            return "".join(archive.read(name).decode() for name in archive.namelist())
+            return "".join(archive.read(name).decode(errors="replace") for name in archive.namelist())
     return response.get_data(as_text=True)
 
 
