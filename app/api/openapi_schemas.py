@@ -252,6 +252,8 @@ WEBHOOK_SETTINGS = {
     "events": nullable({"type": "array", "items": {"enum": list(EVENTS)}, "default": ["submission.created"]}),
     "conditions": CONDITIONS,
     "enabled": {"type": "boolean", "default": True},
+    "attach_files": {"type": "boolean", "default": False,
+                     "description": "multipart webhooks also send uploaded files as file parts"},
     "rate_limit": nullable({"type": "integer", "minimum": 1, "maximum": RATE_LIMIT_MAX,
                             "description": "requests per second at most; those above it wait their turn, none "
                                            "fails; null: no limit"}),
@@ -274,6 +276,7 @@ WEBHOOK = {
         "events": {"type": "array", "items": {"enum": list(EVENTS)}},
         "conditions": {"anyOf": [{"type": "object"}, {"type": "null"}]},
         "enabled": {"type": "boolean"},
+        "attach_files": {"type": "boolean"},
         "rate_limit": nullable({"type": "integer", "description": "requests per second at most; null: no limit"}),
         "disabled_reason": nullable({"type": "string"}),
         "secret": {"type": "string", "pattern": "^whsec_"},
