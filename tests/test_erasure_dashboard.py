@@ -88,6 +88,7 @@ def test_bulk_delete_takes_the_lists_filters_and_asks_first(app, client, account
     assert "Deleted 2 submissions, 0 files" in done.get_data(as_text=True)
     assert sorted(_submissions(app)) == sorted([recent, held])
     assert old not in _submissions(app) and older not in _submissions(app)
+    assert "Delete all spam…" in client.get(f"/forms/{team['form_id']}/spam").get_data(as_text=True)
     spam = client.get(f"/forms/{team['form_id']}/submissions/delete?status=spam").get_data(as_text=True)
     assert "Delete 1 submission to “Leads”?" in spam
     client.post(f"/forms/{team['form_id']}/submissions/delete?status=spam", data={"csrf_token": csrf_token_from(spam)})

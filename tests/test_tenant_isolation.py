@@ -149,6 +149,7 @@ ROUTES = {
     "dashboard.api_keys": (LISTING, None),
     "dashboard.workspace_settings": (LISTING, None),
     "dashboard.workspace_theme": (LISTING, None),
+    "dashboard.workspace_retention": (LISTING, None),
     "dashboard.api_key_create": (CREATES, None),
     "dashboard.api_key_revoke": (TENANT, None),
     "api.list_forms": (LISTING, None),
