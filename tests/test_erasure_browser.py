@@ -37,5 +37,9 @@ def test_the_owner_deletes_a_persons_data_after_seeing_the_count(app, owner_page
         "Deleted everything held about a•••@e•••.com: 2 submissions, 0 files")
     expect(page.locator("#deletions tbody tr").first).to_contain_text("Data of a•••@e•••.com, on request")
     screenshot(page, "erasure-done", full_page=True)
+    page.get_by_role("button", name="Bahasa Indonesia").click()
+    expect(page.get_by_role("heading", name="Pengaturan · Data")).to_be_visible()
+    expect(page.locator("#deletions tbody tr").first).to_contain_text("Data a•••@e•••.com, atas permintaan")
+    screenshot(page, "erasure-done-id", full_page=True)
     with app.app_context():
         assert [s.answers["email"] for s in db.session.scalars(select(Submission))] == ["bob@example.com"]

@@ -8,10 +8,11 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from app.core.extensions import db
-from app.models import AuditEvent, Submission
+from app.files.storage import storage
+from app.models import AuditEvent, StoredFile, Submission
 from app.models.base import utcnow
 from tests.conftest import csrf_token_from
-from tests.erasure_support import EMAIL, TEAM, post, team_fixture  # noqa: F401 - the `team` fixture
+from tests.erasure_support import EMAIL, TEAM, post, seed, team_fixture  # noqa: F401 - the `team` fixture
 
 
 def _submissions(app):
@@ -87,6 +88,7 @@ def test_bulk_delete_takes_the_lists_filters_and_asks_first(app, client, account
     assert "Deleted 2 submissions, 0 files" in done.get_data(as_text=True)
     assert sorted(_submissions(app)) == sorted([recent, held])
     assert old not in _submissions(app) and older not in _submissions(app)
+    assert "Delete all spam…" in client.get(f"/forms/{team['form_id']}/spam").get_data(as_text=True)
     spam = client.get(f"/forms/{team['form_id']}/submissions/delete?status=spam").get_data(as_text=True)
     assert "Delete 1 submission to “Leads”?" in spam
     client.post(f"/forms/{team['form_id']}/submissions/delete?status=spam", data={"csrf_token": csrf_token_from(spam)})
@@ -124,3 +126,18 @@ def test_the_owner_downloads_everything_without_secrets(app, client, accounts, t
         _export_is_clean(unpacked.read(names[0]).decode())
         csv_text = unpacked.read(names[1]).decode("utf-8-sig")
     assert "Zoë" in csv_text and "Held" not in csv_text  # the CSV holds what the list shows: accepted ones
+
+
+def test_the_zip_carries_every_uploaded_file(app, client, accounts, receiver):
+    seeded = seed(app, client, accounts, receiver)
+    accounts.login(client)
+    with zipfile.ZipFile(io.BytesIO(client.get("/settings/data/export.zip").get_data())) as unpacked:
+        files = {name: unpacked.read(name) for name in unpacked.namelist() if name.startswith("files/")}
+        answers = [item for form in json.loads(unpacked.read("formhook-export.json"))["forms"]
+                   for item in form["submissions"]]
+    with app.app_context():
+        rows = db.session.scalars(select(StoredFile).where(StoredFile.workspace_id == seeded.workspace_id))
+        stored = {f"files/{row.id}/{row.name}": storage().get(row.storage_key) for row in rows}
+    assert len(stored) == 3 and files == stored
+    named = {item["id"] for answer in answers for item in answer["answers"].get("cv") or []}
+    assert {name.split("/")[1] for name in files} == named  # each file is the one its answer names

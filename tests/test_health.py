@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 from app.core.extensions import db
+from app.delivery import rollups
 from app.models import Attempt, Delivery
 from app.observability.chart import hourly_chart
 from app.observability.health import endpoint_health, percentile
@@ -20,13 +21,13 @@ def test_percentile_is_nearest_rank():
 def _delivery(workspace_id, webhook_id, status, created_at, attempts):
     delivery = Delivery(workspace_id=workspace_id, webhook_id=webhook_id, status=status, created_at=created_at,
                         attempt_count=len(attempts))
-    for at, status_code, duration in attempts:
-        delivery.attempts.append(Attempt(
-            at=at, duration_ms=duration, request={},
-            response={"status": status_code, "headers": {}, "body": ""} if status_code else None,
-            error=None if status_code else "connection refused",
-        ))
+    rows = [{"at": at, "duration_ms": duration, "request": {}, "error": None if status_code else "connection refused",
+             "response": {"status": status_code, "headers": {}, "body": ""} if status_code else None}
+            for at, status_code, duration in attempts]
+    for row in rows:
+        delivery.attempts.append(Attempt(**row))
     db.session.add(delivery)
+    rollups.add([(webhook_id, workspace_id, row) for row in rows])  # as the worker's recording does
 
 
 def test_health_over_24_hours_and_7_days(app, accounts):
@@ -54,7 +55,7 @@ def test_health_over_24_hours_and_7_days(app, accounts):
     assert health.last_success_at == NOW - timedelta(minutes=50)
     assert len(health.hourly) == 24
     assert health.hourly[-1][1:] == (2, 0)  # 12:00-12:59: the two retrying ones
-    assert health.hourly[-2][1:] == (1, 1)  # 11:00-11:59: 11:40, succeeded
+    assert health.hourly[-2][1:] == (2, 1)  # 11:00-11:59: 11:40, a 500 then a 204
     svg = str(hourly_chart(health.hourly))
     assert svg.count('class="bar"') == 24 and 'data-total="2" data-succeeded="0"' in svg
 

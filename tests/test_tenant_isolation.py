@@ -149,6 +149,7 @@ ROUTES = {
     "dashboard.api_keys": (LISTING, None),
     "dashboard.workspace_settings": (LISTING, None),
     "dashboard.workspace_theme": (LISTING, None),
+    "dashboard.workspace_retention": (LISTING, None),
     "dashboard.api_key_create": (CREATES, None),
     "dashboard.api_key_revoke": (TENANT, None),
     "api.list_forms": (LISTING, None),
@@ -304,7 +305,7 @@ def _text(response):
     """The response body as text; a zip's entries unpacked, so what they hold is read too."""
     if response.mimetype == "application/zip":
         with zipfile.ZipFile(io.BytesIO(response.get_data())) as archive:
-            return "".join(archive.read(name).decode() for name in archive.namelist())
+            return "".join(archive.read(name).decode(errors="replace") for name in archive.namelist())
     return response.get_data(as_text=True)
 
 

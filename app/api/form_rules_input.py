@@ -12,12 +12,13 @@ from app.design.themes import clean_theme
 from app.services import piping
 from app.services.closing import CLOSED_MESSAGE_MAX, MAX_SUBMISSIONS_LIMIT
 from app.services.piping import TemplateError
+from app.services.retention import MAX_RETENTION_DAYS
 
 # RFC 3339, as the OpenAPI document's date-time: seconds and an offset (Z or ±hh:mm) are required
 CLOSES_AT_PATTERN = r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([Zz]|[+-]\d{2}:\d{2})$"
 TEXTS = {"description": MAX_DESCRIPTION, "closed_message": CLOSED_MESSAGE_MAX, "thank_you_message": 2000}
 IMAGES = ("cover_image_url", "logo_url")
-SETTINGS = (*TEXTS, *IMAGES, "theme", "closes_at", "max_submissions")
+SETTINGS = (*TEXTS, *IMAGES, "theme", "closes_at", "max_submissions", "submission_retention_days")
 
 
 def _optional_text(value, limit):
@@ -45,11 +46,20 @@ def _closes_at(value):
     return moment.astimezone(UTC), None
 
 
+def _whole_number(value, highest):
+    """Whether value is null or a whole number from 1 to highest (true and false are not numbers)."""
+    return value is None or (not isinstance(value, bool) and isinstance(value, int) and 1 <= value <= highest)
+
+
 def _max_submissions(value):
-    if value is None:
-        return None, None
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_SUBMISSIONS_LIMIT:
+    if not _whole_number(value, MAX_SUBMISSIONS_LIMIT):
         return None, _("must be a whole number from 1 to %(max)s, or null", max=MAX_SUBMISSIONS_LIMIT)
+    return value, None
+
+
+def _retention_days(value):
+    if not _whole_number(value, MAX_RETENTION_DAYS):
+        return None, _("must be a whole number of days from 1 to %(max)s, or null", max=MAX_RETENTION_DAYS)
     return value, None
 
 
@@ -57,7 +67,7 @@ def validate_rules(data, current_theme=None):
     """Return (clean, {name: message}) for the design and closing settings present in data."""
     clean, errors = {}, {}
     checkers = {name: (lambda value, limit=limit: _optional_text(value, limit)) for name, limit in TEXTS.items()}
-    checkers.update(closes_at=_closes_at, max_submissions=_max_submissions)
+    checkers.update(closes_at=_closes_at, max_submissions=_max_submissions, submission_retention_days=_retention_days)
     for name, check in checkers.items():
         if name in data:
             clean[name], message = check(data[name])

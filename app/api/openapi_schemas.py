@@ -11,6 +11,7 @@ from app.models.webhooks import DELIVERY_STATUSES, EVENTS, METHODS, NAME_MAX_LEN
 from app.services.closing import MAX_SUBMISSIONS_LIMIT
 from app.services.form_templates import TEMPLATES
 from app.services.forms import MAX_FIELDS, MAX_RULES
+from app.services.retention import MAX_RETENTION_DAYS
 
 NON_BLANK = r"\S"
 TIMESTAMP = {"type": "string", "format": "date-time"}
@@ -143,6 +144,10 @@ RULE_SETTINGS = {
                                  "description": "the form closes once it has this many submissions"}),
     "closed_message": nullable({"type": "string", "maxLength": TEXTS["closed_message"],
                                 "description": "shown with status 410 once the form is closed"}),
+    "submission_retention_days": nullable({
+        "type": "integer", "minimum": 1, "maximum": MAX_RETENTION_DAYS,
+        "description": "submissions older than this are deleted with their files; null keeps them until deleted",
+    }),
 }
 LANGUAGE = {
     "enum": list(FORM_LANGUAGES), "default": AUTO,
@@ -222,6 +227,7 @@ FORM = {
         "theme": THEME,
         "closes_at": nullable(TIMESTAMP),
         "max_submissions": nullable({"type": "integer"}),
+        "submission_retention_days": nullable({"type": "integer"}),
         "closed_message": nullable({"type": "string"}),
         "language": {"enum": list(FORM_LANGUAGES)},
         "notifications": NOTIFICATIONS,
@@ -246,6 +252,8 @@ WEBHOOK_SETTINGS = {
     "events": nullable({"type": "array", "items": {"enum": list(EVENTS)}, "default": ["submission.created"]}),
     "conditions": CONDITIONS,
     "enabled": {"type": "boolean", "default": True},
+    "attach_files": {"type": "boolean", "default": False,
+                     "description": "multipart webhooks also send uploaded files as file parts"},
     "rate_limit": nullable({"type": "integer", "minimum": 1, "maximum": RATE_LIMIT_MAX,
                             "description": "requests per second at most; those above it wait their turn, none "
                                            "fails; null: no limit"}),
@@ -268,6 +276,7 @@ WEBHOOK = {
         "events": {"type": "array", "items": {"enum": list(EVENTS)}},
         "conditions": {"anyOf": [{"type": "object"}, {"type": "null"}]},
         "enabled": {"type": "boolean"},
+        "attach_files": {"type": "boolean"},
         "rate_limit": nullable({"type": "integer", "description": "requests per second at most; null: no limit"}),
         "disabled_reason": nullable({"type": "string"}),
         "secret": {"type": "string", "pattern": "^whsec_"},

@@ -26,6 +26,7 @@ def form_json(form):
         "theme": form_theme(form),
         "closes_at": form.closes_at.isoformat() if form.closes_at else None,
         "max_submissions": form.max_submissions,
+        "submission_retention_days": form.submission_retention_days,
         "closed_message": form.closed_message,
         "language": form.language,
         "notifications": public_settings(form) if form.notifications else None,

@@ -125,6 +125,13 @@ class Config:
         self.METRICS_TOKEN = env.get("METRICS_TOKEN") or None
         # how many proxies (or which networks' proxies) in front of the app set X-Forwarded-*
         self.TRUSTED_PROXIES = parse_trusted_proxies(env.get("TRUSTED_PROXIES", "0"))
+        # days kept before the retention purge (0: kept for ever); a workspace may choose its own
+        self.RETENTION_ATTEMPTS_DAYS = int(env.get("RETENTION_ATTEMPTS_DAYS", "90"))
+        self.RETENTION_DELIVERIES_DAYS = int(env.get("RETENTION_DELIVERIES_DAYS", "90"))
+        self.RETENTION_CAPTURES_DAYS = int(env.get("RETENTION_CAPTURES_DAYS", "30"))
+        # rows deleted per short transaction, and seconds between purges (each worker's sweep asks)
+        self.RETENTION_BATCH_SIZE = int(env.get("RETENTION_BATCH_SIZE", "500"))
+        self.RETENTION_INTERVAL = int(env.get("RETENTION_INTERVAL", "3600"))
         self.INSPECTOR_MAX_BODY = int(env.get("INSPECTOR_MAX_BODY", "65536"))
         self.INSPECTOR_KEEP_REQUESTS = int(env.get("INSPECTOR_KEEP_REQUESTS", "100"))
         # webhook templates (URL, each header, body): bytes one render may produce, and the source's

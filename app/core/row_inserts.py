@@ -34,6 +34,8 @@ def insert_rows(session, objects):
             session.expunge(obj)
         table = inspect(obj).mapper.local_table
         by_table.setdefault(table, []).append(_values(obj, table))
-    with session.no_autoflush:  # rows pending in the session may refer to these: they come after
-        for table, rows in by_table.items():
-            session.execute(table.insert(), rows)
+    # on the session's connection, past the ORM's execute: rows pending in the session (files,
+    # mail) may refer to these, and are flushed after them at commit
+    connection = session.connection()
+    for table, rows in by_table.items():
+        connection.execute(table.insert(), rows)

@@ -1,4 +1,4 @@
-"""The workspace export as a zip: the JSON document, and one CSV of accepted submissions per form, streamed.
+"""The workspace export as a zip: the JSON document, one CSV of accepted submissions per form, and the files.
 
 zipfile writes to a stream it cannot seek by putting each entry's sizes after its data, so the
 archive is sent as it is written and only the piece being compressed is in memory.
@@ -8,12 +8,16 @@ import io
 import zipfile
 
 from app.core.extensions import db
+from app.core.tenancy import scoped
 from app.dashboard.csv_export import csv_lines
-from app.models import Form
+from app.files.names import safe_name
+from app.files.storage import storage
+from app.models import Form, StoredFile
 from app.models.submissions import ACCEPTED
 from app.services import workspace_export
 
 JSON_NAME = "formhook-export.json"
+FILE_BATCH = 200
 
 
 class _Pipe(io.RawIOBase):
@@ -39,11 +43,34 @@ class _Pipe(io.RawIOBase):
 def _entry(archive, pipe, name, chunks):
     with archive.open(name, "w", force_zip64=True) as entry:
         for chunk in chunks:
-            entry.write(chunk.encode())
+            entry.write(chunk.encode() if isinstance(chunk, str) else chunk)
             written = pipe.take()
             if written:
                 yield written
     yield pipe.take()
+
+
+def _stored_files(workspace_id):
+    """(entry name, storage key) of the workspace's files, by id, FILE_BATCH rows at a time."""
+    last = ""
+    while True:
+        rows = db.session.execute(
+            scoped(StoredFile, workspace_id).with_only_columns(StoredFile.id, StoredFile.name, StoredFile.storage_key)
+            .where(StoredFile.id > last).order_by(StoredFile.id).limit(FILE_BATCH)
+        ).all()
+        for file_id, name, key in rows:
+            yield f"files/{file_id}/{safe_name(name)}", key
+        if len(rows) < FILE_BATCH:
+            return
+        last = rows[-1].id
+
+
+def _file_bytes(key):
+    """The object's bytes (one file in memory at a time); a file the store lost is left out."""
+    try:
+        yield storage().get(key)
+    except KeyError:
+        return
 
 
 def zip_chunks(workspace_id, zone_name):
@@ -56,4 +83,6 @@ def zip_chunks(workspace_id, zone_name):
             rows = workspace_export.form_submissions(form, ACCEPTED)  # as the form's own CSV export
             yield from _entry(archive, pipe, f"submissions/{form.public_id}.csv",
                               csv_lines(list(form.fields), rows, "labels", zone_name))
+        for name, key in _stored_files(workspace_id):
+            yield from _entry(archive, pipe, name, _file_bytes(key))
     yield pipe.take()

@@ -20,6 +20,7 @@ from app.core.forms import TranslatedForm
 from app.core.i18n import AUTO
 from app.core.redirects import external_url
 from app.dashboard.field_logic import RULE_ROWS, RuleForm
+from app.dashboard.retention_forms import days_field
 from app.fields import types
 from app.files.kinds import DEFAULT_KINDS, KINDS
 
@@ -50,6 +51,7 @@ class FormSettingsForm(TranslatedForm):
             SelectChoice("en", lazy_gettext("English")),
         ],
     )
+    submission_retention_days = days_field(lazy_gettext("Delete submissions older than (days)"))
 
 
 class FieldForm(TranslatedForm):

@@ -1,7 +1,7 @@
-"""Settings → Workspace: the time zone the dashboard speaks, the default phone region and default theme."""
+"""Settings → Workspace: time zone, default phone region, retention and default theme."""
 
 from babel import Locale
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, lazy_gettext
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -14,6 +14,7 @@ from app.core.extensions import db
 from app.core.forms import TranslatedForm
 from app.dashboard import bp
 from app.dashboard.design_forms import ThemeForm
+from app.dashboard.retention_forms import WORKSPACE_RETENTIONS, default_hint, workspace_retention_form
 from app.dashboard.workspace_theme import save_workspace_theme, workspace_theme_form
 from app.models.base import utcnow
 
@@ -43,12 +44,13 @@ class WorkspaceSettingsForm(TranslatedForm):
         self.phone_region.choices = region_choices()
 
 
-def _render(form, membership, status=200, theme_form=None):
+def _render(form, membership, status=200, theme_form=None, retention_form=None):
     workspace = membership.workspace
     return render_template(
         "dashboard/workspace_settings.html", form=form, workspace=workspace,
         may_edit=can_manage(membership), now=utcnow(),
         theme_form=theme_form or workspace_theme_form(workspace),
+        retention_form=retention_form or workspace_retention_form(workspace), retention_hint=default_hint,
     ), status
 
 
@@ -81,18 +83,40 @@ def workspace_settings():
     return redirect(url_for("dashboard.workspace_settings"), code=303)
 
 
-@bp.route("/settings/workspace/theme", methods=["POST"])
-@login_required
-def workspace_theme():
-    """Owners and admins set (or reset) the theme that forms without their own are shown in."""
+def _manager_membership():
+    """The caller's membership when they may change the workspace's settings (404 without one, else 403)."""
     membership = current_membership()
     if membership is None:
         abort(404)
     if not can_manage(membership):
         abort(403)
+    return membership
+
+
+@bp.route("/settings/workspace/theme", methods=["POST"])
+@login_required
+def workspace_theme():
+    """Owners and admins set (or reset) the theme that forms without their own are shown in."""
+    membership = _manager_membership()
     saved, theme_form = save_workspace_theme(membership.workspace, ThemeForm(prefix="theme"))
     if not saved:
         return _render(_settings_form(membership.workspace), membership, 422, theme_form=theme_form)
     db.session.commit()
     flash(_("Default theme saved: forms without a theme of their own use it."), "success")
     return redirect(url_for("dashboard.workspace_settings") + "#default-theme", code=303)
+
+
+@bp.route("/settings/workspace/retention", methods=["POST"])
+@login_required
+def workspace_retention():
+    """Owners and admins set how many days attempts, finished deliveries and captures are kept."""
+    membership = _manager_membership()
+    workspace = membership.workspace
+    retention_form = workspace_retention_form(workspace, request.form)
+    if not retention_form.validate():
+        return _render(_settings_form(workspace), membership, 422, retention_form=retention_form)
+    for name in WORKSPACE_RETENTIONS:
+        setattr(workspace, name, retention_form[name].data)
+    db.session.commit()
+    flash(_("Retention saved: the next purge keeps data this long."), "success")
+    return redirect(url_for("dashboard.workspace_settings") + "#retention", code=303)

@@ -39,10 +39,12 @@ def add_submission_deliveries(form, submission):
 
     The caller commits, in the same transaction as the submission.
     """
-    # only what deciding needs: loading whole webhooks would decrypt their URLs, headers and secrets
-    webhooks = db.session.execute(
-        select(Webhook.id, Webhook.events, Webhook.conditions)
-        .where(Webhook.form_id == form.id, Webhook.enabled.is_(True)).order_by(Webhook.created_at)
+    # only what deciding needs, as a Core statement: loading whole webhooks would decrypt their
+    # URLs, headers and secrets
+    columns = Webhook.__table__.c
+    webhooks = db.session.connection().execute(
+        select(columns.id, columns.events, columns.conditions)
+        .where(columns.form_id == form.id, columns.enabled.is_(True)).order_by(columns.created_at)
     ).all()
     data = event_data(form, submission)
     deliveries = []

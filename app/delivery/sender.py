@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from app.core.extensions import db
 from app.core.redaction import mask_headers, redact
 from app.core.version import __version__
-from app.delivery import attachments, listen_sessions, mirror, payloads, policy, signing, streaks, templating
+from app.delivery import attachments, listen_sessions, mirror, payloads, policy, rollups, signing, streaks, templating
 from app.delivery.transport import Outcome, excerpt
 from app.files.storage import StorageError
 from app.models import Attempt, Delivery, Webhook
@@ -248,7 +248,7 @@ def record(items, schedule):
 
 
 def _lock_deliveries(delivery_ids):
-    """The ids of these deliveries still there, locked until the commit.
+    """{delivery id: workspace id} of these deliveries still there, locked until the commit.
 
     A deletion (of a submission, a webhook) then waits for the attempts' rows instead of removing
     a delivery between this check and their insert. PostgreSQL locks the rows, in id order as a
@@ -257,19 +257,21 @@ def _lock_deliveries(delivery_ids):
     """
     if db.session.get_bind().dialect.name == "sqlite":
         db.session.execute(update(Delivery).where(false()).values(status=Delivery.status))
-    return set(db.session.scalars(
-        select(Delivery.id).where(Delivery.id.in_(delivery_ids)).order_by(Delivery.id).with_for_update()
-    ))
+    return dict(db.session.execute(
+        select(Delivery.id, Delivery.workspace_id).where(Delivery.id.in_(delivery_ids))
+        .order_by(Delivery.id).with_for_update()
+    ).all())
 
 
 def record_outcomes(items, schedule, disable_after):
     """Record each sent attempt and decide what follows; the caller acts on the decisions and commits.
 
-    Bulk statements, not ORM objects: a batch is one INSERT of attempts and one executemany
-    UPDATE of deliveries, and nothing is loaded but the ids still there.
+    Bulk statements, not ORM objects: a batch is one INSERT of attempts, one executemany
+    UPDATE of deliveries and one upsert of the hourly rollups, and nothing is loaded but the
+    ids still there.
     """
     still_there = _lock_deliveries([item.delivery_id for item in items])
-    recorded, attempts, changes, failing = Recorded(), [], [], {}
+    recorded, attempts, changes, failing, outcomes = Recorded(), [], [], {}, []
     for item in items:
         if item.delivery_id not in still_there:
             continue  # deleted (with its submission or workspace) while the attempt ran
@@ -277,6 +279,7 @@ def record_outcomes(items, schedule, disable_after):
         next_at = policy.next_time(decision) if decision.status == "retrying" else None
         last_error = None if decision.status == "succeeded" else policy.describe_status(item.outcome)
         attempts.append(_attempt_row(item.delivery_id, item.prepared, item.outcome, item.started_at))
+        outcomes.append((item.webhook_id, still_there[item.delivery_id], attempts[-1]))
         changes.append({
             "id": item.delivery_id, "attempt_count": item.attempt_number, "status": decision.status,
             "last_status_code": item.outcome.status, "last_error": last_error, "next_attempt_at": next_at,
@@ -289,6 +292,7 @@ def record_outcomes(items, schedule, disable_after):
     if attempts:
         db.session.execute(insert(Attempt), attempts)
         db.session.execute(update(Delivery), changes)
+        rollups.add(outcomes)
         mirror.record_copies([item for item in items if item.delivery_id in still_there])
     recorded.retries = _requested_retries(items, recorded.retries)
     recorded.disables = _disables(failing, disable_after)

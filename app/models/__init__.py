@@ -10,11 +10,12 @@ from app.models.inspector import CaptureBin, CapturedRequest
 from app.models.invitations import Invitation
 from app.models.mails import Mail
 from app.models.password_resets import PasswordResetToken
+from app.models.rollups import delivery_rollups
 from app.models.submissions import Submission
 from app.models.webhooks import Attempt, Delivery, Webhook
 
 __all__ = [
     "ApiKey", "Attempt", "AuditEvent", "CaptureBin", "CapturedRequest", "CsvExport", "Delivery",
     "Field", "Form", "IdempotencyKey", "Invitation", "Mail", "Membership", "PasswordResetToken",
-    "StoredFile", "Submission", "User", "Webhook", "Workspace",
+    "StoredFile", "Submission", "User", "Webhook", "Workspace", "delivery_rollups",
 ]

@@ -4,7 +4,7 @@ import hashlib
 import secrets
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -30,6 +30,10 @@ class Workspace(db.Model):
     theme = mapped_column(JSON, nullable=True)
     # posts from these emails, domains and addresses land in Spam (app/spam/blocklist.py; None: empty)
     spam_blocklist = mapped_column(JSON, nullable=True)
+    # days kept before the retention purge (app/services/retention.py); None: the RETENTION_* setting
+    retention_attempts_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    retention_deliveries_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    retention_captures_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     memberships = relationship("Membership", back_populates="workspace", cascade="all, delete-orphan")
 

@@ -1,6 +1,6 @@
 """Column helpers shared by the models."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import JSON, DateTime, String
 from sqlalchemy.orm import mapped_column
@@ -8,10 +8,17 @@ from sqlalchemy.types import TypeDecorator
 
 from app.models.ids import new_id
 
+_clock_offset = [timedelta(0)]
+
 
 def utcnow():
-    """Return the current time, timezone-aware in UTC."""
-    return datetime.now(UTC)
+    """Return the current time, timezone-aware in UTC (moved by set_clock_offset)."""
+    return datetime.now(UTC) + _clock_offset[0]
+
+
+def set_clock_offset(offset):
+    """Move utcnow by offset (a timedelta): lets a test live 91 days later without sleeping."""
+    _clock_offset[0] = offset
 
 
 class UTCDateTime(TypeDecorator):

@@ -49,6 +49,8 @@ class Form(db.Model):
     notifications = json_column(lambda: None, nullable=True)
     # the gallery template it was made from (None: a blank form); the builder offers its webhook preset
     template: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    # submissions older than this many days are purged (app/services/retention.py); None: kept until deleted
+    submission_retention_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     fields = relationship(
         "Field", back_populates="form", order_by="Field.position",

@@ -32,7 +32,10 @@ class CaptureBin(db.Model):
 
 class CapturedRequest(db.Model):
     __tablename__ = "captured_requests"
-    __table_args__ = (Index("ix_captured_requests_bin_id_id", "bin_id", "id"),)
+    __table_args__ = (
+        Index("ix_captured_requests_bin_id_id", "bin_id", "id"),
+        Index("ix_captured_requests_at", "at"),  # the retention purge takes the oldest first
+    )
 
     id: Mapped[str] = id_column("req")
     bin_id: Mapped[str] = mapped_column(ForeignKey("capture_bins.id", ondelete="CASCADE"))

@@ -22,6 +22,8 @@ class Submission(db.Model):
         Index("ix_submissions_form_id_status_created_at_id", "form_id", "status", "created_at", "id"),
         # the API's list (newest first by id) of one status, also when that status is rare (spam)
         Index("ix_submissions_form_id_status_id", "form_id", "status", "id"),
+        # the retention purge takes a form's oldest submissions first
+        Index("ix_submissions_form_id_created_at", "form_id", "created_at"),
     )
 
     id: Mapped[str] = id_column("sub")

@@ -108,6 +108,7 @@ class Delivery(db.Model):
         Index("ix_deliveries_webhook_id_id", "webhook_id", "id"),
         # a webhook's deliveries of one status, newest first (the Deliveries tab and the API's ?status=)
         Index("ix_deliveries_webhook_id_status_id", "webhook_id", "status", "id"),
+        Index("ix_deliveries_created_at", "created_at"),  # the retention purge takes the oldest first
     )
 
     id: Mapped[str] = id_column("msg")
@@ -154,7 +155,7 @@ class Attempt(db.Model):
 
     id: Mapped[str] = id_column("att")
     delivery_id: Mapped[str] = mapped_column(ForeignKey("deliveries.id", ondelete="CASCADE"), index=True)
-    at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    at = mapped_column(UTCDateTime(), default=utcnow, nullable=False, index=True)  # the purge: oldest first
     request = json_column(dict)
     response = json_column(lambda: None, nullable=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)

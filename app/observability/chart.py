@@ -1,4 +1,4 @@
-"""A server-rendered SVG bar chart of deliveries per hour (no JavaScript, no CDN)."""
+"""A server-rendered SVG bar chart of attempts per hour (no JavaScript, no CDN)."""
 
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
@@ -16,9 +16,9 @@ def hourly_chart(hourly, zone_name="UTC"):
     peak = max((total for _, total, _ in hourly), default=0) or 1
     plot_height = HEIGHT - PAD_BOTTOM - PAD_TOP
     slot = (WIDTH - PAD_LEFT) / max(1, len(hourly))
+    title = escape(_("Attempts per hour, last %(hours)d hours", hours=len(hourly)))  # outside the f-string: extracted
     parts = [
-        f'<svg class="chart" role="img" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" '
-        f'aria-label="{escape(_("Deliveries per hour, last %(hours)d hours", hours=len(hourly)))}" '
+        f'<svg class="chart" role="img" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" aria-label="{title}" '
         'xmlns="http://www.w3.org/2000/svg">',
         f'<text x="0" y="{PAD_TOP + 10}" class="axis">{peak}</text>',
         f'<text x="0" y="{HEIGHT - PAD_BOTTOM}" class="axis">0</text>',
@@ -30,7 +30,7 @@ def hourly_chart(hourly, zone_name="UTC"):
         ok_height = plot_height * succeeded / peak
         failed_height = plot_height * (total - succeeded) / peak
         base = HEIGHT - PAD_BOTTOM
-        label = escape(_("%(time)s — %(total)d deliveries, %(succeeded)d succeeded",
+        label = escape(_("%(time)s — %(total)d attempts, %(succeeded)d succeeded",
                          time=timezones.format_local(start, zone_name, "time"), total=total, succeeded=succeeded))
         parts.append(
             f'<g class="bar" data-hour="{start:%Y-%m-%dT%H}" data-total="{total}" data-succeeded="{succeeded}">'

@@ -4,12 +4,13 @@ import math
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import case, select
+from sqlalchemy import select
 
 from app.core.extensions import db
-from app.delivery import streaks
-from app.models import Attempt, Delivery
+from app.delivery import rollups, streaks
+from app.models import delivery_rollups
 from app.models.base import utcnow
+from app.observability.rollup_sums import latency_counts, rollup_sums
 
 WINDOWS = (("24 h", timedelta(hours=24)), ("7 d", timedelta(days=7)))
 
@@ -36,41 +37,45 @@ def percentile(sorted_values, fraction):
     return sorted_values[rank - 1]
 
 
+def histogram_percentile(counts, fraction):
+    """The upper bound of the histogram bucket holding the nearest-rank percentile, or None when empty.
+
+    counts is [(bound ms, attempts)] fastest first; attempts slower than every bound count as the last bound.
+    """
+    total = sum(count for _, count in counts)
+    if not total:
+        return None
+    rank, seen = max(1, math.ceil(fraction * total)), 0
+    for bound, count in counts:
+        seen += count
+        if seen >= rank:
+            return bound
+    return counts[-1][0]
+
+
 def window_stats(webhook_id, now):
-    """WindowStats for each of WINDOWS, from one query over the longest window."""
-    longest = max(span for _, span in WINDOWS)
-    in_window = [case((Attempt.at >= now - span, 1), else_=0) for _, span in WINDOWS]
-    rows = db.session.execute(
-        select(Attempt.duration_ms, Attempt.response["status"].as_integer(), *in_window)
-        .join(Delivery, Attempt.delivery_id == Delivery.id)
-        .where(Delivery.webhook_id == webhook_id, Attempt.at >= now - longest)
-    ).all()
+    """WindowStats for each of WINDOWS, from the webhook's hourly rollups (the current hour counts whole)."""
+    current = rollups.hour_of(now)
     stats = []
-    for index, (label, _) in enumerate(WINDOWS):
-        chosen = [(duration, status) for duration, status, *flags in rows if flags[index]]
-        durations = sorted(duration for duration, _ in chosen)
-        successes = sum(1 for _, status in chosen if status is not None and 200 <= status < 300)
-        stats.append(WindowStats(label, len(chosen), successes, percentile(durations, 0.5),
-                                 percentile(durations, 0.95)))
+    for label, span in WINDOWS:
+        sums = rollup_sums(delivery_rollups.c.webhook_id == webhook_id,
+                           delivery_rollups.c.hour > current - span)
+        counts = latency_counts(sums)
+        stats.append(WindowStats(label, sums["attempts"], sums["successes"], histogram_percentile(counts, 0.5),
+                                 histogram_percentile(counts, 0.95)))
     return stats
 
 
-def hourly_deliveries(webhook_id, now=None, hours=24):
-    """[(hour start, total, succeeded)] for the last hours, oldest first, the current hour last."""
-    now = now or utcnow()
-    current = now.replace(minute=0, second=0, microsecond=0)
+def hourly_attempts(webhook_id, now=None, hours=24):
+    """[(hour start, attempts, succeeded)] for the last hours, oldest first, the current hour last."""
+    current = rollups.hour_of(now or utcnow())
     starts = [current - timedelta(hours=hours - 1 - index) for index in range(hours)]
     rows = db.session.execute(
-        select(Delivery.created_at, Delivery.status)
-        .where(Delivery.webhook_id == webhook_id, Delivery.created_at >= starts[0])
+        select(delivery_rollups.c.hour, delivery_rollups.c.attempts, delivery_rollups.c.successes)
+        .where(delivery_rollups.c.webhook_id == webhook_id, delivery_rollups.c.hour >= starts[0])
     ).all()
-    totals = {start: [0, 0] for start in starts}
-    for created_at, status in rows:
-        bucket = totals.get(created_at.replace(minute=0, second=0, microsecond=0))
-        if bucket is not None:
-            bucket[0] += 1
-            bucket[1] += status == "succeeded"
-    return [(start, *totals[start]) for start in starts]
+    totals = {hour: (attempts, successes) for hour, attempts, successes in rows}
+    return [(start, *totals.get(start, (0, 0))) for start in starts]
 
 
 @dataclass
@@ -88,7 +93,7 @@ def endpoint_health(webhook_id, now=None):
     first_failure, failures = streaks.failure_streak(webhook_id)
     return EndpointHealth(
         windows=window_stats(webhook_id, now),
-        hourly=hourly_deliveries(webhook_id, now),
+        hourly=hourly_attempts(webhook_id, now),
         consecutive_failures=failures,
         failing_since=first_failure,
         last_success_at=streaks.last_success_at(webhook_id),

@@ -1,4 +1,4 @@
-"""The delivery worker process: the batching runner over the job queue, plus scheduler, sweep and heartbeat."""
+"""The delivery worker process: the batching runner over the job queue, plus scheduler, sweep, purge and heartbeat."""
 
 import logging
 import signal
@@ -8,7 +8,7 @@ from app.core import queue
 from app.delivery import jobs
 from app.delivery.runner import DeliveryRunner
 from app.observability.heartbeat import process_name, start_heartbeat
-from app.services import digests, file_sweep, mail_queue
+from app.services import digests, file_sweep, mail_queue, retention
 
 log = logging.getLogger(__name__)
 SWEEP_LOCK = "formhook:sweep-lock"
@@ -54,6 +54,11 @@ def start_sweeper(app, stop_event):
     return _every(app.config["SWEEP_INTERVAL"], stop_event, "sweeper", lambda: sweep_once(app))
 
 
+def start_purger(app, stop_event):
+    """Ask every SWEEP_INTERVAL whether the retention purge is due; its own thread, as a big purge takes a while."""
+    return _every(app.config["SWEEP_INTERVAL"], stop_event, "retention", lambda: retention.purge_when_due(app))
+
+
 def start_scheduler(app, stop_event):
     """The queue's scheduler as a thread of this process: it dies with the worker, never orphaned."""
     scheduler = queue.Scheduler(app)
@@ -71,6 +76,7 @@ def run_worker(app, concurrency=None, burst=False):
     if not burst:
         sweep_once(app)
         start_sweeper(app, stop)
+        start_purger(app, stop)
         scheduler = start_scheduler(app, stop)
         for number in (signal.SIGINT, signal.SIGTERM):
             previous[number] = signal.signal(number, lambda *_: runner.stop())

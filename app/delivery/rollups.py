@@ -1,0 +1,56 @@
+"""Add a recorded batch of attempts to the hourly rollups: one upsert statement per batch."""
+
+import bisect
+
+from sqlalchemy.dialects import postgresql, sqlite
+
+from app.core.extensions import db
+from app.models.rollups import LATENCY_BOUNDS_MS, bucket_column, delivery_rollups
+
+SUMMED = ("attempts", "successes", "duration_ms_sum", *(bucket_column(bound) for bound in LATENCY_BOUNDS_MS))
+
+
+def hour_of(moment):
+    return moment.replace(minute=0, second=0, microsecond=0)
+
+
+def is_success(response):
+    status = (response or {}).get("status")
+    return isinstance(status, int) and 200 <= status < 300
+
+
+def aggregate(outcomes):
+    """[row] summing (webhook id, workspace id, attempt row) per webhook and hour, in key order.
+
+    The order is the same in every worker, so two batches upserting the same rows on
+    PostgreSQL lock them in the same order and never deadlock.
+    """
+    rows = {}
+    for webhook_id, workspace_id, attempt in outcomes:
+        key = (webhook_id, hour_of(attempt["at"]))
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = {"webhook_id": webhook_id, "hour": key[1], "workspace_id": workspace_id,
+                               **dict.fromkeys(SUMMED, 0)}
+        duration = attempt["duration_ms"] or 0
+        row["attempts"] += 1
+        row["successes"] += is_success(attempt["response"])
+        row["duration_ms_sum"] += duration
+        index = bisect.bisect_left(LATENCY_BOUNDS_MS, duration)
+        if index < len(LATENCY_BOUNDS_MS):
+            row[bucket_column(LATENCY_BOUNDS_MS[index])] += 1
+    return [rows[key] for key in sorted(rows)]
+
+
+def add(outcomes):
+    """Upsert the batch's sums into delivery_rollups in one statement (the caller commits)."""
+    rows = aggregate(outcomes)
+    if not rows:
+        return
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(delivery_rollups).values(rows)
+    statement = statement.on_conflict_do_update(
+        index_elements=["webhook_id", "hour"],
+        set_={name: delivery_rollups.c[name] + statement.excluded[name] for name in SUMMED},
+    )
+    db.session.execute(statement)
