@@ -84,17 +84,30 @@ def latency_row(key, name, times, note=""):
     return row(key, name, p95, "ms", f"<= {GOAL_MS} ms", p95 <= GOAL_MS, note=f"{len(times)} requests; {note}")
 
 
+def private_rss_bytes(pid):
+    """The process's own memory (RssAnon): its heap, not the database pages SQLite maps from the file."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("RssAnon:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
 def export_peak(ctx, path):
-    """Stream path through a fresh gunicorn, sampling each worker's RSS: (peak MB, idle MB of one worker, bytes, s)."""
+    """Stream path through a fresh gunicorn, sampling its workers: (peak RSS, peak and idle private MB, bytes, s)."""
     web_process, web_url = ctx.processes.gunicorn("wsgi:app")
     client = log_in(web_url)
-    idle = max(tree_rss_bytes(pid) for pid in _descendants(web_process.pid)) / 2**20
-    peak, stop = [0], threading.Event()
+    idle = max(private_rss_bytes(pid) for pid in _descendants(web_process.pid)) / 2**20
+    peak, private, stop = [0], [0], threading.Event()
 
     def sample():
         while not stop.is_set():
             for pid in _descendants(web_process.pid):
                 peak[0] = max(peak[0], tree_rss_bytes(pid))
+                private[0] = max(private[0], private_rss_bytes(pid))
             time.sleep(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -108,7 +121,7 @@ def export_peak(ctx, path):
         stop.set()
         sampler.join()
         ctx.processes.stop(web_process)
-    return peak[0] / 2**20, idle, size, time.perf_counter() - started
+    return peak[0] / 2**20, private[0] / 2**20, idle, size, time.perf_counter() - started
 
 
 def export_job_peak(ctx, form_id):
@@ -142,7 +155,7 @@ def big_workspace(ctx, submissions, attempts, samples):
               + api_pages(api, f"/api/v1/webhooks/{chat}/deliveries", samples // 2))
     metrics = timed(client, ["/metrics"] * max(samples // 4, 3))
     health = timed(client, [f"/webhooks/{crm}/health"] * max(samples // 4, 3))
-    peak_mb, idle_mb, size, seconds = export_peak(ctx, f"/forms/{form}/submissions.csv")
+    peak_mb, private_mb, idle_mb, size, seconds = export_peak(ctx, f"/forms/{form}/submissions.csv")
     job = export_job_peak(ctx, form)
     scale = f"{seeded.submissions:,} submissions, {seeded.attempts:,} attempts"
     return [
@@ -155,9 +168,13 @@ def big_workspace(ctx, submissions, attempts, samples):
         latency_row("B9", "API lists p95 (limit=100)", listed, "submissions and deliveries, following next_cursor"),
         latency_row("B9", "/metrics p95", metrics),
         latency_row("B9", "health page p95", health),
-        row("B9", "CSV export: peak RSS of the worker", peak_mb, "MB", f"<= {GOAL_RSS_MB} MB", peak_mb <= GOAL_RSS_MB,
+        row("B9", "CSV export: worker's peak private RSS", private_mb, "MB", f"<= {GOAL_RSS_MB} MB",
+            private_mb <= GOAL_RSS_MB,
             note=f"{seeded.submissions:,} rows, {size / 2**20:.0f} MB in {seconds:.0f} s "
-                 f"({seeded.submissions / seconds:,.0f} rows/s); the worker held {idle_mb:.0f} MB before"),
-        row("B9", "mailed CSV export: peak RSS of the job", job["peak_mb"], "MB", f"<= {GOAL_RSS_MB} MB",
-            job["peak_mb"] <= GOAL_RSS_MB, note=f"{job['rows']:,} rows in {job['seconds']:.0f} s, gzip into storage"),
+                 f"({seeded.submissions / seconds:,.0f} rows/s); {idle_mb:.0f} MB before; RSS with mapped "
+                 f"database pages {peak_mb:.0f} MB"),
+        row("B9", "mailed export job: peak private RSS", job["private_mb"], "MB", f"<= {GOAL_RSS_MB} MB",
+            job["private_mb"] <= GOAL_RSS_MB,
+            note=f"{job['rows']:,} rows in {job['seconds']:.0f} s, gzip into storage; RSS with mapped pages "
+                 f"{job['peak_mb']:.0f} MB"),
     ]
