@@ -13,7 +13,8 @@ from flask_babel import gettext as _
 from sqlalchemy import String, cast, delete, select
 
 from app.core.extensions import db
-from app.models import Attempt, CaptureBin, CapturedRequest, Delivery, Mail, StoredFile, Submission
+from app.core.tenancy import scoped
+from app.models import Attempt, CaptureBin, CapturedRequest, CsvExport, Delivery, Mail, StoredFile, Submission
 from app.services import uploads
 from app.spam import signals
 
@@ -30,6 +31,7 @@ class Removed:
     attempts: int = 0
     mails: int = 0
     captures: int = 0
+    exports: int = 0  # mailed CSV exports of the forms concerned, which may quote what went
 
     def add(self, other):
         for name, count in asdict(other).items():
@@ -54,6 +56,13 @@ def copies_naming(workspace_id, ids, pattern=None):
         row_id for row_id, haystack in rows
         if any(object_id in (haystack or "") for object_id in ids) or (pattern and pattern.search(haystack or ""))
     ]
+
+
+def _exports_of(workspace_id, form_ids):
+    """The workspace's mailed CSV exports of these forms (their files may hold the rows being deleted)."""
+    if not form_ids:
+        return []
+    return db.session.scalars(scoped(CsvExport, workspace_id).where(CsvExport.form_id.in_(form_ids))).all()
 
 
 def _scrub_digests(mail_rows):
@@ -90,6 +99,10 @@ def _delete_batch(workspace_id, submission_ids, pattern=None):
         removed.mails = count_deleted(delete(Mail).where(Mail.id.in_([row.id for row in mail_rows])))
     if copies:
         removed.captures = count_deleted(delete(CapturedRequest).where(CapturedRequest.id.in_(copies)))
+    exports = _exports_of(workspace_id, {row.form_id for row in answers})
+    if exports:
+        file_keys += [export.storage_key for export in exports]
+        removed.exports = count_deleted(delete(CsvExport).where(CsvExport.id.in_([e.id for e in exports])))
     removed.files = count_deleted(delete(StoredFile).where(StoredFile.submission_id.in_(submission_ids)))
     removed.submissions = count_deleted(
         delete(Submission).where(Submission.workspace_id == workspace_id, Submission.id.in_(submission_ids))
