@@ -43,8 +43,8 @@ def parse_args(argv):
     parser.add_argument("--seconds", type=float, default=8, help="length of B1, B1p, B4 and B5 load")
     parser.add_argument("--rate", type=int, default=200, help="B1p's steady hosted-form POSTs per second")
     parser.add_argument("--big-submissions", default="postgresql=1000000,sqlite=200000",
-                        help="B7's submissions per database (db=count,…); its attempts are three times as many")
-    parser.add_argument("--big-samples", type=int, default=40, help="B7's requests per page measured")
+                        help="B9's submissions per database (db=count,…); its attempts are three times as many")
+    parser.add_argument("--big-samples", type=int, default=40, help="B9's requests per page measured")
     parser.add_argument("--short", action="store_true",
                         help="a quick run (a minute or two): 3 s of load, a fifth of B2/B3's deliveries")
     args = parser.parse_args(argv)
@@ -125,7 +125,7 @@ def run_database(label, database_url, redis_url, args, workdir):
             "B6": lambda: scenarios.memory(ctx, 200),
             "B8": lambda: scenarios.shared_caps(ctx, 40, args.seconds),
             "B1u": lambda: scenarios.upload_intake(ctx, args.seconds),
-            "B7": lambda: big.big_workspace(ctx, big_count, 3 * big_count, args.big_samples),
+            "B9": lambda: big.big_workspace(ctx, big_count, 3 * big_count, args.big_samples),
             "B7n": lambda: noisy.noisy_neighbour(ctx, args.b7n_count, 5, args.seconds),
         }
         for key in args.only.split(","):
