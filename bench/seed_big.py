@@ -20,6 +20,7 @@ from sqlalchemy import text
 
 from app.auth.workspaces import create_user
 from app.core.extensions import db
+from app.delivery import rollups
 from app.models import Field, Form, Webhook
 from app.models.ids import _base32
 
@@ -36,6 +37,7 @@ COMPANIES = [f"{word} {kind}" for word in ("Acme", "Globex", "Initech", "Umbrell
                                            "Wonka", "Tyrell", "Cyberdyne") for kind in ("Ltd", "Inc", "Co", "Group")]
 WORDS = "call me back about pricing for our team next week please demo trial budget quarter renewal".split()
 BATCH = 20_000
+ROLLUP_CHUNK = 500  # rollup rows per upsert: PostgreSQL takes at most 65,535 parameters a statement
 YEAR = timedelta(days=365)
 
 
@@ -132,14 +134,31 @@ COLUMNS = {
 }
 
 
+def summed(stream, sums):
+    """Pass the stream through, adding its attempts to the hourly rollups as the worker's recording would."""
+    webhook_of = {}
+    for kind, row in stream:
+        if kind == "deliveries":
+            webhook_of = {row[0]: (row[2], row[1])}  # a delivery's attempts follow it in the stream
+        elif kind == "attempts":
+            webhook_id, workspace_id = webhook_of[row[1]]
+            sums.add(webhook_id, workspace_id, {"at": row[2], "duration_ms": row[7], "response": json.loads(row[4])})
+        yield kind, row
+
+
 def fill(app, submissions, attempts, log=print):
     """Seed one workspace with submissions and (about) attempts; return what was made."""
     started = time.monotonic()
     workspace_id, form_id, webhook_ids = make_owner(app)
+    sums = rollups.Sums()
     with app.app_context():
         engine = db.engine
         counts = (_fill_postgres if engine.dialect.name == "postgresql" else _fill_sqlite)(
-            engine, rows(workspace_id, form_id, webhook_ids, submissions, attempts), log)
+            engine, summed(rows(workspace_id, form_id, webhook_ids, submissions, attempts), sums), log)
+        summed_rows = sums.rows()
+        for start in range(0, len(summed_rows), ROLLUP_CHUNK):
+            rollups.upsert(summed_rows[start:start + ROLLUP_CHUNK])
+        db.session.commit()
         db.session.remove()
     return Seeded(workspace_id, form_id, webhook_ids, counts["submissions"], counts["deliveries"],
                   counts["attempts"], time.monotonic() - started)
