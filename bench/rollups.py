@@ -1,6 +1,6 @@
 """Rollups and retention over a seeded year: `python -m bench.rollups --database-url URL`.
 
-Run it on a database bench.seed_big filled (it fills the rollups as the worker would). Prints,
+Run it on a database bench.seed_big filled (it sums the rollups as the worker would). Prints,
 from one run: the health page's figures and the /metrics histogram read from the rollups beside
 the same figures computed from the attempts (what those pages did before the rollups), and the
 first batches of a retention purge (each one short transaction). The purge deletes for real:

@@ -3,7 +3,7 @@
 import threading
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.core.extensions import db
 from app.files.storage import storage
@@ -114,3 +114,21 @@ def test_a_delivery_in_flight_when_its_submission_goes_is_not_recorded(app, clie
         assert delivery.submission_id == bob and delivery.status == "succeeded"
         assert db.session.scalars(select(Attempt.delivery_id)).all() == [delivery.id]
         assert db.session.get(Submission, ana) is None
+
+
+def test_rows_an_older_release_left_unlinked_are_found_too(app, client, accounts, receiver):
+    seeded = seed(app, client, accounts, receiver)
+    with app.app_context():  # deleting a submission used to keep its deliveries and mails, unlinked
+        for submission_id in seeded.ana:
+            for model in (Delivery, Mail):
+                db.session.execute(update(model).where(model.submission_id == submission_id).values(submission_id=None))
+            db.session.delete(db.session.get(Submission, submission_id))
+        db.session.commit()
+    assert traces(app)
+    with app.app_context():
+        removed = data_requests.erase_email(seeded.workspace_id, EMAIL).changes["removed"]
+    assert removed["submissions"] == 0 and removed["deliveries"] == 4 and removed["mails"] == 6
+    assert removed["captures"] == 1 and removed["attempts"] == 3
+    assert traces(app) == []
+    with app.app_context():
+        assert sorted(db.session.scalars(select(Submission.id))) == sorted(seeded.others)

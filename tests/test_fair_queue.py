@@ -70,7 +70,7 @@ def test_an_emptied_queue_leaves_the_turns_and_an_enqueue_brings_it_back(app):
 
     (second,) = _queue_jobs(app, "ws_a", 1, "again")
     assert queue_turns.queues_with_turns(app.redis) == [queue.queue_name("ws_a")]
-    jobqueue.wait_for_work(5)  # the bell is rung: this returns at once
+    assert app.redis.exists(queue_turns.BELL_KEY), "the bell is rung: a blocked worker wakes"
     assert jobqueue.take(5) == [second]
 
 

@@ -39,11 +39,12 @@ class Removed:
         return asdict(self)
 
 
-def _count_deleted(statement):
+def count_deleted(statement):
+    """How many rows a bulk DELETE removed."""
     return db.session.execute(statement.execution_options(synchronize_session=False)).rowcount or 0
 
 
-def _copies_naming(workspace_id, ids, pattern=None):
+def copies_naming(workspace_id, ids, pattern=None):
     """Ids of the workspace's captured requests whose headers or body name any of ids, or match pattern."""
     text = CapturedRequest.body + cast(CapturedRequest.headers, String)
     bins = select(CaptureBin.id).where(CaptureBin.workspace_id == workspace_id)
@@ -78,19 +79,19 @@ def _delete_batch(workspace_id, submission_ids, pattern=None):
         select(Mail.id, Mail.digest_id, Mail.body).where(Mail.submission_id.in_(submission_ids))
     ).all()
     _scrub_digests(mail_rows)
-    copies = _copies_naming(workspace_id, [*submission_ids, *delivery_ids], pattern)
+    copies = copies_naming(workspace_id, [*submission_ids, *delivery_ids], pattern)
     answers = db.session.execute(
         select(Submission.form_id, Submission.answers).where(Submission.id.in_(submission_ids))
     ).all()
     if delivery_ids:
-        removed.attempts = _count_deleted(delete(Attempt).where(Attempt.delivery_id.in_(delivery_ids)))
-        removed.deliveries = _count_deleted(delete(Delivery).where(Delivery.id.in_(delivery_ids)))
+        removed.attempts = count_deleted(delete(Attempt).where(Attempt.delivery_id.in_(delivery_ids)))
+        removed.deliveries = count_deleted(delete(Delivery).where(Delivery.id.in_(delivery_ids)))
     if mail_rows:
-        removed.mails = _count_deleted(delete(Mail).where(Mail.id.in_([row.id for row in mail_rows])))
+        removed.mails = count_deleted(delete(Mail).where(Mail.id.in_([row.id for row in mail_rows])))
     if copies:
-        removed.captures = _count_deleted(delete(CapturedRequest).where(CapturedRequest.id.in_(copies)))
-    removed.files = _count_deleted(delete(StoredFile).where(StoredFile.submission_id.in_(submission_ids)))
-    removed.submissions = _count_deleted(
+        removed.captures = count_deleted(delete(CapturedRequest).where(CapturedRequest.id.in_(copies)))
+    removed.files = count_deleted(delete(StoredFile).where(StoredFile.submission_id.in_(submission_ids)))
+    removed.submissions = count_deleted(
         delete(Submission).where(Submission.workspace_id == workspace_id, Submission.id.in_(submission_ids))
     )
     return removed, file_keys, answers
