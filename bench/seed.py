@@ -56,14 +56,16 @@ UPLOAD_FIELDS = [
 ]
 
 
-def make_forms(app, urls, fields=FIELDS):
-    """One workspace, form and webhook per URL (tenants); return the forms' public ids."""
+def make_forms(app, urls, fields=FIELDS, one_workspace=False):
+    """One workspace (or one for all), form and webhook per URL (tenants); return the forms' public ids."""
     public_ids = []
+    workspace = None
     with app.app_context():
         for number, url in enumerate(urls):
-            workspace = Workspace(name=f"Tenant {number}")
-            db.session.add(workspace)
-            db.session.flush()
+            if workspace is None or not one_workspace:
+                workspace = Workspace(name=f"Tenant {number}")
+                db.session.add(workspace)
+                db.session.flush()
             # a load generator cannot solve the proof-of-work and sends one body again and again:
             # those two checks are off, the others (links, block lists) are paid on every post
             form = Form(workspace_id=workspace.id, name=f"Leads {number}",
@@ -87,10 +89,11 @@ def count_rows(app, model):
         return count
 
 
-def queue_deliveries(app, count):
-    """count submissions spread over every form, their deliveries stored and enqueued."""
+def queue_deliveries(app, count, public_ids=None):
+    """count submissions spread over every form (or those public_ids), their deliveries stored and enqueued."""
     with app.app_context():
-        forms = db.session.scalars(select(Form)).all()
+        query = select(Form) if public_ids is None else select(Form).where(Form.public_id.in_(public_ids))
+        forms = db.session.scalars(query.order_by(Form.created_at)).all()
         pending = []
         for number in range(count):
             form = forms[number % len(forms)]

@@ -4,6 +4,7 @@ One form with two webhooks: every submission has a delivery to the first, every 
 delivery to the second too, and the attempts are shared out over those deliveries (at least one
 each). PostgreSQL is filled with COPY, its secondary indexes dropped first and built again after
 (once, instead of row by row); SQLite with executemany in large batches in one transaction.
+The hourly delivery rollups the health page and /metrics read are summed as the attempts are made.
 """
 
 import argparse
@@ -20,7 +21,8 @@ from sqlalchemy import text
 
 from app.auth.workspaces import create_user
 from app.core.extensions import db
-from app.models import Field, Form, Webhook
+from app.delivery import rollups
+from app.models import Field, Form, Webhook, delivery_rollups
 from app.models.ids import _base32
 
 OWNER_EMAIL = "big@example.com"
@@ -119,8 +121,10 @@ def _delivery(rng, workspace_id, webhook_id, submission_id, answers, moment, tri
                    "headers": {"content-type": "application/json", "webhook-id": delivery_id}, "body": body}
         response = {"status": answered, "headers": {"content-type": "text/plain"}, "body": "ok" if answered == 200
                     else "database is down"}
+        duration = rng.randint(20, 400)
         yield "attempts", (id_at("att", at, rng), delivery_id, at, json.dumps(request), json.dumps(response),
-                           None, None, rng.randint(20, 400))
+                           None, None, duration)
+        yield "outcome", (webhook_id, workspace_id, {"at": at, "duration_ms": duration, "response": response})
 
 
 COLUMNS = {
@@ -132,14 +136,45 @@ COLUMNS = {
 }
 
 
+class Rollups:
+    """The hourly sums the worker adds to as it records attempts (app.delivery.rollups), made as rows are."""
+
+    def __init__(self):
+        self.sums, self.pending = {}, []
+
+    def take(self, outcome):
+        self.pending.append(outcome)
+        if len(self.pending) >= BATCH:
+            self.fold()
+
+    def fold(self):
+        for row in rollups.aggregate(self.pending):
+            key = (row["webhook_id"], row["hour"])
+            if key in self.sums:
+                for name in rollups.SUMMED:
+                    self.sums[key][name] += row[name]
+            else:
+                self.sums[key] = row
+        self.pending = []
+
+    def write(self):
+        self.fold()
+        rows = [self.sums[key] for key in sorted(self.sums)]
+        for start in range(0, len(rows), 1000):
+            db.session.execute(delivery_rollups.insert(), rows[start:start + 1000])
+        db.session.commit()
+
+
 def fill(app, submissions, attempts, log=print):
     """Seed one workspace with submissions and (about) attempts; return what was made."""
     started = time.monotonic()
     workspace_id, form_id, webhook_ids = make_owner(app)
+    sums = Rollups()
     with app.app_context():
         engine = db.engine
         counts = (_fill_postgres if engine.dialect.name == "postgresql" else _fill_sqlite)(
-            engine, rows(workspace_id, form_id, webhook_ids, submissions, attempts), log)
+            engine, rows(workspace_id, form_id, webhook_ids, submissions, attempts), log, sums)
+        sums.write()
         db.session.remove()
     return Seeded(workspace_id, form_id, webhook_ids, counts["submissions"], counts["deliveries"],
                   counts["attempts"], time.monotonic() - started)
@@ -161,7 +196,7 @@ def _copy_value(value):
     return value
 
 
-def _fill_postgres(engine, stream, log):
+def _fill_postgres(engine, stream, log, sums):
     counts = dict.fromkeys(COLUMNS, 0)
     with engine.begin() as connection:
         indexes = _secondary_indexes(connection)
@@ -181,6 +216,9 @@ def _fill_postgres(engine, stream, log):
                     buffers[table] = io.StringIO()
 
         for table, row in stream:
+            if table == "outcome":
+                sums.take(row)
+                continue
             buffers[table].write("\t".join(_copy_text(value) for value in row) + "\n")
             counts[table] += 1
             if counts[table] % BATCH == 0 and table == "submissions":
@@ -206,7 +244,7 @@ def _copy_text(value):
     return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
-def _fill_sqlite(engine, stream, log):
+def _fill_sqlite(engine, stream, log, sums):
     counts = dict.fromkeys(COLUMNS, 0)
     pending = {table: [] for table in COLUMNS}
     statements = {table: f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
@@ -221,6 +259,9 @@ def _fill_sqlite(engine, stream, log):
                 pending[table] = []
 
         for table, row in stream:
+            if table == "outcome":
+                sums.take(row)
+                continue
             pending[table].append(tuple(_sqlite_value(value) for value in row))
             counts[table] += 1
             if table == "submissions" and counts[table] % BATCH == 0:

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from app.core.extensions import db
-from app.dashboard import list_pages
+from app.dashboard import list_pages, submission_routes
 from app.models import Delivery, Submission
 from app.models.base import utcnow
 from app.models.ids import new_id
@@ -72,6 +72,9 @@ def test_beyond_the_cap_the_count_says_more_than(app, client, form, monkeypatch)
     assert "More than 30 submissions" in first and "Page 1</span>" in first
     last = walk(client, f"/forms/{form['id']}/submissions", "next")[-1]
     assert "Page 2</span>" in last and len(shown_ids(last)) == 15
+    monkeypatch.setattr(submission_routes, "SEARCH_COUNT_CAP", 10)  # a search counts less far
+    searched = client.get(f"/forms/{form['id']}/submissions?q=example").get_data(as_text=True)
+    assert "More than 10 submissions matching" in searched and len(shown_ids(searched)) == 25
 
 
 def test_a_cursor_not_given_out_is_a_400_naming_it(client, form):

@@ -17,6 +17,8 @@ from sqlalchemy import func, literal, select, tuple_
 from app.core.extensions import db
 
 COUNT_CAP = 10_000
+# a search's count reads rows until it has found this many: a common word stops early
+SEARCH_COUNT_CAP = 1_000
 PER_PAGE = 25
 CURSOR_RE = re.compile(r"^([0-9]{20})\.([a-z]{2,5}_[0-9a-z]{26})$")
 STAMP = "%Y%m%d%H%M%S%f"
@@ -60,13 +62,14 @@ def page_number():
 class Page:
     rows: list
     number: int
-    total: int  # exact up to COUNT_CAP; COUNT_CAP + 1 means "more"
+    total: int  # exact up to cap; cap + 1 means "more than cap"
+    cap: int
     older: str | None  # the cursor of the next (older) page
     newer: str | None  # the cursor of the previous (newer) page; None on the first
 
     @property
     def exact(self):
-        return self.total <= COUNT_CAP
+        return self.total <= self.cap
 
     @property
     def pages(self):
@@ -75,9 +78,13 @@ class Page:
 
 
 
-def newest_first_page(query, model, per_page=PER_PAGE):
-    """The page of query that ?before= / ?after= (cursors) or ?page= (within the counted rows) ask for."""
-    total = capped_count(query)
+def newest_first_page(query, model, per_page=PER_PAGE, cap=None):
+    """The page of query that ?before= / ?after= (cursors) or ?page= (within the counted rows) ask for.
+
+    Its count stops at cap (COUNT_CAP unless given).
+    """
+    cap = COUNT_CAP if cap is None else cap
+    total = capped_count(query, cap)
     key = tuple_(model.created_at, model.id)
     newest_first = (model.created_at.desc(), model.id.desc())
     before, after = parse_cursor("before"), parse_cursor("after")
@@ -93,7 +100,7 @@ def newest_first_page(query, model, per_page=PER_PAGE):
             query = query.where(key < before)
         elif number > 1:
             # an old ?page= link: an offset, but never past the rows the capped count read
-            number = min(number, math.ceil(min(total, COUNT_CAP) / per_page) or 1)
+            number = min(number, math.ceil(min(total, cap) / per_page) or 1)
             query = query.offset((number - 1) * per_page)
         rows = db.session.scalars(query.order_by(*newest_first).limit(per_page + 1)).all()
         has_newer, has_older = before is not None or number > 1, len(rows) > per_page
@@ -102,7 +109,7 @@ def newest_first_page(query, model, per_page=PER_PAGE):
         has_newer = has_older = False
     if not has_newer:
         number = 1
-    page = Page(rows=rows, number=number, total=total, older=cursor_of(rows[-1]) if has_older else None,
+    page = Page(rows=rows, number=number, total=total, cap=cap, older=cursor_of(rows[-1]) if has_older else None,
                 newer=cursor_of(rows[0]) if has_newer else None)
     if page.exact:
         page.number = min(page.number, page.pages)

@@ -11,7 +11,7 @@ from app.core.tenancy import get_scoped_or_404, scoped
 from app.core.timezones import current_zone
 from app.dashboard import bp
 from app.dashboard.csv_export import csv_lines
-from app.dashboard.list_pages import newest_first_page
+from app.dashboard.list_pages import SEARCH_COUNT_CAP, newest_first_page
 from app.dashboard.time_filters import local_bound
 from app.fields import field_type
 from app.models import Form, Mail, Submission
@@ -44,7 +44,7 @@ def submissions_index(form_id):
     if term:
         found = search(query, term)
         query, window = found.query, found.window
-    page = newest_first_page(query, Submission)
+    page = newest_first_page(query, Submission, cap=SEARCH_COUNT_CAP if term else None)
     columns = [field for field in form.fields if field_type(field.type).shown_in_table][:4]
     return render_template(
         "dashboard/submissions_index.html", form=form, submissions=page.rows, columns=columns,

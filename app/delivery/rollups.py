@@ -19,19 +19,18 @@ def is_success(response):
     return isinstance(status, int) and 200 <= status < 300
 
 
-def aggregate(outcomes):
-    """[row] summing (webhook id, workspace id, attempt row) per webhook and hour, in key order.
+class Sums:
+    """Rollup rows being summed: add attempts one by one, then take the rows."""
 
-    The order is the same in every worker, so two batches upserting the same rows on
-    PostgreSQL lock them in the same order and never deadlock.
-    """
-    rows = {}
-    for webhook_id, workspace_id, attempt in outcomes:
+    def __init__(self):
+        self._rows = {}
+
+    def add(self, webhook_id, workspace_id, attempt):
         key = (webhook_id, hour_of(attempt["at"]))
-        row = rows.get(key)
+        row = self._rows.get(key)
         if row is None:
-            row = rows[key] = {"webhook_id": webhook_id, "hour": key[1], "workspace_id": workspace_id,
-                               **dict.fromkeys(SUMMED, 0)}
+            row = self._rows[key] = {"webhook_id": webhook_id, "hour": key[1], "workspace_id": workspace_id,
+                                     **dict.fromkeys(SUMMED, 0)}
         duration = attempt["duration_ms"] or 0
         row["attempts"] += 1
         row["successes"] += is_success(attempt["response"])
@@ -39,12 +38,28 @@ def aggregate(outcomes):
         index = bisect.bisect_left(LATENCY_BOUNDS_MS, duration)
         if index < len(LATENCY_BOUNDS_MS):
             row[bucket_column(LATENCY_BOUNDS_MS[index])] += 1
-    return [rows[key] for key in sorted(rows)]
+
+    def rows(self):
+        """The rows in key order: the same in every worker, so two batches upserting the same rows
+        on PostgreSQL lock them in the same order and never deadlock."""
+        return [self._rows[key] for key in sorted(self._rows)]
+
+
+def aggregate(outcomes):
+    """[row] summing (webhook id, workspace id, attempt row) per webhook and hour, in key order."""
+    sums = Sums()
+    for outcome in outcomes:
+        sums.add(*outcome)
+    return sums.rows()
 
 
 def add(outcomes):
     """Upsert the batch's sums into delivery_rollups in one statement (the caller commits)."""
-    rows = aggregate(outcomes)
+    upsert(aggregate(outcomes))
+
+
+def upsert(rows):
+    """Add these summed rows to delivery_rollups, in one statement."""
     if not rows:
         return
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite

@@ -7,6 +7,7 @@ keyed hash to tell it again.
 
 from app.core.extensions import db
 from app.services import audit, email_matches, erasure
+from app.services.erasure_leftovers import erase_leftovers
 
 SUBMISSION_DELETED = "submission_deleted"
 SUBMISSIONS_DELETED = "submissions_deleted"
@@ -44,7 +45,9 @@ def preview_email(workspace_id, email):
 def erase_email(workspace_id, email, user=None, actor=None):
     """Delete every submission of the workspace holding email, with every trace; return the audit event."""
     ids = email_matches.submissions_holding(workspace_id, email)
-    removed = erasure.delete_submissions(workspace_id, ids, pattern=email_matches.address_pattern(email))
+    pattern = email_matches.address_pattern(email)
+    removed = erasure.delete_submissions(workspace_id, ids, pattern=pattern)
+    erase_leftovers(workspace_id, email_matches.normalized(email), pattern, removed)
     details = {
         "email": email_matches.masked_email(email), "email_hmac": email_matches.email_digest(email),
     }

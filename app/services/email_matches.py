@@ -57,21 +57,20 @@ def _like(text):
     return f"%{escaped}%"
 
 
-def _mentions(email):
-    """The answers' JSON text holds email (both spellings JSON may give a non-ASCII one)."""
-    stored = answers_text(Submission.answers)
-    return or_(*(stored.ilike(_like(text), escape=LIKE_ESCAPE) for text in sorted({email, json.dumps(email)[1:-1]})))
+def mentions(text_expression, email):
+    """A SQL text (e.g. a JSON column as text) holds email somewhere (both spellings JSON may give a non-ASCII one)."""
+    spellings = sorted({email, json.dumps(email)[1:-1]})
+    return or_(*(text_expression.ilike(_like(spelling), escape=LIKE_ESCAPE) for spelling in spellings))
 
 
 def submissions_holding(workspace_id, email):
     """Ids of the workspace's submissions (accepted or held as spam) that hold email, oldest first."""
     email = normalized(email)
     pattern = address_pattern(email)
+    candidates = scoped(Submission, workspace_id).where(mentions(answers_text(Submission.answers), email))
     found, last_id = [], None
     while True:
-        query = scoped(Submission, workspace_id).where(_mentions(email)).with_only_columns(
-            Submission.id, Submission.answers,
-        )
+        query = candidates.with_only_columns(Submission.id, Submission.answers)
         if last_id is not None:
             query = query.where(Submission.id > last_id)
         rows = db.session.execute(query.order_by(Submission.id).limit(SCAN_BATCH)).all()

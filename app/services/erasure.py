@@ -13,7 +13,8 @@ from flask_babel import gettext as _
 from sqlalchemy import String, cast, delete, select
 
 from app.core.extensions import db
-from app.models import Attempt, CaptureBin, CapturedRequest, Delivery, Mail, StoredFile, Submission
+from app.core.tenancy import scoped
+from app.models import Attempt, CaptureBin, CapturedRequest, CsvExport, Delivery, Mail, StoredFile, Submission
 from app.services import uploads
 from app.spam import signals
 
@@ -30,6 +31,7 @@ class Removed:
     attempts: int = 0
     mails: int = 0
     captures: int = 0
+    exports: int = 0  # mailed CSV exports of the forms concerned, which may quote what went
 
     def add(self, other):
         for name, count in asdict(other).items():
@@ -39,11 +41,12 @@ class Removed:
         return asdict(self)
 
 
-def _count_deleted(statement):
+def count_deleted(statement):
+    """How many rows a bulk DELETE removed."""
     return db.session.execute(statement.execution_options(synchronize_session=False)).rowcount or 0
 
 
-def _copies_naming(workspace_id, ids, pattern=None):
+def copies_naming(workspace_id, ids, pattern=None):
     """Ids of the workspace's captured requests whose headers or body name any of ids, or match pattern."""
     text = CapturedRequest.body + cast(CapturedRequest.headers, String)
     bins = select(CaptureBin.id).where(CaptureBin.workspace_id == workspace_id)
@@ -53,6 +56,13 @@ def _copies_naming(workspace_id, ids, pattern=None):
         row_id for row_id, haystack in rows
         if any(object_id in (haystack or "") for object_id in ids) or (pattern and pattern.search(haystack or ""))
     ]
+
+
+def _exports_of(workspace_id, form_ids):
+    """The workspace's mailed CSV exports of these forms (their files may hold the rows being deleted)."""
+    if not form_ids:
+        return []
+    return db.session.scalars(scoped(CsvExport, workspace_id).where(CsvExport.form_id.in_(form_ids))).all()
 
 
 def _scrub_digests(mail_rows):
@@ -78,19 +88,23 @@ def _delete_batch(workspace_id, submission_ids, pattern=None):
         select(Mail.id, Mail.digest_id, Mail.body).where(Mail.submission_id.in_(submission_ids))
     ).all()
     _scrub_digests(mail_rows)
-    copies = _copies_naming(workspace_id, [*submission_ids, *delivery_ids], pattern)
+    copies = copies_naming(workspace_id, [*submission_ids, *delivery_ids], pattern)
     answers = db.session.execute(
         select(Submission.form_id, Submission.answers).where(Submission.id.in_(submission_ids))
     ).all()
     if delivery_ids:
-        removed.attempts = _count_deleted(delete(Attempt).where(Attempt.delivery_id.in_(delivery_ids)))
-        removed.deliveries = _count_deleted(delete(Delivery).where(Delivery.id.in_(delivery_ids)))
+        removed.attempts = count_deleted(delete(Attempt).where(Attempt.delivery_id.in_(delivery_ids)))
+        removed.deliveries = count_deleted(delete(Delivery).where(Delivery.id.in_(delivery_ids)))
     if mail_rows:
-        removed.mails = _count_deleted(delete(Mail).where(Mail.id.in_([row.id for row in mail_rows])))
+        removed.mails = count_deleted(delete(Mail).where(Mail.id.in_([row.id for row in mail_rows])))
     if copies:
-        removed.captures = _count_deleted(delete(CapturedRequest).where(CapturedRequest.id.in_(copies)))
-    removed.files = _count_deleted(delete(StoredFile).where(StoredFile.submission_id.in_(submission_ids)))
-    removed.submissions = _count_deleted(
+        removed.captures = count_deleted(delete(CapturedRequest).where(CapturedRequest.id.in_(copies)))
+    exports = _exports_of(workspace_id, {row.form_id for row in answers})
+    if exports:
+        file_keys += [export.storage_key for export in exports]
+        removed.exports = count_deleted(delete(CsvExport).where(CsvExport.id.in_([e.id for e in exports])))
+    removed.files = count_deleted(delete(StoredFile).where(StoredFile.submission_id.in_(submission_ids)))
+    removed.submissions = count_deleted(
         delete(Submission).where(Submission.workspace_id == workspace_id, Submission.id.in_(submission_ids))
     )
     return removed, file_keys, answers
