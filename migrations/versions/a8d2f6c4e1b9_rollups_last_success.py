@@ -17,13 +17,14 @@ branch_labels = None
 depends_on = None
 
 
+# an attempt's hour and answered status, as each database writes them (SQLite keeps naive UTC text)
+HOUR = {"postgresql": "date_trunc('hour', a.at)", "sqlite": "strftime('%Y-%m-%d %H:00:00.000000', a.at)"}
+STATUS = {"postgresql": "(a.response ->> 'status')::int",
+          "sqlite": "CAST(json_extract(a.response, '$.status') AS INTEGER)"}
+
+
 def _backfill_sql(dialect):
-    if dialect == 'postgresql':
-        hour = "date_trunc('hour', a.at)"
-        status = "(a.response ->> 'status')::int"
-    else:  # SQLite keeps naive UTC text: 'YYYY-MM-DD HH:MM:SS.ffffff'
-        hour = "strftime('%Y-%m-%d %H:00:00.000000', a.at)"
-        status = "CAST(json_extract(a.response, '$.status') AS INTEGER)"
+    hour, status = HOUR[dialect], STATUS[dialect]
     return (
         "UPDATE delivery_rollups SET last_success_at = s.latest FROM ("
         f"SELECT d.webhook_id AS webhook_id, {hour} AS hour, MAX(a.at) AS latest "
