@@ -3,8 +3,8 @@
 One path for a single delete, a bulk delete by filter and a data subject request. Rows go in
 batches, each its own short transaction; file objects are deleted once the rows naming them are
 gone (what the store refuses now, the orphan sweep removes). A delivery deleted here while its job
-waits in the queue finds no row and does nothing; one in flight is not recorded (the engine skips
-deliveries that no longer exist).
+waits in the queue finds no row and does nothing; one in flight leaves no record either, as the
+recorder and this lock deliveries in the same order: one waits for the other.
 """
 
 from dataclasses import asdict, dataclass
@@ -110,6 +110,16 @@ def _delete_batch(workspace_id, submission_ids, pattern=None):
     return removed, file_keys, answers
 
 
+def _delete_and_commit(workspace_id, submission_ids, pattern, removed):
+    batch, file_keys, answers = _delete_batch(workspace_id, submission_ids, pattern)
+    db.session.commit()
+    db.session.expire_all()  # rows deleted in bulk must not linger in the session
+    uploads.delete_objects(file_keys)
+    for form_id, answer in answers:
+        signals.forget(form_id, answer)  # the spam check's memory of these answers goes too
+    removed.add(batch)
+
+
 def delete_submissions(workspace_id, submission_ids, pattern=None):
     """Delete the workspace's submissions of these ids with every trace, BATCH at a time; return Removed.
 
@@ -119,18 +129,20 @@ def delete_submissions(workspace_id, submission_ids, pattern=None):
     removed = Removed()
     ids = list(dict.fromkeys(submission_ids))
     for start in range(0, len(ids), BATCH):
-        batch, file_keys, answers = _delete_batch(workspace_id, ids[start:start + BATCH], pattern)
-        db.session.commit()
-        db.session.expire_all()  # rows deleted in bulk must not linger in the session
-        uploads.delete_objects(file_keys)
-        for form_id, answer in answers:
-            signals.forget(form_id, answer)  # the spam check's memory of these answers goes too
-        removed.add(batch)
+        _delete_and_commit(workspace_id, ids[start:start + BATCH], pattern, removed)
     return removed
 
 
 def delete_matching(workspace_id, query):
-    """Delete every submission a select of Submission rows finds (scoped by the caller); return Removed."""
-    ids = list(db.session.scalars(query.with_only_columns(Submission.id).order_by(None)))
-    return delete_submissions(workspace_id, ids)
+    """Delete every submission a select of Submission rows finds (scoped by the caller); return Removed.
 
+    A batch of ids at a time: each batch is gone before the next is asked for, so the ids of a
+    million rows are never all in memory.
+    """
+    removed, ids_query = Removed(), query.with_only_columns(Submission.id).order_by(None).limit(BATCH)
+    while ids := list(db.session.scalars(ids_query)):
+        before = removed.submissions
+        _delete_and_commit(workspace_id, ids, None, removed)
+        if removed.submissions == before:  # rows of another workspace: never deleted here, so stop
+            break
+    return removed
