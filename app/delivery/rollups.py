@@ -2,6 +2,7 @@
 
 import bisect
 
+from sqlalchemy import case
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.core.extensions import db
@@ -30,10 +31,12 @@ class Sums:
         row = self._rows.get(key)
         if row is None:
             row = self._rows[key] = {"webhook_id": webhook_id, "hour": key[1], "workspace_id": workspace_id,
-                                     **dict.fromkeys(SUMMED, 0)}
+                                     **dict.fromkeys(SUMMED, 0), "last_success_at": None}
         duration = attempt["duration_ms"] or 0
         row["attempts"] += 1
-        row["successes"] += is_success(attempt["response"])
+        if is_success(attempt["response"]):
+            row["successes"] += 1
+            row["last_success_at"] = max(filter(None, (row["last_success_at"], attempt["at"])))
         row["duration_ms_sum"] += duration
         index = bisect.bisect_left(LATENCY_BOUNDS_MS, duration)
         if index < len(LATENCY_BOUNDS_MS):
@@ -64,8 +67,13 @@ def upsert(rows):
         return
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
     statement = dialect.insert(delivery_rollups).values(rows)
+    kept, added = delivery_rollups.c.last_success_at, statement.excluded.last_success_at
     statement = statement.on_conflict_do_update(
         index_elements=["webhook_id", "hour"],
-        set_={name: delivery_rollups.c[name] + statement.excluded[name] for name in SUMMED},
+        set_={
+            **{name: delivery_rollups.c[name] + statement.excluded[name] for name in SUMMED},
+            "last_success_at": case((added.is_(None), kept), (kept.is_(None), added), (added > kept, added),
+                                    else_=kept),
+        },
     )
     db.session.execute(statement)
