@@ -9,6 +9,7 @@ from app.core.extensions import db
 from app.files.storage import storage
 from app.models import Attempt, AuditEvent, CapturedRequest, CsvExport, Delivery, Mail, StoredFile, Submission
 from app.services import data_requests, email_matches
+from tests.api_support import ApiClient
 from tests.conftest import drain, make_form, make_webhook
 from tests.erasure_support import EMAIL, LEAD_FIELDS, TRACE, post, seed, traces
 from tests.receiver import Reply
@@ -141,3 +142,21 @@ def test_rows_an_older_release_left_unlinked_are_found_too(app, client, accounts
     assert traces(app) == []
     with app.app_context():
         assert sorted(db.session.scalars(select(Submission.id))) == sorted(seeded.others)
+
+
+def test_deleting_a_form_takes_the_mails_quoting_its_submissions(app, client, accounts, receiver):
+    seeded = seed(app, client, accounts, receiver)
+    with app.app_context():
+        mails_of_form = db.session.scalars(select(Mail.id).where(Mail.form_id == seeded.cv_form)).all()
+        lead_mails = _count(app, Mail, Mail.form_id == seeded.lead_form)
+        export = CsvExport(workspace_id=seeded.workspace_id, form_id=seeded.cv_form, status="ready")
+        db.session.add(export)
+        db.session.commit()
+        export_key = export.storage_key
+        storage().put(export_key, f"Ana,{EMAIL}".encode(), "text/csv")
+    owner = ApiClient(app.test_client(), accounts.api_key(seeded.workspace_id), seeded.workspace_id)
+    assert len(mails_of_form) == 6 and owner.delete(f"/forms/{seeded.cv_form}").status_code == 204
+    assert _count(app, Mail, Mail.id.in_(mails_of_form)) == 0
+    assert _count(app, Mail, Mail.form_id == seeded.lead_form) == lead_mails  # the other form's stay
+    with app.app_context(), pytest.raises(KeyError):
+        storage().get(export_key)

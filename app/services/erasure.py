@@ -19,6 +19,8 @@ from app.services import uploads
 from app.spam import signals
 
 BATCH = 200
+# the mails that quote a submission's answers
+SUBMISSION_MAIL_KINDS = ("owner", "autoresponse", "digest")
 
 
 @dataclass
@@ -146,3 +148,14 @@ def delete_matching(workspace_id, query):
         if removed.submissions == before:  # rows of another workspace: never deleted here, so stop
             break
     return removed
+
+
+def form_leftovers(workspace_id, form_id):
+    """Before a form is deleted: delete the mails quoting its submissions; return its CSV exports' storage keys.
+
+    The database takes the rest along with the form (submissions, files' rows, webhooks, deliveries);
+    mails outlive a form by design (SET NULL), so these go here. Delete the keys after the commit.
+    """
+    count_deleted(delete(Mail).where(Mail.workspace_id == workspace_id, Mail.form_id == form_id,
+                                     Mail.kind.in_(SUBMISSION_MAIL_KINDS)))
+    return [export.storage_key for export in _exports_of(workspace_id, {form_id})]
