@@ -119,6 +119,7 @@ def test_the_owner_downloads_everything_without_secrets(app, client, accounts, t
     (webhook,) = form["webhooks"]
     assert webhook["url"] == "http://127.0.0.1:9/hook?token=••••••" and "secret" not in webhook
     assert webhook["headers"] == {"Authorization": "••••••", "X-Campaign": "spring"}
+    assert webhook["attach_files"] is False and webhook["rate_limit"] is None  # every setting but the secret
 
     archive = client.get("/settings/data/export.zip")
     assert archive.is_streamed and archive.mimetype == "application/zip"
