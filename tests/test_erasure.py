@@ -7,8 +7,9 @@ from sqlalchemy import func, select, update
 
 from app.core.extensions import db
 from app.files.storage import storage
-from app.models import Attempt, AuditEvent, CapturedRequest, Delivery, Mail, StoredFile, Submission
+from app.models import Attempt, AuditEvent, CapturedRequest, CsvExport, Delivery, Mail, StoredFile, Submission
 from app.services import data_requests, email_matches
+from tests.api_support import ApiClient
 from tests.conftest import drain, make_form, make_webhook
 from tests.erasure_support import EMAIL, LEAD_FIELDS, TRACE, post, seed, traces
 from tests.receiver import Reply
@@ -34,6 +35,12 @@ def test_deleting_by_email_removes_every_trace_and_leaves_the_others(app, client
     assert len(ana_files) == 2 and len(other_files) == 1
     assert _count(app, CapturedRequest) == 2 and _count(app, Mail, Mail.kind == "digest") == 1
     sent_before = len(receiver.requests)
+    with app.app_context():  # a CSV export of the form, mailed earlier: its file quotes Ana
+        export = CsvExport(workspace_id=seeded.workspace_id, form_id=seeded.cv_form, status="ready")
+        db.session.add(export)
+        db.session.commit()
+        export_key = export.storage_key
+        storage().put(export_key, f"Ana,{EMAIL}".encode(), "text/csv")
 
     with app.app_context():
         assert data_requests.preview_email(seeded.workspace_id, EMAIL.upper()) == 5
@@ -42,6 +49,7 @@ def test_deleting_by_email_removes_every_trace_and_leaves_the_others(app, client
     assert removed["submissions"] == 5 and removed["files"] == 2
     assert removed["deliveries"] == 4 and removed["attempts"] == 3  # the last one's was still queued
     assert removed["mails"] == 6 and removed["captures"] == 1  # owner mails, confirmations; one copy
+    assert removed["exports"] == 1
 
     assert traces(app) == []
     with app.app_context():
@@ -54,6 +62,8 @@ def test_deleting_by_email_removes_every_trace_and_leaves_the_others(app, client
             with pytest.raises(KeyError):
                 storage().get(key)
         assert all(storage().get(key) for key in other_files)
+        with pytest.raises(KeyError):
+            storage().get(export_key)
         audit = db.session.get(AuditEvent, event.id)
         assert audit.webhook_id is None and audit.action == "email_erased"
         assert audit.changes["email"] == "a•••@e•••.com"
@@ -132,3 +142,21 @@ def test_rows_an_older_release_left_unlinked_are_found_too(app, client, accounts
     assert traces(app) == []
     with app.app_context():
         assert sorted(db.session.scalars(select(Submission.id))) == sorted(seeded.others)
+
+
+def test_deleting_a_form_takes_the_mails_quoting_its_submissions(app, client, accounts, receiver):
+    seeded = seed(app, client, accounts, receiver)
+    with app.app_context():
+        mails_of_form = db.session.scalars(select(Mail.id).where(Mail.form_id == seeded.cv_form)).all()
+        lead_mails = _count(app, Mail, Mail.form_id == seeded.lead_form)
+        export = CsvExport(workspace_id=seeded.workspace_id, form_id=seeded.cv_form, status="ready")
+        db.session.add(export)
+        db.session.commit()
+        export_key = export.storage_key
+        storage().put(export_key, f"Ana,{EMAIL}".encode(), "text/csv")
+    owner = ApiClient(app.test_client(), accounts.api_key(seeded.workspace_id), seeded.workspace_id)
+    assert len(mails_of_form) == 6 and owner.delete(f"/forms/{seeded.cv_form}").status_code == 204
+    assert _count(app, Mail, Mail.id.in_(mails_of_form)) == 0
+    assert _count(app, Mail, Mail.form_id == seeded.lead_form) == lead_mails  # the other form's stay
+    with app.app_context(), pytest.raises(KeyError):
+        storage().get(export_key)

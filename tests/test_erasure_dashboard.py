@@ -11,6 +11,7 @@ from app.core.extensions import db
 from app.files.storage import storage
 from app.models import AuditEvent, StoredFile, Submission
 from app.models.base import utcnow
+from app.services import erasure
 from tests.conftest import csrf_token_from
 from tests.erasure_support import EMAIL, TEAM, post, seed, team_fixture  # noqa: F401 - the `team` fixture
 
@@ -71,7 +72,8 @@ def _stored(app, team, name, days_ago, status="accepted"):
         return submission.id
 
 
-def test_bulk_delete_takes_the_lists_filters_and_asks_first(app, client, accounts, team):
+def test_bulk_delete_takes_the_lists_filters_and_asks_first(app, client, accounts, team, monkeypatch):
+    monkeypatch.setattr(erasure, "BATCH", 1)  # one submission per transaction: the batches follow each other
     old, older = _stored(app, team, "Old", 10), _stored(app, team, "Older", 20)
     recent, held = _stored(app, team, "Recent", 1), _stored(app, team, "Held", 15, status="spam")
     accounts.login(client)
@@ -117,6 +119,7 @@ def test_the_owner_downloads_everything_without_secrets(app, client, accounts, t
     (webhook,) = form["webhooks"]
     assert webhook["url"] == "http://127.0.0.1:9/hook?token=••••••" and "secret" not in webhook
     assert webhook["headers"] == {"Authorization": "••••••", "X-Campaign": "spring"}
+    assert webhook["attach_files"] is False and webhook["rate_limit"] is None  # every setting but the secret
 
     archive = client.get("/settings/data/export.zip")
     assert archive.is_streamed and archive.mimetype == "application/zip"

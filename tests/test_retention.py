@@ -194,3 +194,19 @@ def test_a_form_retention_through_the_api_and_the_builder(app, client, accounts)
     with app.app_context():
         assert db.session.get(Form, form_id).submission_retention_days == 30
     assert 'name="submission_retention_days"' in client.get(f"/forms/{form_id}").get_data(as_text=True)
+
+
+def test_the_purge_runs_once_an_interval_across_workers(app, accounts, later):
+    _, workspace_id = accounts.user()
+    with app.app_context():
+        _capture(workspace_id, 2)
+        db.session.commit()
+    later(timedelta(days=31))
+    assert retention.purge_when_due(app) == {"attempts": 0, "deliveries": 0, "captures": 2, "submissions": 0}
+    with app.app_context():
+        _capture(workspace_id, 1)
+        db.session.commit()
+    later(timedelta(days=62))
+    assert retention.purge_when_due(app) is None, "another worker's purge ran within RETENTION_INTERVAL"
+    app.redis.delete(retention.RUN_KEY)  # the interval is over
+    assert retention.purge_when_due(app)["captures"] == 1

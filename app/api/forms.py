@@ -14,6 +14,7 @@ from app.core.extensions import db
 from app.core.tenancy import scoped
 from app.models import Form
 from app.public.look import form_theme
+from app.services import erasure, uploads
 from app.services.forms import replace_fields
 from app.services.notification_settings import SettingsRefused, clean_settings
 
@@ -94,6 +95,9 @@ def update_form(form_id):
 @bp.delete("/forms/<form_id>")
 def delete_form(form_id):
     """Delete a form with its fields, submissions and webhooks."""
-    db.session.delete(find_or_404(Form, form_id, "form"))
+    form = find_or_404(Form, form_id, "form")
+    export_keys = erasure.form_leftovers(form.workspace_id, form.id)
+    db.session.delete(form)
     db.session.commit()
+    uploads.delete_objects(export_keys)
     return "", 204

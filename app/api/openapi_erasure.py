@@ -2,11 +2,11 @@
 
 from app.api.openapi_schemas import ref
 
+COUNTS = ("submissions", "files", "deliveries", "attempts", "mails", "captures", "exports")
 REMOVED = {
     "type": "object", "description": "how many of each thing were deleted",
-    "required": ["submissions", "files", "deliveries", "attempts", "mails", "captures"],
-    "properties": {name: {"type": "integer", "minimum": 0}
-                   for name in ("submissions", "files", "deliveries", "attempts", "mails", "captures")},
+    "required": list(COUNTS),
+    "properties": {name: {"type": "integer", "minimum": 0} for name in COUNTS},
 }
 ERASURE_SCHEMAS = {
     "ErasureRequest": {

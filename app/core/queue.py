@@ -105,6 +105,26 @@ def enqueue_job(function, *args, job_id=None, at=None, replace=False, new=False,
         raise QueueUnavailable(str(exc)) from exc
 
 
+def enqueue_new_jobs(function, jobs, timeout=None, failure_ttl=FAILED_JOB_TTL):
+    """Queue several jobs now in one round trip; jobs: (job_id, tenant, args) with ids known unused.
+
+    One transaction: all of them are queued, or (QueueUnavailable) none.
+    """
+    if not jobs:
+        return
+    connection = _queue().connection
+    try:
+        with connection.pipeline() as pipe:
+            for job_id, tenant, args in jobs:
+                queue = _queue_for(tenant)
+                queue.enqueue(function, *args, pipeline=pipe, job_id=job_id, result_ttl=0,
+                              failure_ttl=failure_ttl, job_timeout=timeout)
+                queue_turns.announce(pipe, queue.name)
+            pipe.execute()
+    except redis.RedisError as exc:
+        raise QueueUnavailable(str(exc)) from exc
+
+
 def _naive_utcnow(like):
     """Now in UTC, naive or aware like the given time (the models keep naive UTC)."""
     now = datetime.now(UTC)

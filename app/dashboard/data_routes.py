@@ -42,7 +42,7 @@ def _owner():
 
 def removed_summary(removed):
     """What a deletion removed, as one sentence of counts."""
-    return _(
+    text = _(
         "%(submissions)s, %(files)s, %(deliveries)s with %(attempts)s, %(mails)s and %(captures)s.",
         submissions=ngettext("%(num)d submission", "%(num)d submissions", removed.get("submissions", 0)),
         files=ngettext("%(num)d file", "%(num)d files", removed.get("files", 0)),
@@ -51,6 +51,11 @@ def removed_summary(removed):
         mails=ngettext("%(num)d mail", "%(num)d mails", removed.get("mails", 0)),
         captures=ngettext("%(num)d inspector copy", "%(num)d inspector copies", removed.get("captures", 0)),
     )
+    exports = removed.get("exports", 0)
+    if exports:
+        text += " " + ngettext("%(num)d mailed CSV export of those forms was withdrawn.",
+                               "%(num)d mailed CSV exports of those forms were withdrawn.", exports)
+    return text
 
 
 FILTER_LABELS = {"form": _l("Form"), "status": _l("Status"), "q": _l("Search"), "from": _l("From"), "to": _l("To")}

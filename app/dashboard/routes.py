@@ -16,7 +16,7 @@ from app.dashboard.gallery_routes import suggested_preset
 from app.models import Form, Submission
 from app.models.submissions import ACCEPTED
 from app.public.snippets import embed_snippets
-from app.services import field_renames
+from app.services import erasure, field_renames, uploads
 from app.services.form_templates import TEMPLATES
 from app.services.forms import copy_form
 from app.services.notification_settings import notify_creator
@@ -132,9 +132,11 @@ def form_delete(form_id):
     confirm = ConfirmForm()
     if confirm.validate_on_submit():
         name = form.name
+        export_keys = erasure.form_leftovers(workspace_id, form.id)
         db.session.execute(db.delete(Submission).where(Submission.form_id == form.id))
         db.session.delete(form)
         db.session.commit()
+        uploads.delete_objects(export_keys)
         flash(_("Form “%(name)s” deleted.", name=name), "info")
         return redirect(url_for("dashboard.forms_index"))
     count = submission_counts(workspace_id).get(form.id, 0)

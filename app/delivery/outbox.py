@@ -121,7 +121,19 @@ def job_timeout():
 
 
 def enqueue_pending(deliveries, new=False):
-    """Enqueue the first attempt of each pending delivery, after the commit."""
-    for delivery in deliveries:
-        if delivery.status == "pending":
-            enqueue(delivery.id, delivery.attempt_count + 1, delivery.workspace_id, new=new)
+    """Enqueue the first attempt of each pending delivery, after the commit.
+
+    new: the deliveries were just created, so no job for them can exist: all are queued in
+    one round trip. A lost Redis only delays them: the sweep re-enqueues.
+    """
+    pending = [delivery for delivery in deliveries if delivery.status == "pending"]
+    if not new:
+        for delivery in pending:
+            enqueue(delivery.id, delivery.attempt_count + 1, delivery.workspace_id)
+        return
+    jobs = [(job_id_for(delivery.id, delivery.attempt_count + 1), delivery.workspace_id,
+             (delivery.id, delivery.attempt_count + 1)) for delivery in pending]
+    try:
+        queue.enqueue_new_jobs(DELIVER_JOB, jobs, timeout=job_timeout())
+    except queue.QueueUnavailable as exc:
+        log.warning("could not enqueue %d new deliveries (the sweep will): %s", len(jobs), exc)

@@ -3,14 +3,15 @@
 from sqlalchemy import func, select
 
 from app.core.extensions import db
-from app.models import Attempt, Delivery
+from app.models import Attempt, Delivery, delivery_rollups
 
 
 def last_success_at(webhook_id):
-    """When the webhook last answered 2xx (the last attempt of a succeeded delivery), or None."""
+    """When the webhook last answered 2xx, or None: from its newest rollup hour with a success."""
     return db.session.scalar(
-        select(func.max(Attempt.at)).join(Delivery, Attempt.delivery_id == Delivery.id)
-        .where(Delivery.webhook_id == webhook_id, Delivery.status == "succeeded")
+        select(delivery_rollups.c.last_success_at)
+        .where(delivery_rollups.c.webhook_id == webhook_id, delivery_rollups.c.last_success_at.is_not(None))
+        .order_by(delivery_rollups.c.hour.desc()).limit(1)
     )
 
 

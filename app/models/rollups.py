@@ -34,5 +34,6 @@ delivery_rollups = Table(
     _counter("successes"),  # attempts answered 2xx
     Column("duration_ms_sum", BigInteger, nullable=False, default=0, server_default="0"),
     *[_counter(bucket_column(bound)) for bound in LATENCY_BOUNDS_MS],  # slower than the last: attempts - sum
+    Column("last_success_at", UTCDateTime(), nullable=True),  # the hour's latest 2xx answer (None: none)
 )
 

@@ -3,8 +3,8 @@
 One path for a single delete, a bulk delete by filter and a data subject request. Rows go in
 batches, each its own short transaction; file objects are deleted once the rows naming them are
 gone (what the store refuses now, the orphan sweep removes). A delivery deleted here while its job
-waits in the queue finds no row and does nothing; one in flight is not recorded (the engine skips
-deliveries that no longer exist).
+waits in the queue finds no row and does nothing; one in flight leaves no record either, as the
+recorder and this lock deliveries in the same order: one waits for the other.
 """
 
 from dataclasses import asdict, dataclass
@@ -13,11 +13,14 @@ from flask_babel import gettext as _
 from sqlalchemy import String, cast, delete, select
 
 from app.core.extensions import db
-from app.models import Attempt, CaptureBin, CapturedRequest, Delivery, Mail, StoredFile, Submission
+from app.core.tenancy import scoped
+from app.models import Attempt, CaptureBin, CapturedRequest, CsvExport, Delivery, Mail, StoredFile, Submission
 from app.services import uploads
 from app.spam import signals
 
 BATCH = 200
+# the mails that quote a submission's answers
+SUBMISSION_MAIL_KINDS = ("owner", "autoresponse", "digest")
 
 
 @dataclass
@@ -30,6 +33,7 @@ class Removed:
     attempts: int = 0
     mails: int = 0
     captures: int = 0
+    exports: int = 0  # mailed CSV exports of the forms concerned, which may quote what went
 
     def add(self, other):
         for name, count in asdict(other).items():
@@ -54,6 +58,13 @@ def copies_naming(workspace_id, ids, pattern=None):
         row_id for row_id, haystack in rows
         if any(object_id in (haystack or "") for object_id in ids) or (pattern and pattern.search(haystack or ""))
     ]
+
+
+def _exports_of(workspace_id, form_ids):
+    """The workspace's mailed CSV exports of these forms (their files may hold the rows being deleted)."""
+    if not form_ids:
+        return []
+    return db.session.scalars(scoped(CsvExport, workspace_id).where(CsvExport.form_id.in_(form_ids))).all()
 
 
 def _scrub_digests(mail_rows):
@@ -90,11 +101,25 @@ def _delete_batch(workspace_id, submission_ids, pattern=None):
         removed.mails = count_deleted(delete(Mail).where(Mail.id.in_([row.id for row in mail_rows])))
     if copies:
         removed.captures = count_deleted(delete(CapturedRequest).where(CapturedRequest.id.in_(copies)))
+    exports = _exports_of(workspace_id, {row.form_id for row in answers})
+    if exports:
+        file_keys += [export.storage_key for export in exports]
+        removed.exports = count_deleted(delete(CsvExport).where(CsvExport.id.in_([e.id for e in exports])))
     removed.files = count_deleted(delete(StoredFile).where(StoredFile.submission_id.in_(submission_ids)))
     removed.submissions = count_deleted(
         delete(Submission).where(Submission.workspace_id == workspace_id, Submission.id.in_(submission_ids))
     )
     return removed, file_keys, answers
+
+
+def _delete_and_commit(workspace_id, submission_ids, pattern, removed):
+    batch, file_keys, answers = _delete_batch(workspace_id, submission_ids, pattern)
+    db.session.commit()
+    db.session.expire_all()  # rows deleted in bulk must not linger in the session
+    uploads.delete_objects(file_keys)
+    for form_id, answer in answers:
+        signals.forget(form_id, answer)  # the spam check's memory of these answers goes too
+    removed.add(batch)
 
 
 def delete_submissions(workspace_id, submission_ids, pattern=None):
@@ -106,18 +131,31 @@ def delete_submissions(workspace_id, submission_ids, pattern=None):
     removed = Removed()
     ids = list(dict.fromkeys(submission_ids))
     for start in range(0, len(ids), BATCH):
-        batch, file_keys, answers = _delete_batch(workspace_id, ids[start:start + BATCH], pattern)
-        db.session.commit()
-        db.session.expire_all()  # rows deleted in bulk must not linger in the session
-        uploads.delete_objects(file_keys)
-        for form_id, answer in answers:
-            signals.forget(form_id, answer)  # the spam check's memory of these answers goes too
-        removed.add(batch)
+        _delete_and_commit(workspace_id, ids[start:start + BATCH], pattern, removed)
     return removed
 
 
 def delete_matching(workspace_id, query):
-    """Delete every submission a select of Submission rows finds (scoped by the caller); return Removed."""
-    ids = list(db.session.scalars(query.with_only_columns(Submission.id).order_by(None)))
-    return delete_submissions(workspace_id, ids)
+    """Delete every submission a select of Submission rows finds (scoped by the caller); return Removed.
 
+    A batch of ids at a time: each batch is gone before the next is asked for, so the ids of a
+    million rows are never all in memory.
+    """
+    removed, ids_query = Removed(), query.with_only_columns(Submission.id).order_by(None).limit(BATCH)
+    while ids := list(db.session.scalars(ids_query)):
+        before = removed.submissions
+        _delete_and_commit(workspace_id, ids, None, removed)
+        if removed.submissions == before:  # rows of another workspace: never deleted here, so stop
+            break
+    return removed
+
+
+def form_leftovers(workspace_id, form_id):
+    """Before a form is deleted: delete the mails quoting its submissions; return its CSV exports' storage keys.
+
+    The database takes the rest along with the form (submissions, files' rows, webhooks, deliveries);
+    mails outlive a form by design (SET NULL), so these go here. Delete the keys after the commit.
+    """
+    count_deleted(delete(Mail).where(Mail.workspace_id == workspace_id, Mail.form_id == form_id,
+                                     Mail.kind.in_(SUBMISSION_MAIL_KINDS)))
+    return [export.storage_key for export in _exports_of(workspace_id, {form_id})]

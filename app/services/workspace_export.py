@@ -37,7 +37,8 @@ def webhook_record(webhook):
         "id": webhook.id, "form_id": webhook.form_id, "name": webhook.name, "url": redact(webhook.url),
         "method": webhook.method, "format": webhook.format, "headers": mask_headers(webhook.headers),
         "body_template": redact(webhook.body_template), "events": list(webhook.events or []),
-        "conditions": webhook.conditions, "enabled": webhook.enabled, "created_at": webhook.created_at.isoformat(),
+        "conditions": webhook.conditions, "enabled": webhook.enabled, "attach_files": webhook.attach_files,
+        "rate_limit": webhook.rate_limit, "created_at": webhook.created_at.isoformat(),
     }
 
 
