@@ -136,45 +136,24 @@ COLUMNS = {
 }
 
 
-class Rollups:
-    """The hourly sums the worker adds to as it records attempts (app.delivery.rollups), made as rows are."""
-
-    def __init__(self):
-        self.sums, self.pending = {}, []
-
-    def take(self, outcome):
-        self.pending.append(outcome)
-        if len(self.pending) >= BATCH:
-            self.fold()
-
-    def fold(self):
-        for row in rollups.aggregate(self.pending):
-            key = (row["webhook_id"], row["hour"])
-            if key in self.sums:
-                for name in rollups.SUMMED:
-                    self.sums[key][name] += row[name]
-            else:
-                self.sums[key] = row
-        self.pending = []
-
-    def write(self):
-        self.fold()
-        rows = [self.sums[key] for key in sorted(self.sums)]
-        for start in range(0, len(rows), 1000):
-            db.session.execute(delivery_rollups.insert(), rows[start:start + 1000])
-        db.session.commit()
+def write_rollups(sums):
+    """Insert the hourly rollups summed while the attempts were made (rollups.Sums), a thousand rows a statement."""
+    rows = sums.rows()
+    for start in range(0, len(rows), 1000):
+        db.session.execute(delivery_rollups.insert(), rows[start:start + 1000])
+    db.session.commit()
 
 
 def fill(app, submissions, attempts, log=print):
     """Seed one workspace with submissions and (about) attempts; return what was made."""
     started = time.monotonic()
     workspace_id, form_id, webhook_ids = make_owner(app)
-    sums = Rollups()
+    sums = rollups.Sums()
     with app.app_context():
         engine = db.engine
         counts = (_fill_postgres if engine.dialect.name == "postgresql" else _fill_sqlite)(
             engine, rows(workspace_id, form_id, webhook_ids, submissions, attempts), log, sums)
-        sums.write()
+        write_rollups(sums)
         db.session.remove()
     return Seeded(workspace_id, form_id, webhook_ids, counts["submissions"], counts["deliveries"],
                   counts["attempts"], time.monotonic() - started)
@@ -217,7 +196,7 @@ def _fill_postgres(engine, stream, log, sums):
 
         for table, row in stream:
             if table == "outcome":
-                sums.take(row)
+                sums.add(*row)
                 continue
             buffers[table].write("\t".join(_copy_text(value) for value in row) + "\n")
             counts[table] += 1
@@ -260,7 +239,7 @@ def _fill_sqlite(engine, stream, log, sums):
 
         for table, row in stream:
             if table == "outcome":
-                sums.take(row)
+                sums.add(*row)
                 continue
             pending[table].append(tuple(_sqlite_value(value) for value in row))
             counts[table] += 1
