@@ -17,6 +17,7 @@ import argparse
 import base64
 import json
 import os
+import signal
 import sys
 import threading
 import time
@@ -262,6 +263,8 @@ def main(argv=None):
         parser.error("--forward-to must be an http:// or https:// URL")
     if args.also and args.form:
         parser.error("--also needs --webhook: a form's local webhook has no other URL")
+    # a shell that starts us in the background ignores SIGINT; Ctrl-C (or kill -INT) must still end the session
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     listener = Listener(Api(args.url, args.key), args.webhook, args.forward_to, "also" if args.also else "instead",
                         form_id=args.form)
     try:
