@@ -1,4 +1,4 @@
-"""B7n noisy neighbour: one workspace's backlog drains while another workspace submits a few forms a second.
+"""B7 noisy neighbour: one workspace's backlog drains while another workspace submits a few forms a second.
 
 Workspace A has `backlog` deliveries queued to 20 webhooks that answer in 100 ms; workspace B
 posts its hosted form at `rate` per second through gunicorn while A's backlog drains. The
@@ -18,7 +18,7 @@ B_SHARE_OF_DRAIN = 0.6
 
 
 def noisy_neighbour(ctx, backlog, rate, seconds):
-    """B7n: rows for B's p50 and p99 while A drains, and A's throughput beside B against A alone."""
+    """B7: rows for B's p50 and p99 while A drains, and A's throughput beside B against A alone."""
     before, _ = _drain(ctx, backlog)
     b_seconds = min(seconds, B_SHARE_OF_DRAIN * backlog / before) if before else seconds
     beside, b_entry = _drain(ctx, backlog, rate=rate, b_seconds=b_seconds)
@@ -34,11 +34,11 @@ def noisy_neighbour(ctx, backlog, rate, seconds):
     alone_note = "A alone before / after: " + " / ".join("—" if value is None else f"{value:.0f}"
                                                         for value in (before, after))
     return [
-        row("B7n", "noisy neighbour: B p50 while A drains", p50 and p50 * 1000, "ms", "(reference)",
+        row("B7", "noisy neighbour: B p50 while A drains", p50 and p50 * 1000, "ms", "(reference)",
             p50 is not None, note=note),
-        row("B7n", "noisy neighbour: B p99 while A drains", p99 and p99 * 1000, "ms", "<= 1000 ms",
+        row("B7", "noisy neighbour: B p99 while A drains", p99 and p99 * 1000, "ms", "<= 1000 ms",
             p99 is not None and p99 <= 1.0 and len(latencies) == posted),
-        row("B7n", "noisy neighbour: A beside B / A alone", beside, "deliv/s", "ratio >= 0.90",
+        row("B7", "noisy neighbour: A beside B / A alone", beside, "deliv/s", "ratio >= 0.90",
             ratio is not None and ratio >= 0.90, baseline=alone, ratio=ratio,
             note=f"one worker process, make run's settings; {alone_note}/s"),
     ]

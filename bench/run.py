@@ -35,11 +35,11 @@ def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--db", default="sqlite,postgresql", help="sqlite, postgresql or both (comma separated)")
     parser.add_argument("--workers", default="1", help="B2/B3 worker process counts, e.g. 1,2,4")
-    parser.add_argument("--only", default="B1,B1p,B1u,B2,B3,B4,B5,B6,B7n,B8", help="scenarios to run")
+    parser.add_argument("--only", default="B1,B1p,B1u,B2,B3,B4,B5,B6,B7,B8", help="scenarios to run")
     parser.add_argument("--b2-count", type=int, default=5000)
     parser.add_argument("--b3-count", type=int, default=2000, help="per worker process")
     parser.add_argument("--naive-count", type=int, default=100)
-    parser.add_argument("--b7n-count", type=int, default=10000, help="B7n: workspace A's queued deliveries")
+    parser.add_argument("--b7-count", type=int, default=10000, help="B7: workspace A's queued deliveries")
     parser.add_argument("--seconds", type=float, default=8, help="length of B1, B1p, B4 and B5 load")
     parser.add_argument("--rate", type=int, default=200, help="B1p's steady hosted-form POSTs per second")
     parser.add_argument("--big-submissions", default="postgresql=1000000,sqlite=200000",
@@ -51,7 +51,7 @@ def parse_args(argv):
     if args.short:
         args.seconds = min(args.seconds, 3)
         args.b2_count, args.b3_count, args.naive_count = args.b2_count // 5, args.b3_count // 5, args.naive_count // 5
-        args.b7n_count //= 5
+        args.b7_count //= 5
     return args
 
 
@@ -126,7 +126,7 @@ def run_database(label, database_url, redis_url, args, workdir):
             "B8": lambda: scenarios.shared_caps(ctx, 40, args.seconds),
             "B1u": lambda: scenarios.upload_intake(ctx, args.seconds),
             "B9": lambda: big.big_workspace(ctx, big_count, 3 * big_count, args.big_samples),
-            "B7n": lambda: noisy.noisy_neighbour(ctx, args.b7n_count, 5, args.seconds),
+            "B7": lambda: noisy.noisy_neighbour(ctx, args.b7_count, 5, args.seconds),
         }
         for key in args.only.split(","):
             started = time.monotonic()
