@@ -116,12 +116,17 @@ def test_every_dashboard_page_renders_in_indonesian(app, client, accounts, recei
             assert english not in html, (path, english)
 
 
-def test_webhook_validation_speaks_the_dashboards_language(app, client, accounts):
-    """The editor's refusals and warnings come from the shared checks; they follow the user's language."""
+def _indonesian_owner_with_a_form(app, client, accounts):
+    """Log an owner in who picked Indonesian; return (workspace_id, form_id) of a form of theirs."""
     _, workspace_id = accounts.user()
     accounts.login(client)
     client.post("/language", data={"language": "id"})
-    form_id, _ = make_form(app, workspace_id)
+    return workspace_id, make_form(app, workspace_id)[0]
+
+
+def test_webhook_validation_speaks_the_dashboards_language(app, client, accounts):
+    """The editor's refusals and warnings come from the shared checks; they follow the user's language."""
+    _, form_id = _indonesian_owner_with_a_form(app, client, accounts)
     refused = client.post(f"/forms/{form_id}/webhooks/new", data={
         "url": "ftp://crm.example/hook", "method": "POST", "format": "json", "match": "all", "enabled": "y",
     })
@@ -138,10 +143,7 @@ def test_webhook_validation_speaks_the_dashboards_language(app, client, accounts
 
 def test_why_a_webhook_is_off_reads_in_the_users_language_and_zone(app, client, accounts):
     """The reason is stored in English (the API gives it so); the dashboard translates it and shows WIB."""
-    _, workspace_id = accounts.user()
-    accounts.login(client)
-    client.post("/language", data={"language": "id"})
-    form_id, _ = make_form(app, workspace_id)
+    workspace_id, form_id = _indonesian_owner_with_a_form(app, client, accounts)
     webhook_id = make_webhook(app, form_id, "https://crm.example/hook")
     with app.app_context():
         db.session.get(Workspace, workspace_id).timezone = "Asia/Jakarta"
@@ -170,10 +172,7 @@ def test_known_reasons_are_translated_and_others_kept(app, stored, indonesian):
 
 @pytest.mark.app_config(WEBHOOK_ALLOWED_NETWORKS=[])
 def test_a_private_address_is_refused_in_the_users_language(app, client, accounts):
-    _, workspace_id = accounts.user()
-    accounts.login(client)
-    client.post("/language", data={"language": "id"})
-    form_id, _ = make_form(app, workspace_id)
+    _, form_id = _indonesian_owner_with_a_form(app, client, accounts)
     refused = client.post(f"/forms/{form_id}/webhooks/new", data={
         "url": "http://10.0.0.7/hook", "method": "POST", "format": "json", "match": "all", "enabled": "y",
     })
