@@ -3,6 +3,8 @@
 conftest.py loads this module as a plugin, so any test can ask for `live_server` and `page`.
 """
 
+import os
+import shutil
 import threading
 from pathlib import Path
 
@@ -15,6 +17,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
 class ServerThread:
@@ -95,6 +98,13 @@ def screenshot(page, name, **options):
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), **options)
     return path
+
+
+def publish_to_docs(path, name):
+    """With UPDATE_DOCS=1, copy a screenshot to docs/ (the README shows it); else leave docs/ as committed."""
+    if os.environ.get("UPDATE_DOCS") == "1":
+        DOCS.mkdir(exist_ok=True)
+        shutil.copy(path, DOCS / name)
 
 
 def static_site(pages):

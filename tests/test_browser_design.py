@@ -2,9 +2,7 @@
 default theme and closes forms by a local date and by a count; the hosted pages follow.
 """
 
-import shutil
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,13 +10,12 @@ from playwright.sync_api import expect
 
 from app.core.extensions import db
 from app.models import Form, Workspace
-from tests.browser_support import screenshot
+from tests.browser_support import publish_to_docs, screenshot
 from tests.conftest import make_form
 from tests.test_browser_form_a11y import serious_violations
 
 pytestmark = pytest.mark.browser
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
 ZONE = "Asia/Jakarta"
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
@@ -137,8 +134,7 @@ def test_design_tab_previews_every_change_before_saving_and_the_hosted_page_foll
     page.get_by_label("Maybe").check()
     page.mouse.move(0, 0)
     assert serious_violations(page) == []  # dark mode keeps its contrast
-    DOCS.mkdir(exist_ok=True)
-    shutil.copy(screenshot(page, "themed-form"), DOCS / "themed-form.png")  # README: a themed form
+    publish_to_docs(screenshot(page, "themed-form"), "themed-form.png")  # README: a themed form
 
 
 def test_multi_page_parts_follow_the_theme_on_a_phone(app, page, live_server, owner):
@@ -166,7 +162,7 @@ def test_multi_page_parts_follow_the_theme_on_a_phone(app, page, live_server, ow
         "(el) => getComputedStyle(el).color") == "rgb(255, 255, 255)"
     page.mouse.move(0, 0)
     assert serious_violations(page) == []
-    shutil.copy(screenshot(page, "themed-steps-phone"), DOCS / "themed-steps-phone.png")  # README
+    publish_to_docs(screenshot(page, "themed-steps-phone"), "themed-steps-phone.png")  # README
     page.get_by_role("button", name="Next").click()
     page.get_by_label("Comments").fill("More hands-on time, please.")
     page.get_by_role("button", name="Submit").click()

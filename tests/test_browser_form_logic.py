@@ -4,19 +4,16 @@ hold exactly the fields the visitor was shown; a crafted POST cannot store a hid
 """
 
 import json
-import shutil
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from app.core.extensions import db
 from app.models import Submission
-from tests.browser_support import screenshot, static_site
+from tests.browser_support import publish_to_docs, screenshot, static_site
 from tests.conftest import drain
 from tests.test_form_logic import THREE_PAGES
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "laptop": {"width": 1280, "height": 800}}
 FIELDS = [*THREE_PAGES, {"key": "campaign_name", "label": "Campaign name", "type": "hidden", "default": "spring"}]
 
@@ -68,7 +65,7 @@ def fill_webinar(page, url, javascript, shot=None):
     if shot:
         path = screenshot(page, f"{shot}-step-2")
         if shot == "form-logic-phone-js":
-            shutil.copy(path, DOCS / "multi-page-phone.png")  # README: a multi-page form on a phone
+            publish_to_docs(path, "multi-page-phone.png")  # README: a multi-page form on a phone
     page.get_by_role("button", name="Submit").click()
     expect(page.locator(".thanks")).to_be_visible()
 

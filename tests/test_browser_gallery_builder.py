@@ -1,20 +1,17 @@
 """In a real Chromium: a form from the template gallery, then the builder changing it without a reload."""
 
-import shutil
-from pathlib import Path
 
 import pytest
 
 from app.core.extensions import db
 from app.models import Form
 from app.services.form_templates import UTM_KEYS
-from tests.browser_support import screenshot
+from tests.browser_support import publish_to_docs, screenshot
 from tests.conftest import make_form
 from tests.test_browser_builder import log_in
 
 pytestmark = pytest.mark.browser
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
 WEBINAR_LABELS = ["Full name", "Email", "Company", "Job title", "Your question for the speaker",
                   "Send me the recording afterwards", "Campaign name", *UTM_KEYS]
 FIELDS = [
@@ -56,8 +53,7 @@ def test_pick_the_webinar_template_then_add_its_suggested_preset(app, live_serve
     assert gallery.get_by_role("heading", level=3).all_inner_texts() == [
         "Lead capture", "Event registration", "Webinar signup", "Contact us", "NPS feedback", "Job application"]
     assert page.get_by_label("Form name").is_visible()  # the blank form stands beside the gallery
-    DOCS.mkdir(exist_ok=True)
-    shutil.copy(screenshot(page, "template-gallery", full_page=True), DOCS / "template-gallery.png")
+    publish_to_docs(screenshot(page, "template-gallery", full_page=True), "template-gallery.png")
 
     page.get_by_role("button", name="Use this template: Webinar signup").click()
     page.get_by_text("Form “Webinar signup” created from the template").wait_for()

@@ -1,19 +1,16 @@
 """Webhook screens a marketer cannot break by accident, walked in a real Chromium (issue 14)."""
 
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from app.core.extensions import db
 from app.models import ApiKey, AuditEvent, Field, Webhook
-from tests.browser_support import screenshot
+from tests.browser_support import publish_to_docs, screenshot
 from tests.conftest import drain, make_form, make_webhook
 from tests.test_webhooks_browser import workspace_of
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
 FIELDS = [
     {"key": "name", "label": "Name", "type": "text", "required": True},
     {"key": "email", "label": "Email", "type": "email", "required": True},
@@ -48,8 +45,7 @@ def test_renaming_a_key_used_by_a_url_template_updates_the_webhook(app, page, li
     expect(dialog).to_contain_text("URL, conditions")
     with app.app_context():  # nothing is saved while the dialog asks
         assert db.session.get(Webhook, webhook_id).url.endswith("{{ campaign }}")
-    DOCS.mkdir(exist_ok=True)
-    shutil.copy(screenshot(page, "rename-dialog"), DOCS / "rename-dialog.png")
+    publish_to_docs(screenshot(page, "rename-dialog"), "rename-dialog.png")
 
     page.get_by_role("button", name="Rename and update 1 webhook").click()
     expect(page.locator(".flash-success").last).to_contain_text("{{ campaign }} is now {{ campaign_choice }}")
