@@ -144,11 +144,12 @@ def test_a_delivery_reaches_the_local_receiver_exactly_as_sent_and_its_answer_is
         elapsed_ms = (time.monotonic() - started) * 1000
         report(f"listen: submission to the local receiver through the client in {elapsed_ms:.0f} ms")
         wait_until(lambda: any(LINE.match(line) for line in listener.lines), what="the client's line")
+        # the client prints its line, then hands the answer back: it stays up until the attempt is recorded
+        [(delivery_id, status, attempts)] = wait_until(
+            lambda: [d for d in deliveries(app) if d[1] == "succeeded"], what="the delivery to be recorded")
     finally:
         listener.kill()
 
-    [(delivery_id, status, attempts)] = wait_until(
-        lambda: [d for d in deliveries(app) if d[1] == "succeeded"], what="the delivery to be recorded")
     assert received.method == "POST" and received.path == "/hook"
     assert received.raw_query == "campaign_name=Event%20A"
     assert received.headers["webhook-id"] == delivery_id
